@@ -1,1 +1,200 @@
-// placeholder: being written
+#include "engine/forward.h"
+
+#include <algorithm>
+#include <cassert>
+#include <cmath>
+#include <new>
+#include <string>
+
+namespace hearth::engine {
+
+Context::Context(const Model& model, const ContextParams& params)
+    : model_(model), params_(params), pool_(params.nThreads), rope_(model.config(), model.weights().ropeFreqs) {}
+
+Result<std::unique_ptr<Context>> Context::create(const Model& model, const ContextParams& paramsIn) {
+    const ModelConfig& c = model.config();
+    ContextParams params = paramsIn;
+    if (params.nCtx <= 0) params.nCtx = int(std::min<int64_t>(c.nCtxTrain > 0 ? c.nCtxTrain : 4096, 4096));
+    params.nThreads = std::max(1, params.nThreads);
+    params.nBatch = std::max(1, std::min(params.nBatch, params.nCtx));
+
+    std::unique_ptr<Context> ctx(new Context(model, params));
+    auto cache = KvCache::create(c.nLayer, params.nCtx, c.kvDim(), c.kvDimV(), params.kv);
+    if (!cache) return cache.error();
+    ctx->cache_ = std::move(*cache);
+
+    ctx->attn_ = AttentionShape{.nHead = c.nHead,
+                                .nHeadKv = c.nHeadKv,
+                                .headDim = c.headDim,
+                                .headDimV = c.headDimV,
+                                .scale = float(1.0 / std::sqrt(double(c.headDim)))};
+
+    const size_t B = size_t(params.nBatch);
+    try {
+        ctx->x_.resize(B * c.nEmbd);
+        ctx->xb_.resize(B * c.nEmbd);
+        ctx->q_.resize(B * c.nHead * c.headDim);
+        ctx->k_.resize(B * c.kvDim());
+        ctx->v_.resize(B * c.kvDimV());
+        ctx->att_.resize(B * c.nHead * c.headDimV);
+        ctx->proj_.resize(B * c.nEmbd);
+        ctx->gate_.resize(B * c.nFf);
+        ctx->up_.resize(B * c.nFf);
+        ctx->cos_.resize(B * (c.nRot / 2));
+        ctx->sin_.resize(B * (c.nRot / 2));
+        ctx->attnScratch_.resize(size_t(params.nThreads) * attentionScratchFloats(ctx->attn_));
+    } catch (const std::bad_alloc&) {
+        return Error{"cannot allocate the scratch buffers for a batch of " + std::to_string(B) + " tokens"};
+    }
+    return ctx;
+}
+
+const float* Context::logits(int i) const {
+    assert(i >= 0 && i < nLogitRows_);
+    return logits_.data() + size_t(i) * size_t(nVocab());
+}
+
+void Context::truncate(int n) {
+    assert(n >= 0 && n <= nPast());
+    cache_->setSize(std::clamp<int64_t>(n, 0, cache_->size()));
+}
+
+Status Context::eval(std::span<const int32_t> tokens, bool allLogits) {
+    const int64_t n = int64_t(tokens.size());
+    if (n == 0) return Error{"no tokens to evaluate"};
+    for (int64_t i = 0; i < n; ++i) {
+        if (tokens[i] < 0 || tokens[i] >= nVocab()) {
+            return Error{"token id " + std::to_string(tokens[i]) + " at index " + std::to_string(i) +
+                         " is outside the vocabulary [0, " + std::to_string(nVocab()) + ")"};
+        }
+    }
+    if (nPast() + n > nCtx()) {
+        return Error{"context is full: " + std::to_string(nPast()) + " + " + std::to_string(n) +
+                     " tokens exceed n_ctx " + std::to_string(nCtx())};
+    }
+
+    nLogitRows_ = allLogits ? int(n) : 1;
+    logits_.resize(size_t(nLogitRows_) * size_t(nVocab()));
+    for (int64_t b0 = 0; b0 < n; b0 += params_.nBatch) {
+        const int64_t nb = std::min<int64_t>(params_.nBatch, n - b0);
+        // Rows of this batch that produce logits: all of them, or only the very last token of the input.
+        const int64_t firstLogit = allLogits ? 0 : (b0 + nb == n ? nb - 1 : nb);
+        float* out = logits_.data() + size_t(allLogits ? b0 : 0) * size_t(nVocab());
+        forward(tokens.data() + b0, nb, nPast(), firstLogit, out);
+        cache_->setSize(nPast() + nb);
+    }
+    return {};
+}
+
+void Context::forward(const int32_t* tokens, int64_t nTok, int64_t pos0, int64_t firstLogit, float* logitsOut) {
+    const ModelConfig& c = model_.config();
+    const ModelWeights& w = model_.weights();
+    const RopeStyle ropeStyle = model_.arch().ropeStyle;
+    const bool exact = params_.exact;
+    const int64_t nEmbd = c.nEmbd;
+    const int64_t qDim = c.nHead * c.headDim;
+    const int64_t kvDim = c.kvDim();
+    const int64_t kvDimV = c.kvDimV();
+    const int64_t attDim = c.nHead * c.headDimV;
+    const int64_t nFf = c.nFf;
+    const int64_t half = c.nRot / 2;
+    float* x = x_.data();
+    float* xb = xb_.data();
+    ThreadPool& pool = pool_;
+    // For each token in parallel (rows are independent); element-wise steps cost about n_embd per token.
+    auto perToken = [&](auto&& fn) {
+        pool.parallelFor(
+            nTok,
+            [&](int64_t t0, int64_t t1) {
+                for (int64_t t = t0; t < t1; ++t) fn(t);
+            },
+            ThreadPool::grainFor(nEmbd));
+    };
+
+    // Token embeddings: one dequantized row of token_embd per token.
+    perToken([&](int64_t t) { w.tokenEmbd.kernels->dequantize(w.tokenEmbd.row(tokens[t]), x + t * nEmbd, nEmbd); });
+    // RoPE angles of each token's position, shared by all layers and heads.
+    for (int64_t t = 0; t < nTok; ++t) rope_.angles(pos0 + t, cos_.data() + t * half, sin_.data() + t * half);
+
+    for (int64_t l = 0; l < c.nLayer; ++l) {
+        const LayerWeights& L = w.layers[size_t(l)];
+
+        // Attention pre-norm: xb = rmsnorm(x) * attn_norm.
+        perToken([&](int64_t t) { rmsnorm(xb + t * nEmbd, x + t * nEmbd, L.attnNorm, nEmbd, c.rmsEps); });
+
+        // Projections to queries, keys and values (+ biases), one quantization of xb for all three.
+        in_.reset(xb, nTok, nEmbd);
+        matmul(pool, L.wq, in_, q_.data(), exact);
+        matmul(pool, L.wk, in_, k_.data(), exact);
+        matmul(pool, L.wv, in_, v_.data(), exact);
+        if (L.bq != nullptr) {
+            perToken([&](int64_t t) {
+                addInPlace(q_.data() + t * qDim, L.bq, qDim);
+                addInPlace(k_.data() + t * kvDim, L.bk, kvDim);
+                addInPlace(v_.data() + t * kvDimV, L.bv, kvDimV);
+            });
+        }
+
+        // Rotate queries and keys by their positions.
+        perToken([&](int64_t t) {
+            const float* cs = cos_.data() + t * half;
+            const float* sn = sin_.data() + t * half;
+            rope(q_.data() + t * qDim, c.nHead, c.headDim, c.nRot, ropeStyle, cs, sn);
+            rope(k_.data() + t * kvDim, c.nHeadKv, c.headDim, c.nRot, ropeStyle, cs, sn);
+        });
+
+        // Append this batch's keys and values to the cache.
+        for (int64_t t = 0; t < nTok; ++t) cache_->store(l, pos0 + t, k_.data() + t * kvDim, v_.data() + t * kvDimV);
+
+        // Causal attention: token t attends to positions [0, pos0 + t]. One work item per (token, KV head) reads
+        // that head's keys once for all the query heads sharing it; it costs ~nKeys * group * (head_dim +
+        // head_dim_v) multiply-adds (nKeys of the batch's last token).
+        const int64_t group = attn_.group();
+        const int64_t scratchFloats = attentionScratchFloats(attn_);
+        const int64_t nItems = nTok * c.nHeadKv;
+        const int64_t grain = ThreadPool::grainFor((pos0 + nTok) * group * (c.headDim + c.headDimV));
+        auto attend = [&](int ith, int nth) {
+            int64_t i0 = 0, i1 = 0;
+            ThreadPool::chunk(nItems, ith, nth, grain, &i0, &i1);
+            float* scratch = attnScratch_.data() + size_t(ith) * size_t(scratchFloats);
+            for (int64_t i = i0; i < i1; ++i) {
+                const int64_t t = i / c.nHeadKv;
+                const int64_t g = i % c.nHeadKv;
+                attentionKvHead(*cache_, l, pos0 + t + 1, attn_, g, q_.data() + t * qDim + g * group * c.headDim,
+                                att_.data() + t * attDim + g * group * c.headDimV, scratch);
+            }
+        };
+        if (nItems <= grain) {
+            attend(0, 1);
+        } else {
+            pool.run(attend);
+        }
+
+        // Output projection, added to the residual stream.
+        in_.reset(att_.data(), nTok, attDim);
+        matmul(pool, L.wo, in_, proj_.data(), exact);
+        perToken([&](int64_t t) { addInPlace(x + t * nEmbd, proj_.data() + t * nEmbd, nEmbd); });
+
+        // Feed-forward pre-norm: xb = rmsnorm(x) * ffn_norm.
+        perToken([&](int64_t t) { rmsnorm(xb + t * nEmbd, x + t * nEmbd, L.ffnNorm, nEmbd, c.rmsEps); });
+
+        // SwiGLU feed-forward: down(silu(gate(xb)) * up(xb)), added to the residual stream.
+        in_.reset(xb, nTok, nEmbd);
+        matmul(pool, L.ffnGate, in_, gate_.data(), exact);
+        matmul(pool, L.ffnUp, in_, up_.data(), exact);
+        perToken([&](int64_t t) { swiglu(gate_.data() + t * nFf, up_.data() + t * nFf, nFf); });
+        in_.reset(gate_.data(), nTok, nFf);
+        matmul(pool, L.ffnDown, in_, proj_.data(), exact);
+        perToken([&](int64_t t) { addInPlace(x + t * nEmbd, proj_.data() + t * nEmbd, nEmbd); });
+    }
+
+    // Final norm and the output projection (or the tied embedding), only for the rows whose logits are wanted.
+    const int64_t nOut = nTok - firstLogit;
+    if (nOut <= 0) return;
+    float* xo = x + firstLogit * nEmbd;
+    for (int64_t t = 0; t < nOut; ++t) rmsnorm(xo + t * nEmbd, xo + t * nEmbd, w.outputNorm, nEmbd, c.rmsEps);
+    in_.reset(xo, nOut, nEmbd);
+    matmul(pool, w.output, in_, logitsOut, exact);
+}
+
+}  // namespace hearth::engine

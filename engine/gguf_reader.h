@@ -17,6 +17,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "engine/result.h"
@@ -123,6 +124,9 @@ private:
     uint64_t dataOffset_ = 0;
     std::vector<GgufKv> kvs_;
     std::vector<GgufTensor> tensors_;
+    // Name -> index into kvs_ / tensors_ (names are unique: duplicates are rejected).
+    std::unordered_map<std::string_view, size_t> kvIndex_;
+    std::unordered_map<std::string_view, size_t> tensorIndex_;
 };
 
 }  // namespace hearth::engine

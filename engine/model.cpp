@@ -1,1 +1,195 @@
-// placeholder: being written
+#include "engine/model.h"
+
+#include <cstdint>
+#include <string>
+
+#include "kernels/dispatch.h"
+
+namespace hearth::engine {
+namespace {
+
+using kernels::GgmlType;
+
+const ArchDescriptor* const kArchs[] = {&kArchLlama, &kArchQwen2};
+
+std::string shapeString(const int64_t* ne, uint32_t nDims) {
+    std::string s = "[";
+    for (uint32_t i = 0; i < nDims; ++i) {
+        if (i > 0) s += ", ";
+        s += std::to_string(ne[i]);
+    }
+    return s + "]";
+}
+
+// Looks tensors up by name and checks them against the shapes the config implies.
+class Binder {
+public:
+    explicit Binder(const GgufFile& file) : file_(file) {}
+
+    bool has(const std::string& name) const { return file_.findTensor(name) != nullptr; }
+
+    // A matrix of nOut rows of nIn elements (ggml shape [nIn, nOut]) in a type the kernels can compute.
+    Result<Weight> matrix(const std::string& name, int64_t nIn, int64_t nOut) const {
+        const GgufTensor* t = file_.findTensor(name);
+        if (t == nullptr) return Error{"tensor '" + name + "' is missing"};
+        const int64_t want[2] = {nIn, nOut};
+        if (Status s = checkShape(*t, want, 2); !s) return s.error();
+        const kernels::TypeKernels* k = kernels::kernelsFor(t->type);
+        if (k == nullptr) {
+            return Error{"tensor '" + name + "' has type " + std::string(kernels::typeName(t->type)) +
+                         ", which this version cannot compute"};
+        }
+        const kernels::TypeTraits traits = kernels::traitsOf(t->type);
+        if (nIn % traits.blockElems != 0) {
+            return Error{"tensor '" + name + "': row length " + std::to_string(nIn) + " is not a multiple of " +
+                         std::to_string(traits.blockElems) + " (the " + std::string(traits.name) + " block)"};
+        }
+        Weight w;
+        w.data = t->data;
+        w.type = t->type;
+        w.nIn = nIn;
+        w.nOut = nOut;
+        w.rowBytes = kernels::rowBytes(t->type, uint64_t(nIn));
+        w.kernels = k;
+        if (t->nbytes < w.rowBytes * uint64_t(nOut)) {
+            return Error{"tensor '" + name + "': expected " + std::to_string(w.rowBytes * nOut) +
+                         " bytes of data, found " + std::to_string(t->nbytes)};
+        }
+        return w;
+    }
+
+    // An F32 vector of n elements (norm weights, biases).
+    Result<const float*> vector(const std::string& name, int64_t n) const {
+        const GgufTensor* t = file_.findTensor(name);
+        if (t == nullptr) return Error{"tensor '" + name + "' is missing"};
+        const int64_t want[1] = {n};
+        if (Status s = checkShape(*t, want, 1); !s) return s.error();
+        if (t->type != GgmlType::F32) {
+            return Error{"tensor '" + name + "' has type " + std::string(kernels::typeName(t->type)) +
+                         ", expected F32"};
+        }
+        if (reinterpret_cast<uintptr_t>(t->data) % alignof(float) != 0 || t->nbytes < uint64_t(n) * 4) {
+            return Error{"tensor '" + name + "': data is misaligned or short"};
+        }
+        return reinterpret_cast<const float*>(t->data);
+    }
+
+private:
+    static Status checkShape(const GgufTensor& t, const int64_t* want, uint32_t nDims) {
+        bool same = t.nDims == nDims;
+        for (uint32_t i = 0; same && i < nDims; ++i) same = t.ne[i] == want[i];
+        if (same) return {};
+        return Error{"tensor '" + std::string(t.name) + "': expected " + shapeString(want, nDims) + ", found " +
+                     shapeString(t.ne, t.nDims)};
+    }
+
+    const GgufFile& file_;
+};
+
+// Hyper-parameters the forward pass relies on, beyond what ModelConfig::fromGguf checks.
+Status checkConfig(const ModelConfig& c) {
+    auto bad = [](const std::string& what) { return Status(Error{"unsupported hyper-parameters: " + what}); };
+    if (c.nVocab <= 0 || c.nEmbd <= 0 || c.nLayer <= 0 || c.nFf <= 0 || c.headDim <= 0 || c.headDimV <= 0)
+        return bad("a dimension is zero");
+    if (c.nHead <= 0 || c.nHeadKv <= 0 || c.nHead % c.nHeadKv != 0)
+        return bad("n_head " + std::to_string(c.nHead) + " is not a multiple of n_head_kv " +
+                   std::to_string(c.nHeadKv));
+    if (c.nRot <= 0 || c.nRot > c.headDim || c.nRot % 2 != 0)
+        return bad("rope dimension " + std::to_string(c.nRot) + " must be even and at most head_dim " +
+                   std::to_string(c.headDim));
+    if (!(c.ropeTheta > 0.f)) return bad("rope.freq_base must be positive");
+    return {};
+}
+
+std::string layerName(int64_t layer, const char* suffix) { return "blk." + std::to_string(layer) + "." + suffix; }
+
+Status bindWeights(const GgufFile& file, const ModelConfig& c, const ArchDescriptor& arch, ModelWeights* w) {
+    Binder b(file);
+    const int64_t qDim = c.nHead * c.headDim;
+    const int64_t outDim = c.nHead * c.headDimV;
+
+#define HEARTH_BIND(dst, expr)                    \
+    do {                                          \
+        auto r_ = (expr);                         \
+        if (!r_) return r_.error();               \
+        dst = *r_;                                \
+    } while (0)
+
+    HEARTH_BIND(w->tokenEmbd, b.matrix("token_embd.weight", c.nEmbd, c.nVocab));
+    HEARTH_BIND(w->outputNorm, b.vector("output_norm.weight", c.nEmbd));
+    if (b.has("output.weight") || !arch.tiedOutputAllowed) {
+        HEARTH_BIND(w->output, b.matrix("output.weight", c.nEmbd, c.nVocab));
+        w->tiedOutput = false;
+    } else {
+        w->output = w->tokenEmbd;
+        w->tiedOutput = true;
+    }
+    if (b.has("rope_freqs.weight")) HEARTH_BIND(w->ropeFreqs, b.vector("rope_freqs.weight", c.nRot / 2));
+
+    w->layers.assign(size_t(c.nLayer), LayerWeights{});
+    for (int64_t l = 0; l < c.nLayer; ++l) {
+        LayerWeights& L = w->layers[size_t(l)];
+        HEARTH_BIND(L.attnNorm, b.vector(layerName(l, "attn_norm.weight"), c.nEmbd));
+        HEARTH_BIND(L.wq, b.matrix(layerName(l, "attn_q.weight"), c.nEmbd, qDim));
+        HEARTH_BIND(L.wk, b.matrix(layerName(l, "attn_k.weight"), c.nEmbd, c.kvDim()));
+        HEARTH_BIND(L.wv, b.matrix(layerName(l, "attn_v.weight"), c.nEmbd, c.kvDimV()));
+        const bool bindBias = arch.qkvBias || (arch.optionalQkvBias && b.has(layerName(l, "attn_q.bias")));
+        if (bindBias) {
+            HEARTH_BIND(L.bq, b.vector(layerName(l, "attn_q.bias"), qDim));
+            HEARTH_BIND(L.bk, b.vector(layerName(l, "attn_k.bias"), c.kvDim()));
+            HEARTH_BIND(L.bv, b.vector(layerName(l, "attn_v.bias"), c.kvDimV()));
+        }
+        HEARTH_BIND(L.wo, b.matrix(layerName(l, "attn_output.weight"), outDim, c.nEmbd));
+        HEARTH_BIND(L.ffnNorm, b.vector(layerName(l, "ffn_norm.weight"), c.nEmbd));
+        HEARTH_BIND(L.ffnGate, b.matrix(layerName(l, "ffn_gate.weight"), c.nEmbd, c.nFf));
+        HEARTH_BIND(L.ffnUp, b.matrix(layerName(l, "ffn_up.weight"), c.nEmbd, c.nFf));
+        HEARTH_BIND(L.ffnDown, b.matrix(layerName(l, "ffn_down.weight"), c.nFf, c.nEmbd));
+    }
+#undef HEARTH_BIND
+    return {};
+}
+
+}  // namespace
+
+const ArchDescriptor* findArch(std::string_view arch) {
+    for (const ArchDescriptor* a : kArchs) {
+        if (a->name == arch) return a;
+    }
+    return nullptr;
+}
+
+Result<std::unique_ptr<Model>> Model::load(const std::string& path, const ModelOptions& options) {
+    auto file = GgufFile::open(path);
+    if (!file) return Error{path + ": " + file.message()};
+    auto model = load(std::move(*file), options);
+    if (!model) return Error{path + ": " + model.message()};
+    return model;
+}
+
+Result<std::unique_ptr<Model>> Model::load(std::unique_ptr<GgufFile> file, const ModelOptions& /*options*/) {
+    const std::optional<std::string_view> archName = file->getString("general.architecture");
+    if (!archName) return Error{"metadata key 'general.architecture' is missing"};
+    const ArchDescriptor* arch = findArch(*archName);
+    if (arch == nullptr) return Error{"architecture '" + std::string(*archName) + "' is not supported yet"};
+
+    auto config = ModelConfig::fromGguf(*file);
+    if (!config) return config.error();
+    if (Status s = checkConfig(*config); !s) return s.error();
+
+    std::unique_ptr<Model> m(new Model());
+    m->config_ = std::move(*config);
+    // The family decides how RoPE pairs dims; the config's value is informational for other readers.
+    m->config_.ropeStyle = arch->ropeStyle;
+    m->arch_ = arch;
+    if (Status s = bindWeights(*file, m->config_, *arch, &m->weights_); !s) return s.error();
+    m->file_ = std::move(file);
+    return m;
+}
+
+uint64_t Model::weightBytes() const {
+    uint64_t total = 0;
+    for (const GgufTensor& t : file_->tensors()) total += t.nbytes;
+    return total;
+}
+
+}  // namespace hearth::engine

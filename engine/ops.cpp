@@ -1,1 +1,194 @@
-// placeholder: being written
+#include "engine/ops.h"
+
+#include <algorithm>
+#include <cassert>
+#include <cmath>
+#include <limits>
+#include <numbers>
+
+#include "engine/kv_cache.h"
+
+namespace hearth::engine {
+namespace {
+
+// Keys per block of the online softmax: large enough to amortise the rescaling, small enough that the block's
+// keys and values stay in L1/L2.
+constexpr int64_t kAttnBlock = 64;
+
+}  // namespace
+
+void rmsnorm(float* out, const float* x, const float* w, int64_t n, float eps) {
+    double ss = 0.0;  // double: the sum of squares of a wide residual stream loses digits in float
+    for (int64_t i = 0; i < n; ++i) ss += double(x[i]) * double(x[i]);
+    const float scale = float(1.0 / std::sqrt(ss / double(n) + double(eps)));
+    for (int64_t i = 0; i < n; ++i) out[i] = x[i] * scale * w[i];
+}
+
+void addInPlace(float* x, const float* y, int64_t n) {
+    for (int64_t i = 0; i < n; ++i) x[i] += y[i];
+}
+
+void swiglu(float* gate, const float* up, int64_t n) {
+    for (int64_t i = 0; i < n; ++i) {
+        const float g = gate[i];
+        gate[i] = g / (1.f + std::exp(-g)) * up[i];
+    }
+}
+
+void softmax(float* x, int64_t n) {
+    if (n <= 0) return;
+    const float mx = *std::max_element(x, x + n);
+    double sum = 0.0;
+    for (int64_t i = 0; i < n; ++i) {
+        x[i] = std::exp(x[i] - mx);
+        sum += x[i];
+    }
+    const float inv = float(1.0 / sum);
+    for (int64_t i = 0; i < n; ++i) x[i] *= inv;
+}
+
+RopeTable::RopeTable(const ModelConfig& config, const float* freqFactors) : nRot_(config.nRot) {
+    const int64_t half = nRot_ / 2;
+    invFreq_.resize(size_t(half));
+    const double base = config.ropeTheta;
+    const double factor = config.ropeScaleFactor > 0.f ? config.ropeScaleFactor : 1.0;
+    const double twoPi = 2.0 * std::numbers::pi;
+
+    // YaRN (as llama.cpp's rope_yarn): dims whose wavelength fits many times in the original context keep their
+    // frequency (extrapolate), long-wavelength dims are interpolated (/ factor), with a linear ramp between the
+    // dims at which beta_fast = 32 and beta_slow = 1 rotations fit into the original context.
+    double yarnLow = 0.0, yarnHigh = 0.0;
+    if (config.ropeScaling == RopeScaling::Yarn) {
+        const double nCtxOrig = double(config.ropeOrigCtx > 0 ? config.ropeOrigCtx : config.nCtxTrain);
+        auto corrDim = [&](double nRotations) {
+            return double(nRot_) * std::log(nCtxOrig / (nRotations * twoPi)) / (2.0 * std::log(base));
+        };
+        yarnLow = std::max(0.0, std::floor(corrDim(32.0)));
+        yarnHigh = std::min(double(nRot_ - 1), std::ceil(corrDim(1.0)));
+        mscale_ = 1.0 + 0.1 * std::log(factor);
+    }
+
+    for (int64_t i = 0; i < half; ++i) {
+        double f = std::pow(base, -2.0 * double(i) / double(nRot_));
+        if (freqFactors != nullptr) {
+            f /= double(freqFactors[i]);
+        } else {
+            switch (config.ropeScaling) {
+            case RopeScaling::None:
+                break;
+            case RopeScaling::Linear:
+                f /= factor;
+                break;
+            case RopeScaling::Llama3: {
+                // Llama 3.1: high-frequency dims unchanged, low-frequency dims / factor, smooth in between.
+                const double origCtx = double(config.ropeOrigCtx > 0 ? config.ropeOrigCtx : 8192);
+                const double lowWavelen = origCtx / config.ropeLowFreqFactor;
+                const double highWavelen = origCtx / config.ropeHighFreqFactor;
+                const double wavelen = twoPi / f;
+                if (wavelen > lowWavelen) {
+                    f /= factor;
+                } else if (wavelen >= highWavelen) {
+                    const double smooth = (origCtx / wavelen - config.ropeLowFreqFactor) /
+                                          (config.ropeHighFreqFactor - config.ropeLowFreqFactor);
+                    f = (1.0 - smooth) * f / factor + smooth * f;
+                }
+                break;
+            }
+            case RopeScaling::Yarn: {
+                const double y = (double(i) - yarnLow) / std::max(0.001, yarnHigh - yarnLow);
+                const double mix = 1.0 - std::clamp(y, 0.0, 1.0);  // 1 = keep the original frequency
+                f = f * ((1.0 - mix) / factor + mix);
+                break;
+            }
+            }
+        }
+        invFreq_[size_t(i)] = f;
+    }
+}
+
+void RopeTable::angles(int64_t pos, float* cosOut, float* sinOut) const {
+    for (size_t i = 0; i < invFreq_.size(); ++i) {
+        const double theta = double(pos) * invFreq_[i];
+        cosOut[i] = float(std::cos(theta) * mscale_);
+        sinOut[i] = float(std::sin(theta) * mscale_);
+    }
+}
+
+void rope(float* x, int64_t nHead, int64_t headDim, int64_t nRot, RopeStyle style, const float* cos,
+          const float* sin) {
+    const int64_t half = nRot / 2;
+    for (int64_t h = 0; h < nHead; ++h) {
+        float* v = x + h * headDim;
+        for (int64_t i = 0; i < half; ++i) {
+            // Norm pairs neighbours (2i, 2i+1); Neox pairs the two halves (i, i + nRot/2).
+            const int64_t a = style == RopeStyle::Norm ? 2 * i : i;
+            const int64_t b = style == RopeStyle::Norm ? 2 * i + 1 : i + half;
+            const float x0 = v[a];
+            const float x1 = v[b];
+            v[a] = x0 * cos[i] - x1 * sin[i];
+            v[b] = x0 * sin[i] + x1 * cos[i];
+        }
+    }
+}
+
+int64_t attentionScratchFloats(const AttentionShape& s) {
+    const int64_t g = s.group();
+    return kAttnBlock * s.headDim + kAttnBlock * s.headDimV + kAttnBlock + g * s.headDimV + 2 * g;
+}
+
+void attentionKvHead(const KvCache& cache, int64_t layer, int64_t nKeys, const AttentionShape& s, int64_t kvHead,
+                     const float* q, float* out, float* scratch) {
+    assert(nKeys > 0 && s.nHead % s.nHeadKv == 0);
+    const int64_t group = s.group();
+    float* keys = scratch;                              // (kAttnBlock, headDim) one block of this KV head's keys
+    float* values = keys + kAttnBlock * s.headDim;      // (kAttnBlock, headDimV) and values
+    float* scores = values + kAttnBlock * s.headDimV;   // (kAttnBlock) scores of one query head for the block
+    float* acc = scores + kAttnBlock;                   // (group, headDimV) running sums of p_j * v_j
+    float* runMax = acc + group * s.headDimV;           // (group) maximum score so far
+    float* runSum = runMax + group;                     // (group) sum of exp(score - runMax) so far
+    std::fill(acc, acc + group * s.headDimV, 0.f);
+    std::fill(runMax, runMax + group, -std::numeric_limits<float>::infinity());
+    std::fill(runSum, runSum + group, 0.f);
+
+    for (int64_t k0 = 0; k0 < nKeys; k0 += kAttnBlock) {
+        const int64_t nb = std::min(kAttnBlock, nKeys - k0);
+        cache.loadKeys(layer, k0, nb, kvHead * s.headDim, s.headDim, keys);
+        cache.loadValues(layer, k0, nb, kvHead * s.headDimV, s.headDimV, values);
+
+        for (int64_t h = 0; h < group; ++h) {
+            const float* qh = q + h * s.headDim;
+            float* acch = acc + h * s.headDimV;
+
+            // Scores of this block: q . k_j * scale.
+            float blockMax = -std::numeric_limits<float>::infinity();
+            for (int64_t j = 0; j < nb; ++j) {
+                const float* kj = keys + j * s.headDim;
+                float dot = 0.f;
+                for (int64_t d = 0; d < s.headDim; ++d) dot += qh[d] * kj[d];
+                scores[j] = dot * s.scale;
+                blockMax = std::max(blockMax, scores[j]);
+            }
+
+            // Rescale what was accumulated under the old maximum, then add this block's weighted values.
+            const float newMax = std::max(runMax[h], blockMax);
+            const float correction = std::exp(runMax[h] - newMax);  // 0 on the first block (exp(-inf))
+            float sum = runSum[h] * correction;
+            for (int64_t d = 0; d < s.headDimV; ++d) acch[d] *= correction;
+            for (int64_t j = 0; j < nb; ++j) {
+                const float p = std::exp(scores[j] - newMax);
+                sum += p;
+                const float* vj = values + j * s.headDimV;
+                for (int64_t d = 0; d < s.headDimV; ++d) acch[d] += p * vj[d];
+            }
+            runSum[h] = sum;
+            runMax[h] = newMax;
+        }
+    }
+
+    for (int64_t h = 0; h < group; ++h) {
+        const float inv = 1.f / runSum[h];
+        for (int64_t d = 0; d < s.headDimV; ++d) out[h * s.headDimV + d] = acc[h * s.headDimV + d] * inv;
+    }
+}
+
+}  // namespace hearth::engine

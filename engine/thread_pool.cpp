@@ -1,1 +1,108 @@
-// placeholder: being written
+#include "engine/thread_pool.h"
+
+#include <algorithm>
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#endif
+
+namespace hearth::engine {
+namespace {
+
+// Busy-wait iterations before blocking. A matmul of a small model takes tens of microseconds, so a short spin
+// catches the next dispatch of the same token; the machine may be shared, so the spin stays short.
+constexpr int kSpinIterations = 4000;  // ~0.1-0.5 ms depending on the cost of a pause
+
+inline void cpuRelax() {
+#if defined(__x86_64__) || defined(__i386__)
+    _mm_pause();
+#elif defined(__aarch64__)
+    asm volatile("yield");
+#endif
+}
+
+}  // namespace
+
+ThreadPool::ThreadPool(int nThreads) : nThreads_(std::max(1, nThreads)) {
+    workers_.reserve(nThreads_ - 1);
+    for (int i = 1; i < nThreads_; ++i) workers_.emplace_back([this, i] { workerLoop(i); });
+}
+
+ThreadPool::~ThreadPool() {
+    stop_.store(true, std::memory_order_relaxed);
+    generation_.fetch_add(1, std::memory_order_release);
+    generation_.notify_all();
+    for (std::thread& t : workers_) t.join();
+}
+
+void ThreadPool::workerLoop(int ith) {
+    uint32_t seen = 0;
+    for (;;) {
+        // Wait for a new generation: spin first, then block.
+        uint32_t gen = generation_.load(std::memory_order_acquire);
+        for (int spin = 0; gen == seen && spin < kSpinIterations; ++spin) {
+            cpuRelax();
+            gen = generation_.load(std::memory_order_acquire);
+        }
+        while (gen == seen) {
+            generation_.wait(seen, std::memory_order_acquire);
+            gen = generation_.load(std::memory_order_acquire);
+        }
+        seen = gen;
+        if (stop_.load(std::memory_order_relaxed)) return;
+
+        (*task_)(ith, nThreads_);
+        if (pending_.fetch_sub(1, std::memory_order_acq_rel) == 1) pending_.notify_one();
+    }
+}
+
+void ThreadPool::run(const std::function<void(int, int)>& fn) {
+    if (nThreads_ == 1) {
+        fn(0, 1);
+        return;
+    }
+    task_ = &fn;
+    pending_.store(nThreads_ - 1, std::memory_order_relaxed);
+    generation_.fetch_add(1, std::memory_order_release);
+    generation_.notify_all();
+
+    fn(0, nThreads_);
+
+    // Wait for the workers: spin first, then block.
+    int left = pending_.load(std::memory_order_acquire);
+    for (int spin = 0; left != 0 && spin < kSpinIterations; ++spin) {
+        cpuRelax();
+        left = pending_.load(std::memory_order_acquire);
+    }
+    while (left != 0) {
+        pending_.wait(left, std::memory_order_acquire);
+        left = pending_.load(std::memory_order_acquire);
+    }
+    task_ = nullptr;
+}
+
+void ThreadPool::chunk(int64_t n, int ith, int nth, int64_t grain, int64_t* begin, int64_t* end) {
+    grain = std::max<int64_t>(1, grain);
+    const int64_t units = (n + grain - 1) / grain;  // the last unit may be partial
+    const int64_t per = units / nth;
+    const int64_t extra = units % nth;
+    const int64_t first = ith * per + std::min<int64_t>(ith, extra);
+    const int64_t count = per + (ith < extra ? 1 : 0);
+    *begin = std::min(n, first * grain);
+    *end = std::min(n, (first + count) * grain);
+}
+
+void ThreadPool::parallelFor(int64_t n, const std::function<void(int64_t, int64_t)>& fn, int64_t grain) {
+    if (n <= 0) return;
+    if (nThreads_ == 1 || n <= std::max<int64_t>(1, grain)) {
+        fn(0, n);
+        return;
+    }
+    run([&](int ith, int nth) {
+        int64_t begin = 0, end = 0;
+        chunk(n, ith, nth, grain, &begin, &end);
+        if (begin < end) fn(begin, end);
+    });
+}
+
+}  // namespace hearth::engine

@@ -1,0 +1,64 @@
+#include "app/cli/cli_common.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <thread>
+
+#include "app/cli/commands.h"
+
+namespace hearth::cli {
+
+int fail(const std::string& message) {
+    std::fprintf(stderr, "hearth-cli: %s\n", message.c_str());
+    return 1;
+}
+
+Result<LoadedModel> loadModel(const Args& args) {
+    auto path = args.required("-m");
+    if (!path) return path.error();
+    auto file = engine::GgufFile::open(*path);
+    if (!file) return file.error();
+    auto vocab = engine::Vocab::fromGguf(**file);
+    if (!vocab) return Error{*path + ": " + vocab.message()};
+    auto model = engine::Model::load(std::move(file).value());
+    if (!model) return Error{*path + ": " + model.message()};
+    return LoadedModel{std::move(model).value(), std::move(vocab).value()};
+}
+
+Result<engine::ContextParams> contextParams(const Args& args, const engine::Model& model) {
+    engine::ContextParams params;
+    const int64_t hw = std::max(1u, std::thread::hardware_concurrency());
+    auto threads = args.intValue("-t", hw, 1, 1024);
+    if (!threads) return threads.error();
+    const int64_t defaultCtx = std::min<int64_t>(model.config().nCtxTrain, 4096);
+    auto ctx = args.intValue("--ctx", defaultCtx, 1, int64_t{1} << 24);
+    if (!ctx) return ctx.error();
+    params.nThreads = int(*threads);
+    params.nCtx = int(*ctx);
+    return params;
+}
+
+Result<engine::SamplerParams> samplerParams(const Args& args, float defaultTemperature) {
+    engine::SamplerParams p;
+    auto temp = args.floatValue("--temp", defaultTemperature);
+    if (!temp) return temp.error();
+    auto topK = args.intValue("--top-k", p.topK, 0, int64_t{1} << 31);
+    if (!topK) return topK.error();
+    auto topP = args.floatValue("--top-p", p.topP);
+    if (!topP) return topP.error();
+    auto minP = args.floatValue("--min-p", p.minP);
+    if (!minP) return minP.error();
+    auto repeat = args.floatValue("--repeat-penalty", p.repeatPenalty);
+    if (!repeat) return repeat.error();
+    auto seed = args.intValue("--seed", -1, -1, INT64_MAX);
+    if (!seed) return seed.error();
+    p.temperature = float(*temp);
+    p.topK = int32_t(*topK);
+    p.topP = float(*topP);
+    p.minP = float(*minP);
+    p.repeatPenalty = float(*repeat);
+    p.seed = *seed < 0 ? engine::Sampler::randomSeed() : uint64_t(*seed);
+    return p;
+}
+
+}  // namespace hearth::cli

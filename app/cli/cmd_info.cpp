@@ -1,0 +1,130 @@
+// hearth-cli info: what a model file is and whether it fits, from metadata alone (no weights are read).
+#include <cstdio>
+#include <map>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "app/cli/commands.h"
+#include "app/cli/json_writer.h"
+#include "engine/gguf_reader.h"
+#include "engine/memory_estimate.h"
+#include "engine/model.h"
+#include "engine/model_config.h"
+
+namespace hearth::cli {
+
+namespace {
+
+std::string humanBytes(uint64_t bytes) {
+    const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+    double v = double(bytes);
+    int u = 0;
+    while (v >= 1024.0 && u < 4) {
+        v /= 1024.0;
+        ++u;
+    }
+    return u == 0 ? fmt::format("{} B", bytes) : fmt::format("{:.2f} {}", v, units[u]);
+}
+
+// Why the engine cannot run this file, or "" when it can (architecture and every tensor type supported).
+std::string unsupportedReason(const engine::GgufFile& file, const engine::ModelConfig& config) {
+    if (!engine::findArch(config.arch)) return "architecture '" + config.arch + "' is not supported yet";
+    for (const engine::GgufTensor& t : file.tensors()) {
+        if (!kernels::traitsOf(t.type).computeSupported) {
+            return "tensor '" + std::string(t.name) + "' has type " + std::string(kernels::typeName(t.type)) +
+                   ", which this version cannot compute";
+        }
+    }
+    return "";
+}
+
+}  // namespace
+
+int cmdInfo(const Args& args) {
+    auto path = args.required("-m");
+    if (!path) return fail(path.message());
+    auto file = engine::GgufFile::open(*path);
+    if (!file) return fail(file.message());
+    auto config = engine::ModelConfig::fromGguf(**file);
+    if (!config) return fail(*path + ": " + config.message());
+
+    const int64_t defaultCtx = std::min<int64_t>(config->nCtxTrain, 4096);
+    auto ctx = args.intValue("--ctx", defaultCtx, 1, int64_t{1} << 24);
+    if (!ctx) return fail(ctx.message());
+
+    std::map<std::string, int> typeCounts;
+    uint64_t nParams = 0;
+    for (const engine::GgufTensor& t : (*file)->tensors()) {
+        ++typeCounts[std::string(kernels::typeName(t.type))];
+        nParams += uint64_t(t.nElements());
+    }
+    const engine::MemoryEstimate mem = engine::estimateMemory(**file, *config, *ctx);
+    const std::optional<engine::SystemMemory> sys = engine::systemMemory();
+    const std::string unsupported = unsupportedReason(**file, *config);
+
+    if (args.has("--json")) {
+        JsonWriter j;
+        j.beginObject()
+            .field("path", *path)
+            .field("arch", config->arch)
+            .field("name", config->name)
+            .field("gguf_version", int64_t((*file)->version()))
+            .field("n_params", nParams)
+            .field("file_bytes", (*file)->fileBytes())
+            .field("weight_bytes", mem.weightBytes);
+        j.key("tensor_types").beginObject();
+        for (const auto& [name, count] : typeCounts) j.field(name, int64_t(count));
+        j.endObject()
+            .field("n_vocab", config->nVocab)
+            .field("n_embd", config->nEmbd)
+            .field("n_layer", config->nLayer)
+            .field("n_head", config->nHead)
+            .field("n_head_kv", config->nHeadKv)
+            .field("n_ff", config->nFf)
+            .field("n_ctx_train", config->nCtxTrain)
+            .field("ctx", *ctx)
+            .field("kv_bytes_per_token", mem.kvBytesPerToken)
+            .field("kv_bytes", mem.kvBytes)
+            .field("compute_bytes", mem.computeBytes)
+            .field("overhead_bytes", mem.overheadBytes)
+            .field("ram_needed_bytes", mem.totalBytes())
+            .field("ram_available_bytes", sys ? sys->availableBytes : uint64_t{0})
+            .field("ram_total_bytes", sys ? sys->totalBytes : uint64_t{0})
+            .field("fits", sys ? mem.totalBytes() <= sys->availableBytes : false)
+            .field("supported", unsupported.empty());
+        if (!unsupported.empty()) j.field("unsupported_reason", unsupported);
+        j.endObject();
+        std::printf("%s\n", j.str().c_str());
+        return 0;
+    }
+
+    std::printf("file:          %s (%s, GGUF v%u)\n", path->c_str(), humanBytes((*file)->fileBytes()).c_str(),
+                (*file)->version());
+    std::printf("architecture:  %s%s%s\n", config->arch.c_str(), config->name.empty() ? "" : " — ",
+                config->name.c_str());
+    std::printf("parameters:    %s (%.3f B)\n", fmt::format("{}", nParams).c_str(), double(nParams) / 1e9);
+    std::printf("shape:         n_embd %lld, %lld layers, %lld heads (%lld KV), n_ff %lld, vocab %lld, "
+                "trained context %lld\n",
+                (long long)config->nEmbd, (long long)config->nLayer, (long long)config->nHead,
+                (long long)config->nHeadKv, (long long)config->nFf, (long long)config->nVocab,
+                (long long)config->nCtxTrain);
+    std::string mix;
+    for (const auto& [name, count] : typeCounts) mix += fmt::format("{}{} {}", mix.empty() ? "" : ", ", name, count);
+    std::printf("tensor types:  %s\n", mix.c_str());
+    std::printf("weights:       %s\n", humanBytes(mem.weightBytes).c_str());
+    std::printf("KV cache:      %s per token (F16); %s at %lld tokens\n", humanBytes(mem.kvBytesPerToken).c_str(),
+                humanBytes(mem.kvBytes).c_str(), (long long)*ctx);
+    std::printf("RAM needed:    %s (weights + KV + %s compute + %s overhead)\n",
+                humanBytes(mem.totalBytes()).c_str(), humanBytes(mem.computeBytes).c_str(),
+                humanBytes(mem.overheadBytes).c_str());
+    if (sys) {
+        std::printf("RAM:           %s available of %s%s — %s\n", humanBytes(sys->availableBytes).c_str(),
+                    humanBytes(sys->totalBytes).c_str(), sys->cgroupLimited ? " (container limit)" : "",
+                    mem.totalBytes() <= sys->availableBytes ? "fits" : "does NOT fit");
+    }
+    std::printf("supported:     %s\n", unsupported.empty() ? "yes" : unsupported.c_str());
+    return 0;
+}
+
+}  // namespace hearth::cli

@@ -1,0 +1,62 @@
+// Matrix times a batch of activation rows, y = W x, over weights in any type the kernel table can compute.
+//
+// The weight type is resolved once per matrix (kernelsFor), never per block. Exact mode takes the dot products
+// against F32 activations (dotF32: the weights are dequantized on the fly); fast mode quantizes every activation
+// row once into the type the weight kernel pairs with (Q8_0 for block quants, as llama.cpp does) and uses the
+// integer dot product. Rows are split across threads; every output element is one dot product computed by one
+// thread, so the result is the same for any thread count.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "kernels/dispatch.h"
+#include "kernels/ggml_type.h"
+
+namespace hearth::engine {
+
+class ThreadPool;
+
+// A 2-D weight viewing the mapped file: nOut rows of nIn elements of `type` (ggml shape [nIn, nOut]).
+struct Weight {
+    const uint8_t* data = nullptr;                 // (nOut, rowBytes) bytes inside the mapping
+    kernels::GgmlType type = kernels::GgmlType::F32;
+    int64_t nIn = 0;                               // ne[0]: elements per row (the input width)
+    int64_t nOut = 0;                              // ne[1]: rows (the output width)
+    size_t rowBytes = 0;                           // bytes of one row
+    const kernels::TypeKernels* kernels = nullptr; // kernelsFor(type), resolved once at load
+
+    const uint8_t* row(int64_t r) const { return data + size_t(r) * rowBytes; }
+};
+
+// The input of one or more matmuls: nTok rows of n F32 activations, plus quantized copies made on first use and
+// kept until reset(), so the q/k/v (or gate/up) projections that read the same rows quantize them once.
+class MatmulInput {
+public:
+    // x (nTok, n) must stay alive and unchanged until the next reset.
+    void reset(const float* x, int64_t nTok, int64_t n);
+
+    const float* f32() const { return x_; }
+    int64_t nTok() const { return nTok_; }
+    int64_t n() const { return n_; }
+
+    // The rows quantized to k.actType with k.quantizeAct: (nTok, rowBytes(actType, n)) bytes.
+    const uint8_t* quantized(const kernels::TypeKernels& k, ThreadPool& pool);
+
+private:
+    struct Quantized {
+        kernels::GgmlType type;
+        std::vector<uint8_t> bytes;  // (nTok, rowBytes(type, n))
+        bool valid = false;
+    };
+    const float* x_ = nullptr;
+    int64_t nTok_ = 0;
+    int64_t n_ = 0;
+    std::vector<Quantized> cache_;  // one per activation type seen; buffers are reused across resets
+};
+
+// y (in.nTok(), w.nOut) = rows of in times w^T. in.n() must equal w.nIn.
+void matmul(ThreadPool& pool, const Weight& w, MatmulInput& in, float* y, bool exact);
+
+}  // namespace hearth::engine

@@ -1,0 +1,90 @@
+// Model: a loaded GGUF decoder - the mapped file, its hyper-parameters and every weight bound by name, with its
+// dtype and exact shape checked once at load, so the forward pass never meets a surprise.
+//
+// Architecture families are described by small per-family descriptors (arch_llama.cpp, arch_qwen2.cpp): which
+// tensors exist, which are optional, how RoPE pairs dims. Binding is generic over the descriptor.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/gguf_reader.h"
+#include "engine/matmul.h"
+#include "engine/model_config.h"
+#include "engine/result.h"
+
+namespace hearth::engine {
+
+// What distinguishes one decoder family from another, for binding and the forward pass.
+struct ArchDescriptor {
+    std::string_view name;  // general.architecture, e.g. "llama"
+    RopeStyle ropeStyle;    // how RoPE pairs the dims of a head
+    bool qkvBias;           // attn_q/k/v.bias are required (qwen2) rather than absent
+    bool optionalQkvBias;   // attn_q/k/v.bias are bound when present (llama files may carry them)
+    // output.weight absent -> logits use token_embd (tied); both llama and qwen2 allow it.
+    bool tiedOutputAllowed;
+};
+
+// The descriptor of a supported architecture, or nullptr.
+const ArchDescriptor* findArch(std::string_view arch);
+
+// Registered families (each in its own arch_<name>.cpp).
+extern const ArchDescriptor kArchLlama;
+extern const ArchDescriptor kArchQwen2;
+
+// Weights of one decoder layer. Shapes are (rows, row length) = (output width, input width); vectors are F32.
+struct LayerWeights {
+    const float* attnNorm = nullptr;  // (n_embd) RMSNorm weight before attention
+    Weight wq;                        // (n_head * head_dim, n_embd)
+    Weight wk;                        // (n_head_kv * head_dim, n_embd)
+    Weight wv;                        // (n_head_kv * head_dim_v, n_embd)
+    const float* bq = nullptr;        // (n_head * head_dim) or nullptr
+    const float* bk = nullptr;        // (n_head_kv * head_dim) or nullptr
+    const float* bv = nullptr;        // (n_head_kv * head_dim_v) or nullptr
+    Weight wo;                        // (n_embd, n_head * head_dim_v)
+    const float* ffnNorm = nullptr;   // (n_embd) RMSNorm weight before the feed-forward block
+    Weight ffnGate;                   // (n_ff, n_embd)
+    Weight ffnUp;                     // (n_ff, n_embd)
+    Weight ffnDown;                   // (n_embd, n_ff)
+};
+
+struct ModelWeights {
+    Weight tokenEmbd;                  // (n_vocab, n_embd); one row is dequantized per input token
+    std::vector<LayerWeights> layers;  // (n_layer)
+    const float* outputNorm = nullptr; // (n_embd) final RMSNorm weight
+    Weight output;                     // (n_vocab, n_embd); a copy of tokenEmbd's view when tied
+    bool tiedOutput = false;           // output.weight was absent
+    const float* ropeFreqs = nullptr;  // (n_rot / 2) Llama 3.1 rope_freqs divisors, or nullptr
+};
+
+struct ModelOptions {
+    // Nothing yet: every weight is used in place from the mapping. (Reserved for repacking / mlock choices.)
+};
+
+class Model {
+public:
+    // Opens, maps and binds a GGUF file. Errors name the file, the tensor and what was expected vs found.
+    static Result<std::unique_ptr<Model>> load(const std::string& path, const ModelOptions& options = {});
+    // Binds an already opened file (the model takes ownership).
+    static Result<std::unique_ptr<Model>> load(std::unique_ptr<GgufFile> file, const ModelOptions& options = {});
+
+    const GgufFile& file() const { return *file_; }
+    const ModelConfig& config() const { return config_; }
+    const ArchDescriptor& arch() const { return *arch_; }
+    const ModelWeights& weights() const { return weights_; }
+
+    // Bytes of all tensor data (what one token reads, plus the embedding table).
+    uint64_t weightBytes() const;
+
+private:
+    Model() = default;
+
+    std::unique_ptr<GgufFile> file_;
+    ModelConfig config_;
+    const ArchDescriptor* arch_ = nullptr;
+    ModelWeights weights_;
+};
+
+}  // namespace hearth::engine

@@ -1,0 +1,69 @@
+// The element-wise and attention operations of a decoder layer, as plain loops over F32 rows. Matrix products are
+// in matmul.h; these are the cheap steps between them (speed work comes later and keeps these as references).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "engine/model_config.h"
+
+namespace hearth::engine {
+
+class KvCache;
+
+// out (n) = x / sqrt(mean(x^2) + eps) * w. out may alias x.
+void rmsnorm(float* out, const float* x, const float* w, int64_t n, float eps);
+
+// x (n) += y (n)
+void addInPlace(float* x, const float* y, int64_t n);
+
+// gate (n) = silu(gate) * up, silu(g) = g / (1 + exp(-g)): SwiGLU.
+void swiglu(float* gate, const float* up, int64_t n);
+
+// Softmax of x (n) in place, subtracting the maximum first.
+void softmax(float* x, int64_t n);
+
+// Rotary position embedding. Angles theta_i = pos * invFreq[i] for the nRot/2 rotated pairs of a head; the
+// inverse frequencies already include the file's rope scaling (see RopeTable).
+class RopeTable {
+public:
+    // invFreq[i] = base^(-2i/nRot), divided by freqFactors[i] (Llama 3.1 rope_freqs) when given, and scaled as
+    // config.ropeScaling says (Linear: / factor; Llama3: per-band factors; Yarn: ramp between interpolation
+    // and extrapolation with magnitude correction).
+    RopeTable(const ModelConfig& config, const float* freqFactors /* (nRot/2) or nullptr */);
+
+    // cos (nRot/2), sin (nRot/2) of position pos.
+    void angles(int64_t pos, float* cosOut, float* sinOut) const;
+    int64_t nRot() const { return nRot_; }
+
+private:
+    int64_t nRot_ = 0;
+    std::vector<double> invFreq_;  // (nRot/2) inverse frequencies, scaling included
+    double mscale_ = 1.0;          // YaRN magnitude correction of cos/sin (1 otherwise)
+};
+
+// Rotates nHead heads of headDim values in x (nHead, headDim): the first nRot dims of each head, in pairs
+// (2i, 2i+1) for Norm (llama) or (i, i + nRot/2) for Neox (qwen2); cos/sin from RopeTable::angles.
+void rope(float* x, int64_t nHead, int64_t headDim, int64_t nRot, RopeStyle style, const float* cos,
+          const float* sin);
+
+// Causal attention of one query token for one KV head and the query heads that share it (GQA: query head h reads
+// KV head h / (nHead / nHeadKv), so KV head g serves the contiguous query heads [g * group, (g + 1) * group)).
+//   q   (group, headDim)    the token's rotated queries of those heads
+//   out (group, headDimV)   softmax(q k^T * scale) v over the keys at positions [0, nKeys)
+// Keys and values are read block by block, once for the whole group, and the scores go through an online softmax
+// (running maximum and sum per head), so no (nKeys) score row is materialised beyond one block. scratch holds
+// attentionScratchFloats(shape) floats.
+struct AttentionShape {
+    int64_t nHead = 0;
+    int64_t nHeadKv = 0;
+    int64_t headDim = 0;   // query/key width per head
+    int64_t headDimV = 0;  // value width per head
+    float scale = 0.f;     // usually 1/sqrt(headDim)
+    int64_t group() const { return nHead / nHeadKv; }
+};
+int64_t attentionScratchFloats(const AttentionShape& shape);
+void attentionKvHead(const KvCache& cache, int64_t layer, int64_t nKeys, const AttentionShape& shape, int64_t kvHead,
+                     const float* q, float* out, float* scratch);
+
+}  // namespace hearth::engine

@@ -1,0 +1,203 @@
+// Model::load on small synthetic GGUF files (made with GgufWriter, no ../shared needed): a consistent file binds
+// and runs; every way a file can disagree with its own hyper-parameters is refused with a message that names the
+// tensor and says what was expected and what was found.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "engine/forward.h"
+#include "engine/gguf_writer.h"
+#include "engine/model.h"
+#include "kernels/dispatch.h"
+
+namespace hearth::engine {
+namespace {
+
+using kernels::GgmlType;
+
+struct Synth {
+    std::string arch = "llama";
+    int64_t nEmbd = 256;
+    int64_t nFf = 512;
+    int64_t nHead = 4;
+    int64_t nHeadKv = 2;
+    int64_t nVocab = 64;
+    bool output = true;        // write output.weight (else tied)
+    bool qkvBias = false;      // write attn_q/k/v.bias
+    std::string omit;          // a tensor to leave out
+    std::string reshape;       // a tensor written with `shape` instead of its own
+    std::vector<int64_t> shape;
+    std::string retype;        // a tensor written in `type`
+    GgmlType type = GgmlType::F32;
+};
+
+// Deterministic pseudo-random values in [-scale, scale).
+std::vector<float> values(size_t n, uint32_t seed, float scale) {
+    std::vector<float> v(n);
+    uint32_t s = seed * 2654435761u + 1;
+    for (float& x : v) {
+        s = s * 1664525u + 1013904223u;
+        x = scale * (float(s >> 8) / float(1u << 24) * 2.f - 1.f);
+    }
+    return v;
+}
+
+std::vector<uint8_t> build(const Synth& s) {
+    GgufWriter w;
+    w.addString("general.architecture", s.arch);
+    const std::string a = s.arch + ".";
+    w.addUint32(a + "context_length", 64);
+    w.addUint32(a + "embedding_length", uint32_t(s.nEmbd));
+    w.addUint32(a + "block_count", 1);
+    w.addUint32(a + "feed_forward_length", uint32_t(s.nFf));
+    w.addUint32(a + "attention.head_count", uint32_t(s.nHead));
+    w.addUint32(a + "attention.head_count_kv", uint32_t(s.nHeadKv));
+    w.addFloat32(a + "attention.layer_norm_rms_epsilon", 1e-5f);
+    w.addFloat32(a + "rope.freq_base", 10000.f);
+
+    const int64_t headDim = s.nEmbd / s.nHead;
+    const int64_t kvDim = s.nHeadKv * headDim;
+    uint32_t seed = 1;
+    auto add = [&](const std::string& name, std::vector<int64_t> shape, float scale) {
+        if (name == s.omit) return;
+        if (name == s.reshape) shape = s.shape;
+        int64_t n = 1;
+        for (int64_t d : shape) n *= d;
+        const std::vector<float> v = values(size_t(n), seed++, scale);
+        if (name == s.retype && s.type != GgmlType::F32) {
+            std::vector<uint8_t> bytes(kernels::rowBytes(s.type, uint64_t(shape[0])) * uint64_t(n / shape[0]));
+            w.addTensor(GgufTensorSpec{name, shape, s.type}, std::move(bytes));  // zeros: only the type matters
+        } else {
+            w.addTensorF32(name, shape, v);
+        }
+    };
+    add("token_embd.weight", {s.nEmbd, s.nVocab}, 1.f);
+    add("output_norm.weight", {s.nEmbd}, 1.f);
+    if (s.output) add("output.weight", {s.nEmbd, s.nVocab}, 0.1f);
+    add("blk.0.attn_norm.weight", {s.nEmbd}, 1.f);
+    add("blk.0.attn_q.weight", {s.nEmbd, s.nEmbd}, 0.1f);
+    add("blk.0.attn_k.weight", {s.nEmbd, kvDim}, 0.1f);
+    add("blk.0.attn_v.weight", {s.nEmbd, kvDim}, 0.1f);
+    if (s.qkvBias) {
+        add("blk.0.attn_q.bias", {s.nEmbd}, 0.1f);
+        add("blk.0.attn_k.bias", {kvDim}, 0.1f);
+        add("blk.0.attn_v.bias", {kvDim}, 0.1f);
+    }
+    add("blk.0.attn_output.weight", {s.nEmbd, s.nEmbd}, 0.1f);
+    add("blk.0.ffn_norm.weight", {s.nEmbd}, 1.f);
+    add("blk.0.ffn_gate.weight", {s.nEmbd, s.nFf}, 0.1f);
+    add("blk.0.ffn_up.weight", {s.nEmbd, s.nFf}, 0.1f);
+    add("blk.0.ffn_down.weight", {s.nFf, s.nEmbd}, 0.1f);
+    auto bytes = w.toBytes();
+    EXPECT_TRUE(bytes.ok()) << bytes.message();
+    return bytes.ok() ? std::move(*bytes) : std::vector<uint8_t>{};
+}
+
+// Parses the bytes (kept alive by the caller) and loads the model.
+Result<std::unique_ptr<Model>> load(const std::vector<uint8_t>& bytes) {
+    auto file = GgufFile::parse(bytes);
+    if (!file) return Error{"parse: " + file.message()};
+    return Model::load(std::move(*file));
+}
+
+std::string loadError(const Synth& s) {
+    const std::vector<uint8_t> bytes = build(s);
+    auto m = load(bytes);
+    return m.ok() ? std::string("(loaded)") : m.message();
+}
+
+TEST(ModelLoad, ConsistentFileBindsAndRuns) {
+    for (const char* arch : {"llama", "qwen2"}) {
+        Synth s;
+        s.arch = arch;
+        s.qkvBias = std::string(arch) == "qwen2";
+        const std::vector<uint8_t> bytes = build(s);
+        auto m = load(bytes);
+        ASSERT_TRUE(m.ok()) << m.message();
+        const Model& model = **m;
+        EXPECT_EQ(model.arch().name, arch);
+        EXPECT_FALSE(model.weights().tiedOutput);
+        EXPECT_EQ(model.weights().layers.at(0).bq != nullptr, s.qkvBias);
+        EXPECT_EQ(model.arch().ropeStyle, std::string(arch) == "llama" ? RopeStyle::Norm : RopeStyle::Neox);
+
+        auto ctx = Context::create(model, ContextParams{.nCtx = 16, .nThreads = 2});
+        ASSERT_TRUE(ctx.ok()) << ctx.message();
+        const std::vector<int32_t> tokens = {1, 5, 9, 63};
+        ASSERT_TRUE((*ctx)->eval(tokens, true).ok());
+        ASSERT_EQ((*ctx)->nLogits(), 4);
+        for (int i = 0; i < 4; ++i) {
+            for (int v = 0; v < (*ctx)->nVocab(); ++v) ASSERT_TRUE(std::isfinite((*ctx)->logits(i)[v]));
+        }
+    }
+}
+
+TEST(ModelLoad, MissingOutputMeansTiedEmbedding) {
+    Synth s;
+    s.output = false;
+    const std::vector<uint8_t> bytes = build(s);
+    auto m = load(bytes);
+    ASSERT_TRUE(m.ok()) << m.message();
+    EXPECT_TRUE((*m)->weights().tiedOutput);
+    EXPECT_EQ((*m)->weights().output.data, (*m)->weights().tokenEmbd.data);
+}
+
+TEST(ModelLoad, WrongShapeNamesTensorAndBothShapes) {
+    Synth s;
+    s.reshape = "blk.0.ffn_down.weight";
+    s.shape = {256, 256};
+    EXPECT_EQ(loadError(s), "tensor 'blk.0.ffn_down.weight': expected [512, 256], found [256, 256]");
+
+    s.reshape = "blk.0.attn_k.weight";
+    s.shape = {256, 256};  // a K projection as wide as Q: n_head_kv ignored
+    EXPECT_EQ(loadError(s), "tensor 'blk.0.attn_k.weight': expected [256, 128], found [256, 256]");
+
+    s.reshape = "output_norm.weight";
+    s.shape = {256, 1};
+    EXPECT_EQ(loadError(s), "tensor 'output_norm.weight': expected [256], found [256, 1]");
+}
+
+TEST(ModelLoad, MissingTensorIsNamed) {
+    Synth s;
+    s.omit = "blk.0.attn_k.weight";
+    EXPECT_EQ(loadError(s), "tensor 'blk.0.attn_k.weight' is missing");
+
+    Synth q;
+    q.arch = "qwen2";  // qwen2 requires q/k/v biases
+    EXPECT_EQ(loadError(q), "tensor 'blk.0.attn_q.bias' is missing");
+}
+
+TEST(ModelLoad, UncomputableTypeIsNamed) {
+    GgmlType missing = GgmlType::F32;
+    for (GgmlType t : {GgmlType::Q4_K, GgmlType::Q6_K, GgmlType::Q2_K, GgmlType::IQ4_XS, GgmlType::Q5_K}) {
+        if (kernels::kernelsFor(t) == nullptr) {
+            missing = t;
+            break;
+        }
+    }
+    if (missing == GgmlType::F32) GTEST_SKIP() << "every candidate type has kernels now";
+    Synth s;
+    s.retype = "blk.0.ffn_down.weight";
+    s.type = missing;
+    EXPECT_EQ(loadError(s), "tensor 'blk.0.ffn_down.weight' has type " + std::string(kernels::typeName(missing)) +
+                                ", which this version cannot compute");
+}
+
+TEST(ModelLoad, NormWeightsMustBeF32) {
+    Synth s;
+    s.retype = "blk.0.ffn_norm.weight";
+    s.type = GgmlType::F16;
+    EXPECT_EQ(loadError(s), "tensor 'blk.0.ffn_norm.weight' has type F16, expected F32");
+}
+
+TEST(ModelLoad, UnknownArchitectureIsNamed) {
+    for (const char* arch : {"phi3", "gemma2", "bert", "mamba"}) {
+        Synth s;
+        s.arch = arch;
+        EXPECT_EQ(loadError(s), "architecture '" + std::string(arch) + "' is not supported yet");
+    }
+}
+
+}  // namespace
+}  // namespace hearth::engine
