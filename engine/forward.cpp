@@ -86,6 +86,34 @@ Status Context::eval(std::span<const int32_t> tokens, bool allLogits) {
     return {};
 }
 
+void Context::attention(int64_t layer, int64_t nTok, int64_t pos0) {
+    const ModelConfig& c = model_.config();
+    const int64_t qDim = c.nHead * c.headDim;
+    const int64_t attDim = c.nHead * c.headDimV;
+    const int64_t group = attn_.group();
+    const int64_t scratchFloats = attentionScratchFloats(attn_);
+    // One work item per (token, KV head) reads that head's keys once for all the query heads sharing it; it costs
+    // ~nKeys * group * (head_dim + head_dim_v) multiply-adds (nKeys of the batch's last token, an upper bound).
+    const int64_t nItems = nTok * c.nHeadKv;
+    const int64_t grain = ThreadPool::grainFor((pos0 + nTok) * group * (c.headDim + c.headDimV));
+    auto attend = [&](int ith, int nth) {
+        int64_t i0 = 0, i1 = 0;
+        ThreadPool::chunk(nItems, ith, nth, grain, &i0, &i1);
+        float* scratch = attnScratch_.data() + size_t(ith) * size_t(scratchFloats);
+        for (int64_t i = i0; i < i1; ++i) {
+            const int64_t t = i / c.nHeadKv;
+            const int64_t g = i % c.nHeadKv;
+            attentionKvHead(*cache_, layer, pos0 + t + 1, attn_, g, q_.data() + t * qDim + g * group * c.headDim,
+                            att_.data() + t * attDim + g * group * c.headDimV, scratch);
+        }
+    };
+    if (nItems <= grain) {
+        attend(0, 1);
+    } else {
+        pool_.run(attend);
+    }
+}
+
 void Context::forward(const int32_t* tokens, int64_t nTok, int64_t pos0, int64_t firstLogit, float* logitsOut) {
     const ModelConfig& c = model_.config();
     const ModelWeights& w = model_.weights();
@@ -146,29 +174,8 @@ void Context::forward(const int32_t* tokens, int64_t nTok, int64_t pos0, int64_t
         // Append this batch's keys and values to the cache.
         for (int64_t t = 0; t < nTok; ++t) cache_->store(l, pos0 + t, k_.data() + t * kvDim, v_.data() + t * kvDimV);
 
-        // Causal attention: token t attends to positions [0, pos0 + t]. One work item per (token, KV head) reads
-        // that head's keys once for all the query heads sharing it; it costs ~nKeys * group * (head_dim +
-        // head_dim_v) multiply-adds (nKeys of the batch's last token).
-        const int64_t group = attn_.group();
-        const int64_t scratchFloats = attentionScratchFloats(attn_);
-        const int64_t nItems = nTok * c.nHeadKv;
-        const int64_t grain = ThreadPool::grainFor((pos0 + nTok) * group * (c.headDim + c.headDimV));
-        auto attend = [&](int ith, int nth) {
-            int64_t i0 = 0, i1 = 0;
-            ThreadPool::chunk(nItems, ith, nth, grain, &i0, &i1);
-            float* scratch = attnScratch_.data() + size_t(ith) * size_t(scratchFloats);
-            for (int64_t i = i0; i < i1; ++i) {
-                const int64_t t = i / c.nHeadKv;
-                const int64_t g = i % c.nHeadKv;
-                attentionKvHead(*cache_, l, pos0 + t + 1, attn_, g, q_.data() + t * qDim + g * group * c.headDim,
-                                att_.data() + t * attDim + g * group * c.headDimV, scratch);
-            }
-        };
-        if (nItems <= grain) {
-            attend(0, 1);
-        } else {
-            pool.run(attend);
-        }
+        // Causal self-attention over the cache: token t sees positions [0, pos0 + t].
+        attention(l, nTok, pos0);
 
         // Output projection, added to the residual stream.
         in_.reset(att_.data(), nTok, attDim);

@@ -29,6 +29,7 @@ struct ContextParams {
 
 class Context {
 public:
+    // The model must outlive the context.
     static Result<std::unique_ptr<Context>> create(const Model& model, const ContextParams& params);
 
     // Runs tokens at positions [nPast(), nPast() + tokens.size()) in batches of up to nBatch and appends their
@@ -37,6 +38,7 @@ public:
     Status eval(std::span<const int32_t> tokens, bool allLogits = false);
 
     // Logits (nVocab) of row i of the last eval: i indexes its tokens with allLogits, else must be 0 (the last).
+    // Valid until the next eval. (allLogits keeps n x nVocab floats: mind large vocabularies on long inputs.)
     const float* logits(int i = 0) const;
     int nLogits() const { return nLogitRows_; }
 
@@ -56,6 +58,8 @@ private:
     // The forward pass of nTok tokens at positions [pos0, pos0 + nTok); logits for the rows from firstLogit on
     // are written to logitsOut (nTok - firstLogit, nVocab).
     void forward(const int32_t* tokens, int64_t nTok, int64_t pos0, int64_t firstLogit, float* logitsOut);
+    // att_ = causal attention of the batch's queries q_ over the cache of `layer` (which already holds the batch).
+    void attention(int64_t layer, int64_t nTok, int64_t pos0);
 
     const Model& model_;
     ContextParams params_;

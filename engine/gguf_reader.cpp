@@ -214,10 +214,10 @@ Status parseValue(Cursor& c, uint32_t raw, GgufValue& v, const F& what) {
     const uint64_t minElemBytes = isString ? kStringHeaderBytes : fixedSize(v.elemType);
     if (v.count > c.left() / minElemBytes) {
         return Error{what() + ": array of " + num(v.count) + " " + std::string(ggufTypeName(v.elemType)) +
-                     " elements at offset " + num(c.pos()) + " needs at least " +
+                     " elements at offset " + num(c.pos()) + " needs " +
                      (v.count > std::numeric_limits<uint64_t>::max() / minElemBytes
                           ? std::string("more than 2^64")
-                          : num(v.count * minElemBytes)) +
+                          : "at least " + num(v.count * minElemBytes)) +
                      " bytes, only " + num(c.left()) + " remain (truncated or corrupt file)"};
     }
     if (!isString) {
@@ -328,14 +328,17 @@ Status GgufFile::parseAll() {
     // Reject counts the rest of the file cannot possibly hold before sizing anything from them.
     {
         const uint64_t left = c.left();
-        const bool kvFits = nKv <= left / kMinKvBytes;
-        const bool tensorsFit = nTensors <= left / kMinTensorInfoBytes;
-        if (!kvFits || !tensorsFit || nKv * kMinKvBytes + nTensors * kMinTensorInfoBytes > left) {
-            std::string need = (kvFits && tensorsFit) ? num(nKv * kMinKvBytes + nTensors * kMinTensorInfoBytes)
-                                                      : std::string("more than ") + num(left);
+        uint64_t kvNeed = 0;
+        uint64_t tensorNeed = 0;
+        uint64_t need = 0;
+        const bool overflow = __builtin_mul_overflow(nKv, kMinKvBytes, &kvNeed) ||
+                              __builtin_mul_overflow(nTensors, kMinTensorInfoBytes, &tensorNeed) ||
+                              __builtin_add_overflow(kvNeed, tensorNeed, &need);
+        if (overflow || need > left) {
             return Error{"implausible header counts (truncated or corrupt file): " + num(nKv) +
-                         " metadata entries and " + num(nTensors) + " tensor infos need at least " + need +
-                         " bytes after the " + num(kHeaderBytes) + "-byte header, the file has " + num(left)};
+                         " metadata entries and " + num(nTensors) + " tensor infos need " +
+                         (overflow ? std::string("more than 2^64") : "at least " + num(need)) + " bytes after the " +
+                         num(kHeaderBytes) + "-byte header, the file has " + num(left)};
         }
     }
 

@@ -231,9 +231,11 @@ struct MatchData {
 bool nextMatch(const CompiledRegex& regex, MatchData& md, std::string_view subject, size_t start, size_t& matchBegin,
                size_t& matchEnd) {
     const auto* s = reinterpret_cast<PCRE2_SPTR>(subject.data());
-    int rc = pcre2_match(regex.code, s, subject.size(), start, 0, md.data, nullptr);
+    // The UTF-8 subject is valid by construction (we encode it): skip PCRE2's per-call validity scan.
+    const uint32_t options = regex.collapsed ? 0u : PCRE2_NO_UTF_CHECK;
+    int rc = pcre2_match(regex.code, s, subject.size(), start, options, md.data, nullptr);
     if (rc == PCRE2_ERROR_JIT_STACKLIMIT) {
-        rc = pcre2_match(regex.code, s, subject.size(), start, PCRE2_NO_JIT, md.data, nullptr);
+        rc = pcre2_match(regex.code, s, subject.size(), start, options | PCRE2_NO_JIT, md.data, nullptr);
     }
     if (rc < 0) {
         return false;

@@ -1,25 +1,16 @@
 #include "engine/tokenizer_bpe.h"
 
+#include <limits>
 #include <queue>
 #include <string>
-#include <unordered_map>
 
+#include "engine/flat_string_map.h"
 #include "engine/unicode.h"
 #include "engine/vocab.h"
 
 namespace hearth::engine {
 
 namespace {
-
-using MergeKey = std::pair<std::string_view, std::string_view>;
-
-struct MergeKeyHash {
-    size_t operator()(const MergeKey& key) const {
-        const size_t a = std::hash<std::string_view>{}(key.first);
-        const size_t b = std::hash<std::string_view>{}(key.second);
-        return a ^ (b + 0x9E3779B97F4A7C15ull + (a << 6) + (a >> 2));
-    }
-};
 
 struct Symbol {
     size_t offset;  // into the byte-level word
@@ -45,10 +36,21 @@ struct BigramOrder {
 }  // namespace
 
 struct BpeTokenizer::Impl {
+    struct Merge {
+        uint32_t offset = 0;  // "left right" in the arena
+        uint16_t leftLength = 0;
+        uint16_t rightLength = 0;
+    };
     Pretokenizer pretokenizer;
-    std::vector<char> arena;  // merge strings; the map's keys view into it (a vector's buffer survives moves)
-    std::unordered_map<MergeKey, int32_t, MergeKeyHash> ranks;
-    size_t nMerges = 0;
+    std::vector<char> arena;    // the merge strings, back to back
+    std::vector<Merge> merges;  // indexed by rank
+    FlatStringMap ranks;        // (left, right) -> rank
+
+    FlatStringMap::Key key(int32_t rank) const {
+        const Merge& m = merges[rank];
+        const char* p = arena.data() + m.offset;
+        return {{p, m.leftLength}, {p + m.leftLength + 1, m.rightLength}};
+    }
 };
 
 BpeTokenizer::BpeTokenizer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -64,36 +66,42 @@ Result<BpeTokenizer> BpeTokenizer::create(const std::vector<std::string_view>& m
     if (merges.size() > static_cast<size_t>(INT32_MAX)) {
         return Error{"tokenizer.ggml.merges: " + std::to_string(merges.size()) + " merges, more than 2^31 - 1"};
     }
-    auto impl = std::unique_ptr<Impl>(new Impl{std::move(pretokenizer.value()), {}, {}, merges.size()});
     size_t bytes = 0;
     for (std::string_view merge : merges) {
         bytes += merge.size();
     }
+    if (bytes > std::numeric_limits<uint32_t>::max()) {
+        return Error{"tokenizer.ggml.merges: " + std::to_string(bytes) + " bytes of merges, more than 4 GiB"};
+    }
+    auto impl = std::make_unique<Impl>(Impl{std::move(pretokenizer.value()), {}, {}, {}});
     impl->arena.resize(bytes);
-    impl->ranks.reserve(merges.size());
-    char* cursor = impl->arena.data();
+    impl->merges.resize(merges.size());
+    const auto keyOf = [&impl](int32_t rank) { return impl->key(rank); };
+    impl->ranks.reserve(merges.size(), keyOf);
+    size_t offset = 0;
     for (size_t i = 0; i < merges.size(); ++i) {
         const std::string_view merge = merges[i];
-        std::copy(merge.begin(), merge.end(), cursor);
-        const std::string_view copy(cursor, merge.size());
-        cursor += merge.size();
-        // The separator is the first space after the first character (a merge never starts with the pair's
-        // separator). A line without one can never apply.
-        const size_t space = copy.find(' ', 1);
-        if (space == std::string_view::npos) {
-            continue;
+        std::copy(merge.begin(), merge.end(), impl->arena.begin() + offset);
+        // The separator is the first space after the first character (a pair's left part never starts with the
+        // separator). A line without one can never apply; parts over 64 KiB are ignored.
+        const size_t space = merge.find(' ', 1);
+        const size_t rightLength = merge.size() - space - 1;
+        if (space != std::string_view::npos && space <= UINT16_MAX && rightLength <= UINT16_MAX) {
+            impl->merges[i] = {static_cast<uint32_t>(offset), static_cast<uint16_t>(space),
+                               static_cast<uint16_t>(rightLength)};
+            const auto rank = static_cast<int32_t>(i);
+            impl->ranks.insert(impl->key(rank), rank, /*overwrite=*/false, keyOf);  // the first duplicate wins
         }
-        impl->ranks.emplace(MergeKey{copy.substr(0, space), copy.substr(space + 1)}, static_cast<int32_t>(i));
+        offset += merge.size();
     }
     return BpeTokenizer(std::move(impl));
 }
 
 int32_t BpeTokenizer::mergeRank(std::string_view left, std::string_view right) const {
-    const auto it = impl_->ranks.find(MergeKey{left, right});
-    return it == impl_->ranks.end() ? -1 : it->second;
+    return impl_->ranks.find({left, right}, [this](int32_t rank) { return impl_->key(rank); });
 }
 
-size_t BpeTokenizer::nMerges() const { return impl_->nMerges; }
+size_t BpeTokenizer::nMerges() const { return impl_->merges.size(); }
 const Pretokenizer& BpeTokenizer::pretokenizer() const { return impl_->pretokenizer; }
 
 void BpeTokenizer::tokenize(const Vocab& vocab, std::string_view text, std::vector<int32_t>& out) const {

@@ -7,8 +7,8 @@
 #include <cmath>
 #include <limits>
 #include <optional>
-#include <unordered_map>
 
+#include "engine/flat_string_map.h"
 #include "engine/gguf_reader.h"
 #include "engine/tokenizer_bpe.h"
 #include "engine/tokenizer_spm.h"
@@ -90,7 +90,7 @@ struct Vocab::Impl {
     std::string name;  // general.name, lower case
     std::string arena;  // every token text, back to back (reserved once: views into it stay valid)
     std::vector<TokenInfo> tokens;
-    std::unordered_map<std::string_view, int32_t> ids;  // text -> id (the last of duplicate texts wins)
+    FlatStringMap ids;  // text -> id (the last of duplicate texts wins)
 
     int32_t bos = kNoToken, eos = kNoToken, eot = kNoToken, eom = kNoToken, unk = kNoToken, sep = kNoToken,
             pad = kNoToken, mask = kNoToken, newline = kNoToken;
@@ -108,9 +108,9 @@ struct Vocab::Impl {
     std::string chatTemplate;
 
     std::string_view text(int32_t id) const { return {arena.data() + tokens[id].offset, tokens[id].length}; }
+    FlatStringMap::Key key(int32_t id) const { return {text(id), {}}; }
     int32_t find(std::string_view s) const {
-        const auto it = ids.find(s);
-        return it == ids.end() ? kNoToken : it->second;
+        return ids.find({s, {}}, [this](int32_t id) { return key(id); });
     }
 };
 
@@ -239,7 +239,8 @@ Result<Vocab> Vocab::fromGguf(const GgufFile& file) {
     }
     impl->arena.reserve(arenaBytes);
     impl->tokens.resize(nTokens);
-    impl->ids.reserve(nTokens);
+    const auto keyOf = [&impl](int32_t id) { return impl->key(id); };
+    impl->ids.reserve(nTokens, keyOf);
     for (int32_t id = 0; id < nTokens; ++id) {
         TokenInfo& info = impl->tokens[id];
         std::string_view text = tokens->strings[id];
@@ -259,7 +260,7 @@ Result<Vocab> Vocab::fromGguf(const GgufFile& file) {
             const int64_t type = types->arrayInt(id);
             info.type = type >= 1 && type <= 6 ? static_cast<TokenType>(type) : TokenType::Undefined;
         }
-        impl->ids.insert_or_assign(impl->text(id), id);
+        impl->ids.insert(impl->key(id), id, /*overwrite=*/true, keyOf);
     }
 
     // Family defaults (llama.cpp's), then the metadata.

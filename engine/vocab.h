@@ -92,9 +92,8 @@ public:
 
     std::string_view chatTemplate() const;  // tokenizer.chat_template, "" when absent
 
-    struct Impl;
-
 private:
+    struct Impl;
     explicit Vocab(std::shared_ptr<const Impl> impl) : impl_(std::move(impl)) {}
     std::shared_ptr<const Impl> impl_;
 };

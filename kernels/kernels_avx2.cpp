@@ -55,13 +55,21 @@ struct Avx2Primitives {
         return _mm256_cvtepi32_ps(dotI8(load256(w + 2), load256(x + 2)));
     }
 
+    // A Q4_0 block's 32 signed values in element order: the 16 bytes in both halves, the upper half shifted
+    // right by 4 (per 64-bit lane), then masked: [low nibbles | high nibbles] - 8.
+    static __m256i unpackQ4(const uint8_t* qs) {
+        const __m256i v = _mm256_broadcastsi128_si256(load128(qs));
+        const __m256i nib = _mm256_and_si256(_mm256_srlv_epi64(v, _mm256_set_epi64x(4, 4, 0, 0)), _mm256_set1_epi8(0x0f));
+        return _mm256_sub_epi8(nib, _mm256_set1_epi8(8));
+    }
+
     static F dotStepQ4(const uint8_t* w, const uint8_t* x) {
-        __m128i lo, hi;
-        nibbles(w + 2, lo, hi);
-        return _mm256_cvtepi32_ps(dotI8(_mm256_set_m128i(hi, lo), load256(x + 2)));
+        return _mm256_cvtepi32_ps(dotI8(unpackQ4(w + 2), load256(x + 2)));
     }
 
     static F scales(const float* s) { return F(s[0]); }
+
+    static float halfToFloat(const uint8_t* p) { return _cvtsh_ss(loadU16(p)); }
 };
 
 constexpr auto kTable = makeTable<Avx2Primitives>();

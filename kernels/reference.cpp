@@ -25,7 +25,7 @@ float loadF32(const float* p) {
 }  // namespace
 
 void dequantizeF32(const void* src, float* dst, int64_t n) {
-    std::memcpy(dst, src, static_cast<size_t>(n) * sizeof(float));
+    if (n > 0) std::memcpy(dst, src, static_cast<size_t>(n) * sizeof(float));
 }
 
 void dequantizeF16(const void* src, float* dst, int64_t n) {
@@ -112,7 +112,7 @@ float dotQ4_0(const void* row, const float* x, int64_t n) {
 }
 
 void quantizeF32(const float* x, void* dst, int64_t n) {
-    std::memcpy(dst, x, static_cast<size_t>(n) * sizeof(float));
+    if (n > 0) std::memcpy(dst, x, static_cast<size_t>(n) * sizeof(float));
 }
 
 void quantizeF16(const float* x, void* dst, int64_t n) {

@@ -70,11 +70,13 @@ struct Avx512Primitives {
         out[1] = i8ToF32(hi);
     }
 
-    // A Q4_0 block's 32 signed values in element order.
-    static __m256i unpackQ4(const uint8_t* qs) {
-        __m128i lo, hi;
-        nibbles(qs, lo, hi);
-        return _mm256_inserti128_si256(_mm256_castsi128_si256(lo), hi, 1);
+    // Two consecutive Q4_0 blocks' 64 signed values in element order: each block's 16 bytes in both 128-bit
+    // lanes of its half, the upper lane shifted right by 4 (per 64-bit element), masked, minus 8.
+    static __m512i unpackQ4x2(const uint8_t* qs0, const uint8_t* qs1) {
+        const __m512i v = join(_mm256_broadcastsi128_si256(load128(qs0)), _mm256_broadcastsi128_si256(load128(qs1)));
+        const __m512i shifts = _mm512_set_epi64(4, 4, 0, 0, 4, 4, 0, 0);
+        const __m512i nib = _mm512_and_si512(_mm512_srlv_epi64(v, shifts), _mm512_set1_epi8(0x0f));
+        return _mm512_sub_epi8(nib, _mm512_set1_epi8(8));
     }
 
     // Signed x signed bytes -> 16 int32 partial sums, via |a| (unsigned) and b * sign(a). Exact: |a| <= 128,
@@ -100,13 +102,15 @@ struct Avx512Primitives {
     static F dotStepQ4(const uint8_t* w, const uint8_t* x) {
         constexpr int kW = sizeof(BlockQ4_0);
         constexpr int kX = sizeof(BlockQ8_0);
-        const __m512i a = join(unpackQ4(w + 2), unpackQ4(w + kW + 2));
+        const __m512i a = unpackQ4x2(w + 2, w + kW + 2);
         const __m512i b = join(load256(x + 2), load256(x + kX + 2));
         return _mm512_cvtepi32_ps(dotI8(a, b));
     }
 
     // Lanes 0..7 hold the first block's partial sums, lanes 8..15 the second's.
     static F scales(const float* s) { return _mm512_insertf32x8(_mm512_set1_ps(s[0]), _mm256_set1_ps(s[1]), 1); }
+
+    static float halfToFloat(const uint8_t* p) { return _cvtsh_ss(loadU16(p)); }
 };
 
 }  // namespace

@@ -20,6 +20,7 @@
 //                                                        converted to F32 (exact: each is < 2^24)
 //   static F dotStepQ4(const uint8_t* w, const uint8_t* x);  the same for Q4_0 weights (18-byte stride)
 //   static F scales(const float* s);                     lane groups of a step <- s[0 .. kBlocksPerStep)
+//   static float halfToFloat(const uint8_t* p);          one F16 block scale at p (hardware conversion)
 #pragma once
 
 #include <array>
@@ -111,7 +112,7 @@ struct SimdKernels {
     // One block's 32 weights as F32 (quant * d), kVecsPerBlock batches.
     template <GgmlType T>
     static void expandBlock(const uint8_t* block, F* out) {
-        const F d(fp16ToF32(loadU16(block)));
+        const F d(P::halfToFloat(block));
         if constexpr (T == GgmlType::Q8_0) P::expandQ8(block + 2, out);
         if constexpr (T == GgmlType::Q4_0) P::expandQ4(block + 2, out);
         for (int64_t k = 0; k < kVecsPerBlock; ++k) out[k] = out[k] * d;
@@ -153,21 +154,27 @@ struct SimdKernels {
         const uint8_t* w = bytes(row);
         const uint8_t* x = bytes(xq);
         const int64_t nb = n / kQk;
-        F acc(0.0f);
-        int64_t b = 0;
-        for (; b + kStep <= nb; b += kStep) {
+        // kStep blocks starting at block `at`, accumulated into acc.
+        auto step = [&](int64_t at, F& acc) {
             float s[kStep];
             for (int k = 0; k < kStep; ++k) {
-                s[k] = fp16ToF32(loadU16(w + (b + k) * wb)) * fp16ToF32(loadU16(x + (b + k) * xb));
+                s[k] = P::halfToFloat(w + (at + k) * wb) * P::halfToFloat(x + (at + k) * xb);
             }
             F dots;
-            if constexpr (T == GgmlType::Q8_0) dots = P::dotStepQ8(w + b * wb, x + b * xb);
-            if constexpr (T == GgmlType::Q4_0) dots = P::dotStepQ4(w + b * wb, x + b * xb);
+            if constexpr (T == GgmlType::Q8_0) dots = P::dotStepQ8(w + at * wb, x + at * xb);
+            if constexpr (T == GgmlType::Q4_0) dots = P::dotStepQ4(w + at * wb, x + at * xb);
             acc = xsimd::fma(dots, P::scales(s), acc);
+        };
+        F acc0(0.0f), acc1(0.0f);  // two chains hide the FMA latency
+        int64_t b = 0;
+        for (; b + 2 * kStep <= nb; b += 2 * kStep) {
+            step(b, acc0);
+            step(b + kStep, acc1);
         }
-        float sum = xsimd::hadd(acc);
+        for (; b + kStep <= nb; b += kStep) step(b, acc0);
+        float sum = xsimd::hadd(acc0 + acc1);
         for (; b < nb; ++b) {  // at most kStep - 1 blocks
-            const float s = fp16ToF32(loadU16(w + b * wb)) * fp16ToF32(loadU16(x + b * xb));
+            const float s = P::halfToFloat(w + b * wb) * P::halfToFloat(x + b * xb);
             int32_t idot;
             if constexpr (T == GgmlType::Q8_0) {
                 idot = ref::blockDotQ8_0Q8_0(*reinterpret_cast<const BlockQ8_0*>(w + b * wb),

@@ -83,6 +83,10 @@ struct NeonPrimitives {
     }
 
     static F scales(const float* s) { return F(s[0]); }
+
+    static float halfToFloat(const uint8_t* p) {
+        return vgetq_lane_f32(vcvt_f32_f16(vreinterpret_f16_u16(vdup_n_u16(loadU16(p)))), 0);
+    }
 };
 
 }  // namespace

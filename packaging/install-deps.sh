@@ -19,7 +19,7 @@ packages=(
   qml6-module-qtquick-dialogs qml6-module-qtqml-workerscript qml6-module-qttest
   qml6-module-qtquick-templates qml6-module-qtquick-window qml6-module-qtqml
   # tests and benchmarks
-  libgtest-dev libgmock-dev nlohmann-json3-dev libbenchmark-dev xvfb xauth
+  libgtest-dev libgmock-dev nlohmann-json3-dev libbenchmark-dev xvfb xauth python3
   # ARM NEON cross build and its kernel tests under emulation
   g++-aarch64-linux-gnu qemu-user
 )

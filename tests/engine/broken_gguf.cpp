@@ -92,8 +92,11 @@ Built build(const FileDesc& d) {
         const uint64_t offset = td.offset == kAuto ? next : td.offset;
         b.u32(td.type).u64(offset);
         const uint64_t bytes = shapeBytes(td);
-        next = alignUp(offset + bytes, d.alignment);
-        dataEnd = std::max(dataEnd, next);
+        // Absurd explicit offsets (cases pointing outside the file) do not size the data section.
+        if (offset < (uint64_t{1} << 20) && bytes < (uint64_t{1} << 20)) {
+            next = alignUp(offset + bytes, d.alignment);
+            dataEnd = std::max(dataEnd, next);
+        }
     }
     Built out;
     out.infosEnd = b.size();
@@ -211,15 +214,16 @@ std::vector<BrokenGguf> brokenGgufCorpus() {
             [](FileDesc& d) { d.nTensors = uint64_t{1} << 40; });
     variant("absurd-kv-count", "implausible header counts", [](FileDesc& d) { d.nKv = uint64_t{1} << 63; });
     variant("absurd-kv-count-1e6", "implausible header counts", [](FileDesc& d) { d.nKv = 1000000; });
-    // One entry more than written: parsing runs into the tensor infos and fails there, not past the buffer.
-    variant("kv-count-one-too-many", "metadata key 17", [](FileDesc& d) { d.nKv = d.kvs.size() + 1; });
+    // One entry more than written: the first tensor info is taken as key 17 (its n_dims 2 as type uint16), the
+    // tensor infos are then misread from the middle of a shape and fail without reading past the buffer.
+    variant("kv-count-one-too-many", "tensor info 0 name: string of", [](FileDesc& d) { d.nKv = d.kvs.size() + 1; });
 
     // --- Metadata ---
     {
         // Key length 2^64-1 with plenty of bytes after it for the count check to pass.
         GgufBytes b;
         b.raw("GGUF").u32(3).u64(0).u64(1).u64(~uint64_t{0}).zeros(64);
-        addBytes("absurd-key-length", b.take(), "metadata key 0 length");
+        addBytes("absurd-key-length", b.take(), "metadata key 0: string of 18446744073709551615 bytes at offset 32");
         GgufBytes b2;
         b2.raw("GGUF").u32(3).u64(0).u64(1).u64(uint64_t{1} << 62).zeros(64);
         addBytes("absurd-key-length-2e62", b2.take(), "string of 4611686018427387904 bytes at offset 32 runs past");
@@ -240,7 +244,7 @@ std::vector<BrokenGguf> brokenGgufCorpus() {
         b.type(GgufType::Float32).u64(~uint64_t{0}).f32(1.f);
         d.kvs[kvIndex(d, "tokenizer.ggml.scores")].value = b.take();
     });
-    variant("absurd-array-element-string-length", "array element 1 length", [](FileDesc& d) {
+    variant("absurd-array-element-string-length", "array element 1: string of 1125899906842624 bytes", [](FileDesc& d) {
         // Second token's length is huge: "array element 1 ... string of N bytes".
         GgufBytes b;
         b.type(GgufType::String).u64(3).str("<unk>").u64(uint64_t{1} << 50).raw("<s>").str("hello");
@@ -358,9 +362,8 @@ std::vector<BrokenGguf> brokenGgufCorpus() {
                 d.tensors[1].offset = 96;
                 d.tensors[2].offset = 192;
             });
-    variant("tensor-count-one-too-many", "truncated", [](FileDesc& d) {
-        // The reader takes the padding and data bytes as a fourth tensor info: a zero-length name, then n_dims 0
-        // or garbage. Either way it must fail without reading past the buffer.
+    variant("tensor-count-one-too-many", "tensor 3 ('') has 0 dimensions", [](FileDesc& d) {
+        // The reader takes the padding as a fourth tensor info: a zero-length name, then n_dims 0.
         d.nTensors = d.tensors.size() + 1;
     });
     return out;

@@ -266,6 +266,77 @@ TEST(VocabTestFormat, ParsesInputAndFormatsIds) {
     EXPECT_FALSE(parseVocabTestOutput(" 12 x3\n"));
 }
 
+// ---- Behaviour beyond the vectors, per vocabulary -----------------------------------------------------------------
+
+class VocabBehaviour : public testing::TestWithParam<const char*> {};
+
+// Text with control tokens written out tokenizes (parseSpecial) to those tokens, and detokenizes (unparseSpecial)
+// to the same text (SPM: plus the space it prefixes to the text after each special token).
+TEST_P(VocabBehaviour, ControlTokensRoundTrip) {
+    SKIP_WITHOUT_SHARED();
+    std::optional<Vocab> vocab = loadVocab(vocabDir() / ("ggml-vocab-" + std::string(GetParam()) + ".gguf"));
+    ASSERT_TRUE(vocab);
+    std::string text = "Hi";
+    std::string expected = "Hi";
+    std::vector<int32_t> controls;
+    for (int32_t id = 0; id < vocab->nTokens() && controls.size() < 40; ++id) {
+        if (vocab->tokenType(id) == TokenType::Control) {
+            const std::string name(vocab->tokenText(id));
+            text += name + "x y\n";
+            expected += name + (vocab->type() == VocabType::Spm ? " x y\n" : "x y\n");
+            controls.push_back(id);
+        }
+    }
+    ASSERT_FALSE(controls.empty());
+    const std::vector<int32_t> ids = vocab->tokenize(text, false, true);
+    for (int32_t id : controls) {
+        EXPECT_NE(std::find(ids.begin(), ids.end(), id), ids.end()) << "control token " << id << " not parsed";
+    }
+    EXPECT_EQ(vocab->detokenize(ids, false, true), expected);
+    // Without parseSpecial the same text is plain text: no control token, and it comes back as it was.
+    const std::vector<int32_t> plain = vocab->tokenize(text, false, false);
+    for (int32_t id : plain) {
+        EXPECT_FALSE(vocab->isControl(id)) << id;
+    }
+    EXPECT_EQ(vocab->detokenize(plain), text);
+}
+
+// Invalid UTF-8, NUL bytes, long runs and token look-alikes neither crash nor hang, and give valid ids.
+TEST_P(VocabBehaviour, OddInputGivesValidIds) {
+    SKIP_WITHOUT_SHARED();
+    std::optional<Vocab> vocab = loadVocab(vocabDir() / ("ggml-vocab-" + std::string(GetParam()) + ".gguf"));
+    ASSERT_TRUE(vocab);
+    const std::string odd[] = {
+        std::string("a\0b", 3),
+        "\xFF\xFE broken \xE2\x82 utf8 \xC0\xAF \xED\xA0\x80 \xF4\x90\x80\x80",
+        std::string(20000, ' ') + "x" + std::string(20000, '\n'),
+        std::string(20000, 'a') + std::string(5000, '7') + std::string(3000, '!'),
+        "\xE2\x96\x81\xE2\x96\x81 <0x41> <s> </s> [EMPTY_0]",
+    };
+    for (const std::string& input : odd) {
+        for (bool parseSpecial : {false, true}) {
+            const std::vector<int32_t> ids = vocab->tokenize(input, true, parseSpecial);
+            EXPECT_FALSE(ids.empty());
+            for (int32_t id : ids) {
+                ASSERT_TRUE(vocab->valid(id));
+            }
+            const bool validUtf8 = input.find('\xFF') == std::string::npos;
+            if (vocab->type() == VocabType::Bpe && !parseSpecial && validUtf8) {
+                EXPECT_EQ(vocab->detokenize(ids, true), input);
+            }
+        }
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(Vocab, VocabBehaviour,
+                         testing::Values("llama-spm", "phi-3", "llama-bpe", "qwen2", "gpt-2", "deepseek-llm",
+                                         "deepseek-coder", "falcon", "mpt", "starcoder", "refact"),
+                         [](const testing::TestParamInfo<const char*>& info) {
+                             std::string name = info.param;
+                             std::replace(name.begin(), name.end(), '-', '_');
+                             return name;
+                         });
+
 // ---- Malformed vocabularies --------------------------------------------------------------------------------------
 
 // Builds a GGUF v3 file with metadata only.

@@ -20,7 +20,7 @@ bool gSkipped = false;
 std::vector<Isa> gIsas;
 
 int usage() {
-    std::fprintf(stderr, "usage: hearth_kernels_test <test> [--isa scalar|avx2|avx512|avx512vnni|neon|neondot]\n"
+    std::fprintf(stderr, "usage: hearth_kernels_test <test> [--isa scalar|avx2|avx512|avx512vnni|neon|neondot|active]\n"
                          "tests:");
     for (const auto& [name, fn] : registry()) std::fprintf(stderr, " %s", name.c_str());
     std::fprintf(stderr, "\n");
@@ -63,7 +63,9 @@ int main(int argc, char** argv) {
     if (it == registry().end()) return usage();
 
     gIsas = runnableIsas();
-    if (argc == 4 && std::strcmp(argv[2], "--isa") == 0) {
+    if (argc == 4 && std::strcmp(argv[2], "--isa") == 0 && std::strcmp(argv[3], "active") == 0) {
+        gIsas = {activeIsa()};  // whatever dispatch chose (HEARTH_ISA applies)
+    } else if (argc == 4 && std::strcmp(argv[2], "--isa") == 0) {
         bool known = false;
         for (size_t i = 0; i < static_cast<size_t>(Isa::Count); ++i) {
             if (isaName(static_cast<Isa>(i)) != argv[3]) continue;

@@ -26,7 +26,7 @@ bool fail(const char* file, int line, const std::string& message);
 // Marks the running test as skipped with a reason (the test should return right after).
 void skip(const std::string& reason);
 
-// The ISAs a test should cover: the one given with --isa, else every runnable one (Scalar included).
+// The ISAs a test should cover: the one given with --isa ("active": activeIsa()), else every runnable one.
 const std::vector<Isa>& isasUnderTest();
 
 // printf-style formatting into a std::string.

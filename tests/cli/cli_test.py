@@ -1,0 +1,187 @@
+#!/usr/bin/env python3
+"""End-to-end tests of hearth-cli's scripted interface: exit codes, stdout/stderr discipline, exact outputs.
+
+Usage: cli_test.py --cli PATH --shared DIR [--broken-maker PATH] CASE
+Each CASE is one ctest entry. Cases that need ../shared print a message and exit 77 (ctest SKIP_RETURN_CODE)
+when it is absent.
+"""
+import argparse
+import json
+import math
+import os
+import subprocess
+import sys
+import tempfile
+
+SKIP = 77
+
+
+def run(cli, *args, input_text=None, timeout=600):
+    return subprocess.run([cli, *args], input=input_text, capture_output=True, timeout=timeout)
+
+
+def need(path):
+    if not os.path.exists(path):
+        print(f"SKIP: {path} is absent (../shared is not next to the checkout)")
+        sys.exit(SKIP)
+
+
+def check(cond, msg):
+    if not cond:
+        print("FAIL:", msg)
+        sys.exit(1)
+
+
+def one_line_error(p, what):
+    """Exit status 1, nothing on stdout, a one-line reason on stderr, no crash."""
+    err = p.stderr.decode("utf-8", "replace").strip()
+    check(p.returncode == 1, f"{what}: expected exit status 1, got {p.returncode} (stderr: {err[:300]})")
+    check(err != "", f"{what}: no reason on stderr")
+    check(p.stdout == b"", f"{what}: stdout should be empty on error, got {p.stdout[:200]!r}")
+    return err
+
+
+def case_info_json(a):
+    model = os.path.join(a.shared, "models", "stories260K.gguf")
+    need(model)
+    p = run(a.cli, "info", "-m", model, "--ctx", "1024", "--json")
+    check(p.returncode == 0, f"info failed: {p.stderr.decode()}")
+    doc = json.loads(p.stdout)  # exactly one JSON document
+    for key in ("arch", "n_params", "file_bytes", "tensor_types", "kv_bytes_per_token", "kv_bytes",
+                "ram_needed_bytes", "ram_available_bytes", "ram_total_bytes"):
+        check(key in doc, f"info --json lacks '{key}'")
+    check(doc["arch"] == "llama", f"arch {doc['arch']}")
+    check(doc["file_bytes"] == os.path.getsize(model), "file_bytes is not the file's size")
+    # 5 layers x 4 KV heads x head_dim 8 x (K and V) x 2 bytes (F16)
+    check(doc["kv_bytes_per_token"] == 5 * 4 * 8 * 2 * 2, f"kv_bytes_per_token {doc['kv_bytes_per_token']}")
+    check(doc["kv_bytes"] == 1024 * doc["kv_bytes_per_token"], "kv_bytes is not per-token x --ctx")
+    check(doc["tensor_types"] == {"F32": 48}, f"tensor_types {doc['tensor_types']}")
+    check(doc["ram_needed_bytes"] > doc["kv_bytes"] + doc["file_bytes"] // 2, "ram_needed_bytes too small")
+    check(0 < doc["ram_available_bytes"] <= doc["ram_total_bytes"], "ram available/total not sane")
+    q = os.path.join(a.shared, "conformance", "models", "qcov-Q4_0.gguf")
+    if os.path.exists(q):
+        doc = json.loads(run(a.cli, "info", "-m", q, "--json").stdout)
+        check(doc["tensor_types"] == {"Q4_0": 14, "F32": 5}, f"qcov-Q4_0 tensor_types {doc['tensor_types']}")
+
+
+def case_broken_files(a):
+    with tempfile.TemporaryDirectory() as d:
+        p = subprocess.run([a.broken_maker, d], capture_output=True)
+        check(p.returncode == 0, f"make_broken_gguf failed: {p.stderr.decode()}")
+        files = sorted(os.listdir(d))
+        check(len(files) >= 50, f"only {len(files)} broken files")
+        for name in files:
+            p = run(a.cli, "info", "-m", os.path.join(d, name), "--json", timeout=60)
+            err = one_line_error(p, f"info on broken file {name}")
+            check("\n" not in err, f"{name}: the reason spans several lines: {err!r}")
+        print(f"{len(files)} broken files rejected with exit status 1 and a one-line reason")
+    p = run(a.cli, "info", "-m", "/nonexistent/model.gguf")
+    check("/nonexistent/model.gguf" in one_line_error(p, "missing file"), "the error does not name the file")
+    with tempfile.NamedTemporaryFile(suffix=".gguf") as f:
+        f.write(b"this is a text file, not a model\n")
+        f.flush()
+        err = one_line_error(run(a.cli, "info", "-m", f.name), "not a GGUF")
+        check("magic" in err.lower() or "gguf" in err.lower(), f"the error does not say it is not GGUF: {err}")
+
+
+def case_usage_errors(a):
+    one_line_error(run(a.cli, "frobnicate"), "unknown command")
+    one_line_error(run(a.cli, "info"), "info without -m")
+    one_line_error(run(a.cli, "info", "-m"), "option without value")
+    one_line_error(run(a.cli, "info", "-m", "x.gguf", "--bogus"), "unknown option")
+    one_line_error(run(a.cli, "run", "-m", "x.gguf", "-p", "hi", "-t", "zero"), "bad integer")
+    p = run(a.cli, "--help")
+    check(p.returncode == 0 and b"hearth-cli info" in p.stdout, "--help")
+    model = os.path.join(a.shared, "models", "stories260K.gguf")
+    if os.path.exists(model):
+        err = one_line_error(run(a.cli, "logits", "-m", model, "--tokens", "1 99999"), "token out of range")
+        check("99999" in err, f"the error does not name the bad token: {err}")
+        one_line_error(run(a.cli, "logits", "-m", model, "--tokens", "1 x"), "token not a number")
+
+
+def case_vocab_test(a):
+    vocab_dir = os.path.join(a.shared, "conformance", "vocab")
+    need(vocab_dir)
+    names = ["llama-spm", "phi-3", "llama-bpe", "qwen2", "gpt-2", "deepseek-llm", "deepseek-coder", "falcon",
+             "mpt", "starcoder", "refact"]
+    checked = 0
+    for name in names:
+        gguf = os.path.join(vocab_dir, f"ggml-vocab-{name}.gguf")
+        for suffix in ("", ".extra"):
+            inp, out = f"{gguf}{suffix}.inp", f"{gguf}{suffix}.out"
+            if not os.path.exists(inp):
+                continue
+            p = run(a.cli, "tokenize", "-m", gguf, "--vocab-test", inp)
+            check(p.returncode == 0, f"{name}{suffix}: {p.stderr.decode()}")
+            with open(out, "rb") as f:
+                want = f.read().decode("utf-8").splitlines()
+            got = p.stdout.decode("utf-8").splitlines()
+            check(len(got) == len(want), f"{name}{suffix}: {len(got)} lines, expected {len(want)}")
+            for i, (g, w) in enumerate(zip(got, want)):
+                check(g.strip() == w.strip(), f"{name}{suffix} text {i}: got '{g}' expected '{w}'")
+            checked += 1
+    check(checked == 22, f"checked {checked} vector files, expected 22")
+    p = run(a.cli, "tokenize", "-m", os.path.join(vocab_dir, "ggml-vocab-bert-bge.gguf"), "--text", "hi")
+    check("bert" in one_line_error(p, "WordPiece vocab"), "the error does not name the tokenizer")
+
+
+def case_tokenize_text(a):
+    model = os.path.join(a.shared, "models", "stories260K.gguf")
+    need(model)
+    p = run(a.cli, "tokenize", "-m", model, "--text", "Once upon a time, there was a little girl named Lily.",
+            "--bos")
+    want = "1 403 407 261 378 432 383 286 261 376 298 315 421 395 317 426"
+    check(p.stdout.decode().strip() == want, f"got {p.stdout.decode().strip()}")
+
+
+def case_logits(a):
+    model = os.path.join(a.shared, "models", "stories260K.gguf")
+    ref_path = os.path.join(a.shared, "conformance", "ref", "stories260K.lily.json")
+    need(ref_path)
+    with open(ref_path) as f:
+        ref = json.load(f)
+    tokens = " ".join(str(t) for t in ref["tokens"])
+    for threads in ("1", "2"):
+        p = run(a.cli, "logits", "-m", model, "--tokens", tokens, "-t", threads, "--json")
+        check(p.returncode == 0, p.stderr.decode())
+        doc = json.loads(p.stdout)
+        check(doc["n_vocab"] == ref["n_vocab"], "n_vocab")
+        check(len(doc["logits"]) == len(ref["tokens"]), "one row per position")
+        worst = max(abs(x - y) for row, rrow in zip(doc["logits"], ref["logits_batch"]) for x, y in zip(row, rrow))
+        check(worst <= 2e-4, f"max |diff| {worst} > 2e-4 (F32 tolerance) at -t {threads}")
+        print(f"-t {threads}: max |diff| vs llama.cpp {worst:.2e}")
+
+
+def case_run_greedy(a):
+    model = os.path.join(a.shared, "models", "stories260K.gguf")
+    ref = os.path.join(a.shared, "models", "stories260K.greedy256.txt")
+    need(ref)
+    p = run(a.cli, "run", "-m", model, "-p", "", "-n", "256", "--temp", "0", "-t", "2")
+    check(p.returncode == 0, p.stderr.decode())
+    with open(ref, encoding="utf-8") as f:
+        want = f.read()
+    check(p.stdout.decode("utf-8").strip() == want.strip(), "greedy text differs from the reference")
+    err = p.stderr.decode()
+    check("tokens/s" in err, f"no speed on stderr: {err}")
+    # Same seed, same text; the prompt continues.
+    args = ["run", "-m", model, "-p", "Once upon a time", "-n", "40", "--temp", "0.9", "--seed", "42"]
+    first, second = run(a.cli, *args), run(a.cli, *args)
+    check(first.returncode == 0 and first.stdout == second.stdout and first.stdout, "same seed, different text")
+
+
+CASES = {name[5:]: fn for name, fn in globals().items() if name.startswith("case_")}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--cli", required=True)
+    ap.add_argument("--shared", required=True)
+    ap.add_argument("--broken-maker")
+    ap.add_argument("case", choices=sorted(CASES))
+    a = ap.parse_args()
+    CASES[a.case](a)
+    print("ok")
+
+
+if __name__ == "__main__":
+    main()
