@@ -61,7 +61,7 @@ def case_info_json(a):
     q = os.path.join(a.shared, "conformance", "models", "qcov-Q4_0.gguf")
     if os.path.exists(q):
         doc = json.loads(run(a.cli, "info", "-m", q, "--json").stdout)
-        check(doc["tensor_types"] == {"Q4_0": 14, "F32": 5}, f"qcov-Q4_0 tensor_types {doc['tensor_types']}")
+        check(doc["tensor_types"] == {"Q4_0": 16, "F32": 5}, f"qcov-Q4_0 tensor_types {doc['tensor_types']}")
 
 
 def case_broken_files(a):
