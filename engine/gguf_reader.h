@@ -8,6 +8,15 @@
 //   n_tensors x { string name | u32 n_dims | u64 ne[n_dims] | u32 ggml_type | u64 offset }
 //   padding to general.alignment (default 32) | tensor data (offsets are relative to its start)
 // string = u64 length + bytes (no terminator); array = u32 elem_type + u64 count + elements.
+//
+// What the parser accepts (beyond the layout): version 2 or 3 (v1 and big-endian files are refused by name);
+// value types 0..12, no nested arrays; unique keys and tensor names; general.alignment, when present, a uint32
+// non-zero power of two; 1..4 dimensions, each >= 1 (zero-sized tensors are refused: no real model has one and
+// they would make every "rows x row length" computation downstream a special case); a known ggml type id (any of
+// them, including ones the engine cannot compute with: that is decided when binding weights); a row length that is
+// a multiple of the type's block; offsets that are multiples of the alignment, inside the file and not
+// overlapping (tensors may be stored in any order). A file with no tensors may end without the final padding
+// (llama.cpp's vocab-only GGUFs do). A Bool byte other than 0 reads as true.
 #pragma once
 
 #include <cstddef>

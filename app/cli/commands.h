@@ -20,6 +20,9 @@ int cmdTokenize(const Args& args);
 int cmdLogits(const Args& args);
 int cmdRun(const Args& args);
 int cmdChat(const Args& args);
+int cmdBench(const Args& args);
+int cmdMembw(const Args& args);
+int cmdSynth(const Args& args);
 
 // Prints "hearth-cli: <message>" on stderr and returns 1.
 int fail(const std::string& message);

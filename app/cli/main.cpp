@@ -36,6 +36,15 @@ const std::vector<Command>& commands() {
          {kModel, {"--system", true}, {"--temp", true}, {"--top-k", true}, {"--top-p", true}, {"--min-p", true},
           {"--repeat-penalty", true}, {"--seed", true}, {"-n", true}, kThreads, kCtx, kVerbose},
          cmdChat},
+        {"bench", "bench -m MODEL [-t N] [-p 512] [-n 128] [-r 3] [--json]",
+         {kModel, kThreads, {"-p", true}, {"-n", true}, {"-r", true}, kJson, kVerbose}, cmdBench},
+        {"membw", "membw [-t N] [--mib 1024] [--passes 21] [--json]",
+         {kThreads, {"--mib", true}, {"--passes", true}, kJson, kVerbose}, cmdMembw},
+        {"synth", "synth --arch llama --shape NAME --type FTYPE [--vocab-from GGUF] [--seed S] [-t N] [--pure] "
+                  "[--output-type T] [--embd-type T] -o OUT.gguf",
+         {{"--arch", true}, {"--shape", true}, {"--type", true}, {"--vocab-from", true}, {"--seed", true},
+          kThreads, {"--pure", false}, {"--output-type", true}, {"--embd-type", true}, {"-o", true}, kVerbose},
+         cmdSynth},
     };
     return table;
 }

@@ -1,0 +1,236 @@
+// hearth-cli bench: prompt-processing and generation speed of a model (like llama-bench's pp512 / tg128), set
+// against the machine's memory read bandwidth: generation reads every weight once per token, so
+// tokens/s <= bandwidth / bytes per token is its ceiling (the roofline).
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "app/cli/commands.h"
+#include "app/cli/json_writer.h"
+#include "engine/forward.h"
+#include "engine/membw.h"
+#include "engine/model.h"
+#include "engine/model_synth.h"
+#include "kernels/dispatch.h"
+
+namespace hearth::cli {
+namespace {
+
+struct Stats {
+    double mean = 0;
+    double std = 0;  // sample standard deviation (0 for one run)
+};
+
+Stats stats(const std::vector<double>& v) {
+    Stats s;
+    if (v.empty()) return s;
+    for (double x : v) s.mean += x;
+    s.mean /= double(v.size());
+    if (v.size() > 1) {
+        double ss = 0;
+        for (double x : v) ss += (x - s.mean) * (x - s.mean);
+        s.std = std::sqrt(ss / double(v.size() - 1));
+    }
+    return s;
+}
+
+// What one generated token reads: every weight tensor except the embedding table, of which only its row (unless
+// the output projection is tied to it: then all of it).
+uint64_t weightBytesPerToken(const engine::Model& model) {
+    uint64_t bytes = 0;
+    const engine::Weight& embd = model.weights().tokenEmbd;
+    for (const engine::GgufTensor& t : model.file().tensors()) {
+        if (t.name == "token_embd.weight" && !model.weights().tiedOutput) continue;
+        bytes += t.nbytes;
+    }
+    return bytes + embd.rowBytes;
+}
+
+// "llama 1.1B Q4_0": architecture, parameter count, file type (from general.file_type).
+std::string modelLabel(const engine::Model& model, uint64_t nParams) {
+    std::string size;
+    if (nParams >= 1000000000) size = fmt::format("{:.1f}B", double(nParams) / 1e9);
+    else if (nParams >= 1000000) size = fmt::format("{:.0f}M", double(nParams) / 1e6);
+    else size = fmt::format("{:.0f}K", double(nParams) / 1e3);
+    std::string ftype = "?";
+    if (auto raw = model.file().getUint("general.file_type")) {
+        if (auto name = engine::fileTypeNameOf(uint32_t(*raw))) ftype = std::string(*name);
+    }
+    return model.config().arch + " " + size + " " + ftype;
+}
+
+using Clock = std::chrono::steady_clock;
+
+double secondsSince(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+}  // namespace
+
+int cmdBench(const Args& args) {
+    auto path = args.required("-m");
+    if (!path) return fail(path.message());
+    const int64_t hw = std::max(1u, std::thread::hardware_concurrency());
+    auto threads = args.intValue("-t", hw, 1, 1024);
+    if (!threads) return fail(threads.message());
+    auto nPrompt = args.intValue("-p", 512, 0, int64_t{1} << 20);
+    if (!nPrompt) return fail(nPrompt.message());
+    auto nGen = args.intValue("-n", 128, 0, int64_t{1} << 20);
+    if (!nGen) return fail(nGen.message());
+    auto reps = args.intValue("-r", 3, 1, 1000);
+    if (!reps) return fail(reps.message());
+
+    auto loaded = engine::Model::load(*path);
+    if (!loaded) return fail(loaded.message());
+    const engine::Model& model = **loaded;
+    const engine::ModelConfig& cfg = model.config();
+
+    engine::ContextParams cp;
+    cp.nCtx = int(std::max<int64_t>(1, *nPrompt + *nGen));
+    cp.nThreads = int(*threads);
+    cp.kv = engine::KvType::F16;
+    cp.exact = false;
+    cp.nBatch = int(std::clamp<int64_t>(*nPrompt, 1, 512));  // one step for pp512, like llama-bench's ubatch
+    auto ctxOr = engine::Context::create(model, cp);
+    if (!ctxOr) return fail(*path + ": " + ctxOr.message());
+    engine::Context& ctx = **ctxOr;
+
+    // Random valid token ids from a fixed seed: the same input every run.
+    std::mt19937_64 rng(1234);
+    std::uniform_int_distribution<int32_t> tokenDist(0, int32_t(cfg.nVocab - 1));
+    std::vector<int32_t> prompt(size_t(*nPrompt));
+    for (int32_t& t : prompt) t = tokenDist(rng);
+    std::vector<int32_t> gen(size_t(*nGen));
+    for (int32_t& t : gen) t = tokenDist(rng);
+
+    auto runPrompt = [&](double* seconds) -> Status {
+        ctx.clear();
+        const auto t0 = Clock::now();
+        Status st = ctx.eval(prompt, false);
+        *seconds = secondsSince(t0);
+        return st;
+    };
+    // Generation as llama-bench's tg: one token per eval from an empty cache, nothing sampled.
+    auto runGen = [&](int64_t n, double* seconds) -> Status {
+        ctx.clear();
+        const auto t0 = Clock::now();
+        for (int64_t i = 0; i < n; ++i) {
+            if (Status st = ctx.eval(std::span<const int32_t>(&gen[size_t(i)], 1), false); !st) return st;
+        }
+        *seconds = secondsSince(t0);
+        return {};
+    };
+
+    // Warm-up (untimed): pages of the mapping, thread start, caches.
+    double ignored = 0;
+    if (*nPrompt > 0) {
+        if (Status st = runPrompt(&ignored); !st) return fail(st.message());
+    }
+    if (*nGen > 0) {
+        if (Status st = runGen(1, &ignored); !st) return fail(st.message());
+    }
+    std::vector<double> ppTps, tgTps;
+    for (int64_t r = 0; r < *reps; ++r) {
+        double s = 0;
+        if (*nPrompt > 0) {
+            if (Status st = runPrompt(&s); !st) return fail(st.message());
+            ppTps.push_back(double(*nPrompt) / s);
+        }
+        if (*nGen > 0) {
+            if (Status st = runGen(*nGen, &s); !st) return fail(st.message());
+            tgTps.push_back(double(*nGen) / s);
+        }
+    }
+    ctxOr->reset();  // free the KV cache and scratch before measuring the bandwidth
+
+    engine::MembwParams mp;
+    mp.nThreads = int(*threads);
+    auto bw = engine::measureReadBandwidth(mp);
+    if (!bw) return fail(bw.message());
+
+    // Figures.
+    const Stats pp = stats(ppTps), tg = stats(tgTps);
+    const uint64_t modelBytes = model.weightBytes();
+    const uint64_t bytesPerToken = weightBytesPerToken(model);
+    // Token i of the run (at position i) reads the keys and values of positions 0..i: (n + 1) / 2 on average.
+    const uint64_t kvPerPos = uint64_t(cfg.nLayer) * uint64_t(cfg.kvDim() + cfg.kvDimV()) * 2;  // F16
+    const double kvPerToken = *nGen > 0 ? double(kvPerPos) * double(*nGen + 1) / 2.0 : 0.0;
+    const double tgGbps = double(bytesPerToken) * tg.mean / 1e9;
+    const double ratio = bw->gbps > 0 ? tgGbps / bw->gbps : 0.0;
+    const double roofline = bytesPerToken > 0 ? bw->gbps * 1e9 / double(bytesPerToken) : 0.0;
+    std::map<std::string, int> typeCounts;
+    uint64_t nParams = 0;
+    for (const engine::GgufTensor& t : model.file().tensors()) {
+        ++typeCounts[std::string(kernels::typeName(t.type))];
+        nParams += uint64_t(t.nElements());
+    }
+    const std::string isa(kernels::isaName(kernels::activeIsa()));
+    const std::string label = modelLabel(model, nParams);
+
+    if (args.has("--json")) {
+        JsonWriter j;
+        j.beginObject()
+            .field("model", *path)
+            .field("model_label", label)
+            .field("threads", *threads)
+            .field("n_prompt", *nPrompt)
+            .field("n_gen", *nGen)
+            .field("repetitions", *reps)
+            .field("pp_tps", pp.mean)
+            .field("pp_tps_std", pp.std)
+            .field("tg_tps", tg.mean)
+            .field("tg_tps_std", tg.std)
+            .field("model_bytes", modelBytes)
+            .field("n_params", nParams)
+            .field("bytes_per_token", bytesPerToken)
+            .field("kv_bytes_per_token", kvPerToken)
+            .field("tg_gbps", tgGbps)
+            .field("mem_gbps", bw->gbps)
+            .field("mem_best_gbps", bw->bestGbps)
+            .field("bw_ratio", ratio)
+            .field("roofline_tps", roofline)
+            .field("isa", isa);
+        j.key("tensor_types").beginObject();
+        for (const auto& [name, count] : typeCounts) j.field(name, int64_t(count));
+        j.endObject();
+        j.key("pp_runs_tps").beginArray();
+        for (double v : ppTps) j.value(v);
+        j.endArray();
+        j.key("tg_runs_tps").beginArray();
+        for (double v : tgTps) j.value(v);
+        j.endArray().endObject();
+        std::printf("%s\n", j.str().c_str());
+        return 0;
+    }
+
+    // A llama-bench-style table, with the generation row set against the bandwidth.
+    const std::string size = fmt::format("{:.2f} MiB", double(modelBytes) / (1024.0 * 1024.0));
+    const std::string params = fmt::format("{:.2f} B", double(nParams) / 1e9);
+    std::printf("| %-24s | %10s | %8s | %7s | %7s | %16s | %6s | %6s |\n", "model", "size", "params", "threads",
+                "test", "t/s", "GB/s", "of BW");
+    std::printf("| %-24s | %10s | %8s | %7s | %7s | %16s | %6s | %6s |\n", "------------------------", "---------:",
+                "-------:", "------:", "------:", "---------------:", "-----:", "-----:");
+    if (*nPrompt > 0) {
+        std::printf("| %-24s | %10s | %8s | %7lld | %7s | %16s | %6s | %6s |\n", label.c_str(), size.c_str(),
+                    params.c_str(), (long long)*threads, fmt::format("pp{}", *nPrompt).c_str(),
+                    fmt::format("{:.2f} ± {:.2f}", pp.mean, pp.std).c_str(), "", "");
+    }
+    if (*nGen > 0) {
+        std::printf("| %-24s | %10s | %8s | %7lld | %7s | %16s | %6.1f | %5.0f%% |\n", label.c_str(), size.c_str(),
+                    params.c_str(), (long long)*threads, fmt::format("tg{}", *nGen).c_str(),
+                    fmt::format("{:.2f} ± {:.2f}", tg.mean, tg.std).c_str(), tgGbps, 100.0 * ratio);
+    }
+    std::printf("\nweights read per token %.3f GB (+ KV cache %.2f MB on average) | memory read bandwidth %.1f GB/s "
+                "(%lld threads, median of %zu) | roofline %.1f t/s | isa %s\n",
+                double(bytesPerToken) / 1e9, kvPerToken / 1e6, bw->gbps, (long long)*threads, bw->passGbps.size(),
+                roofline, isa.c_str());
+    return 0;
+}
+
+}  // namespace hearth::cli
