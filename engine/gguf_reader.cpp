@@ -166,6 +166,15 @@ private:
     uint64_t pos_ = 0;
 };
 
+// Reads a `Raw` from the file and widens it into `dst` (GgufValue keeps one field per signedness).
+template <class Raw, class Dst, class F>
+Status readAs(Cursor& c, Dst& dst, const F& what) {
+    Raw x{};
+    if (Status s = c.read(x, what); !s) return s;
+    dst = static_cast<Dst>(x);
+    return {};
+}
+
 // Parses one value of type `raw` at the cursor. `what` names the value ("metadata key 3 ('x')").
 template <class F>
 Status parseValue(Cursor& c, uint32_t raw, GgufValue& v, const F& what) {
@@ -175,16 +184,16 @@ Status parseValue(Cursor& c, uint32_t raw, GgufValue& v, const F& what) {
     v.type = static_cast<GgufType>(raw);
     auto valueWhat = [&] { return what() + " " + std::string(ggufTypeName(v.type)) + " value"; };
     switch (v.type) {
-        case GgufType::Uint8: { uint8_t x = 0; if (Status s = c.read(x, valueWhat); !s) return s; v.u = x; return {}; }
-        case GgufType::Int8: { int8_t x = 0; if (Status s = c.read(x, valueWhat); !s) return s; v.i = x; return {}; }
-        case GgufType::Uint16: { uint16_t x = 0; if (Status s = c.read(x, valueWhat); !s) return s; v.u = x; return {}; }
-        case GgufType::Int16: { int16_t x = 0; if (Status s = c.read(x, valueWhat); !s) return s; v.i = x; return {}; }
-        case GgufType::Uint32: { uint32_t x = 0; if (Status s = c.read(x, valueWhat); !s) return s; v.u = x; return {}; }
-        case GgufType::Int32: { int32_t x = 0; if (Status s = c.read(x, valueWhat); !s) return s; v.i = x; return {}; }
-        case GgufType::Uint64: { uint64_t x = 0; if (Status s = c.read(x, valueWhat); !s) return s; v.u = x; return {}; }
-        case GgufType::Int64: { int64_t x = 0; if (Status s = c.read(x, valueWhat); !s) return s; v.i = x; return {}; }
-        case GgufType::Float32: { float x = 0; if (Status s = c.read(x, valueWhat); !s) return s; v.f = x; return {}; }
-        case GgufType::Float64: { double x = 0; if (Status s = c.read(x, valueWhat); !s) return s; v.f = x; return {}; }
+        case GgufType::Uint8: return readAs<uint8_t>(c, v.u, valueWhat);
+        case GgufType::Int8: return readAs<int8_t>(c, v.i, valueWhat);
+        case GgufType::Uint16: return readAs<uint16_t>(c, v.u, valueWhat);
+        case GgufType::Int16: return readAs<int16_t>(c, v.i, valueWhat);
+        case GgufType::Uint32: return readAs<uint32_t>(c, v.u, valueWhat);
+        case GgufType::Int32: return readAs<int32_t>(c, v.i, valueWhat);
+        case GgufType::Uint64: return readAs<uint64_t>(c, v.u, valueWhat);
+        case GgufType::Int64: return readAs<int64_t>(c, v.i, valueWhat);
+        case GgufType::Float32: return readAs<float>(c, v.f, valueWhat);
+        case GgufType::Float64: return readAs<double>(c, v.f, valueWhat);
         case GgufType::Bool: {
             // GGUF writes 0 or 1; any non-zero byte reads as true.
             uint8_t x = 0;
