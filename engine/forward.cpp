@@ -42,7 +42,9 @@ Result<std::unique_ptr<Context>> Context::create(const Model& model, const Conte
         ctx->up_.resize(B * c.nFf);
         ctx->cos_.resize(B * (c.nRot / 2));
         ctx->sin_.resize(B * (c.nRot / 2));
-        ctx->attnScratch_.resize(size_t(params.nThreads) * attentionScratchFloats(ctx->attn_));
+        const int64_t scratchFloats =
+            std::max(attentionScratchFloats(ctx->attn_), attentionTileScratchFloats(ctx->attn_));
+        ctx->attnScratch_.resize(size_t(params.nThreads) * size_t(scratchFloats));
     } catch (const std::bad_alloc&) {
         return Error{"cannot allocate the scratch buffers for a batch of " + std::to_string(B) + " tokens"};
     }
@@ -91,27 +93,37 @@ void Context::attention(int64_t layer, int64_t nTok, int64_t pos0) {
     const int64_t qDim = c.nHead * c.headDim;
     const int64_t attDim = c.nHead * c.headDimV;
     const int64_t group = attn_.group();
-    const int64_t scratchFloats = attentionScratchFloats(attn_);
-    // One work item per (token, KV head) reads that head's keys once for all the query heads sharing it; it costs
-    // ~nKeys * group * (head_dim + head_dim_v) multiply-adds (nKeys of the batch's last token, an upper bound).
-    const int64_t nItems = nTok * c.nHeadKv;
-    const int64_t grain = ThreadPool::grainFor((pos0 + nTok) * group * (c.headDim + c.headDimV));
-    auto attend = [&](int ith, int nth) {
-        int64_t i0 = 0, i1 = 0;
-        ThreadPool::chunk(nItems, ith, nth, grain, &i0, &i1);
-        float* scratch = attnScratch_.data() + size_t(ith) * size_t(scratchFloats);
-        for (int64_t i = i0; i < i1; ++i) {
-            const int64_t t = i / c.nHeadKv;
-            const int64_t g = i % c.nHeadKv;
-            attentionKvHead(*cache_, layer, pos0 + t + 1, attn_, g, q_.data() + t * qDim + g * group * c.headDim,
-                            att_.data() + t * attDim + g * group * c.headDimV, scratch);
+    const int64_t scratchFloats = std::max(attentionScratchFloats(attn_), attentionTileScratchFloats(attn_));
+    // Exact mode: one work item per (token, KV head), the reference loops. Fast mode: one per (tile of up to
+    // kAttentionTileTokens tokens, KV head), which loads each key/value block once for the whole tile.
+    const int64_t tileTok = params_.exact ? 1 : kAttentionTileTokens;
+    const int64_t nTiles = (nTok + tileTok - 1) / tileTok;
+    const int64_t nItems = nTiles * c.nHeadKv;
+    // An item costs ~nKeys * group * tileTok * (head_dim + head_dim_v) multiply-adds (nKeys of the batch's last
+    // token, an upper bound).
+    const int64_t itemCost = (pos0 + nTok) * group * tileTok * (c.headDim + c.headDimV);
+    auto attendItem = [&](int64_t i, float* scratch) {
+        const int64_t t = (i / c.nHeadKv) * tileTok;
+        const int64_t g = i % c.nHeadKv;
+        const float* q = q_.data() + t * qDim + g * group * c.headDim;
+        float* out = att_.data() + t * attDim + g * group * c.headDimV;
+        if (params_.exact) {
+            attentionKvHead(*cache_, layer, pos0 + t + 1, attn_, g, q, out, scratch);
+        } else {
+            attentionKvHeadTile(*cache_, layer, pos0 + t + 1, std::min(tileTok, nTok - t), attn_, g, q, qDim, out,
+                                attDim, scratch);
         }
     };
-    if (nItems <= grain) {
-        attend(0, 1);
-    } else {
-        pool_.run(attend);
+    if (nItems * itemCost <= ThreadPool::kMinWorkPerThread) {
+        for (int64_t i = 0; i < nItems; ++i) attendItem(i, attnScratch_.data());
+        return;
     }
+    // Items are dealt round-robin: later tokens see more keys, so contiguous chunks would leave the first
+    // thread with the cheap half. Each item is computed the same way whichever thread takes it.
+    pool_.run([&](int ith, int nth) {
+        float* scratch = attnScratch_.data() + size_t(ith) * size_t(scratchFloats);
+        for (int64_t i = ith; i < nItems; i += nth) attendItem(i, scratch);
+    });
 }
 
 void Context::forward(const int32_t* tokens, int64_t nTok, int64_t pos0, int64_t firstLogit, float* logitsOut) {

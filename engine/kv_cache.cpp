@@ -21,6 +21,12 @@ Result<std::unique_ptr<KvCache>> KvCache::create(int64_t nLayer, int64_t nCtx, i
     c->type_ = type;
     c->elemBytes_ = type == KvType::F32 ? 4 : 2;
     const double bytes = double(nLayer) * double(nCtx) * double(kvDimK + kvDimV) * double(c->elemBytes_);
+    // Sizes from a hostile file times a huge context can exceed what size_t / vector::max_size() holds (the
+    // products below would wrap, or resize would throw length_error rather than bad_alloc).
+    if (bytes > double(uint64_t{1} << 52)) {
+        return Error{"cannot allocate the KV cache: " + std::to_string(int64_t(bytes / (1 << 20))) +
+                     " MiB for " + std::to_string(nCtx) + " positions is beyond any machine"};
+    }
     try {
         c->keys_.resize(size_t(nLayer) * size_t(nCtx) * size_t(kvDimK) * c->elemBytes_);
         c->values_.resize(size_t(nLayer) * size_t(nCtx) * size_t(kvDimV) * c->elemBytes_);

@@ -5,6 +5,10 @@
 // row once into the type the weight kernel pairs with (Q8_0 for block quants, as llama.cpp does) and uses the
 // integer dot product. Rows are split across threads; every output element is one dot product computed by one
 // thread, so the result is the same for any thread count.
+//
+// In fast mode, weight types with tile kernels on the active ISA (kernels/gemm.h) go through them: each call
+// computes a block of rows for all tokens, several rows x tokens at a time, with the activations repacked once
+// per input into the tile's layout. Exact mode keeps the per-row dot products of the kernel table.
 #pragma once
 
 #include <cstddef>
@@ -12,6 +16,7 @@
 #include <vector>
 
 #include "kernels/dispatch.h"
+#include "kernels/gemm.h"
 #include "kernels/ggml_type.h"
 
 namespace hearth::engine {
@@ -44,6 +49,10 @@ public:
     // The rows quantized to k.actType with k.quantizeAct: (nTok, rowBytes(actType, n)) bytes.
     const uint8_t* quantized(const kernels::TypeKernels& k, ThreadPool& pool);
 
+    // The rows quantized as above, then packed by g.pack: (nTok, g.packedRowBytes(n)) bytes, 64-byte aligned.
+    // g.actType must be k.actType (the per-row kernels of the same weight type).
+    const uint8_t* packed(const kernels::GemmKernels& g, const kernels::TypeKernels& k, ThreadPool& pool);
+
 private:
     struct Quantized {
         kernels::GgmlType type;
@@ -53,7 +62,13 @@ private:
     const float* x_ = nullptr;
     int64_t nTok_ = 0;
     int64_t n_ = 0;
+    struct Packed {
+        const kernels::GemmKernels* gemm;
+        std::vector<uint8_t> bytes;  // (nTok, packedRowBytes(n)) from the first 64-byte boundary on
+        bool valid = false;
+    };
     std::vector<Quantized> cache_;  // one per activation type seen; buffers are reused across resets
+    std::vector<Packed> packed_;    // one per tile-kernel set seen (the packing depends on the weight type)
 };
 
 // y (in.nTok(), w.nOut) = rows of in times w^T. in.n() must equal w.nIn.

@@ -6,6 +6,11 @@
 #include <cstring>
 #include <memory>
 
+#include <sys/resource.h>
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
+
 #include "engine/memory_estimate.h"
 #include "engine/thread_pool.h"
 #include "kernels/cpu_features.h"
@@ -68,6 +73,13 @@ struct FreeDeleter {
 
 }  // namespace
 
+double processCpuSeconds() {
+    rusage u{};
+    if (getrusage(RUSAGE_SELF, &u) != 0) return 0.0;
+    auto seconds = [](const timeval& t) { return double(t.tv_sec) + double(t.tv_usec) * 1e-6; };
+    return seconds(u.ru_utime) + seconds(u.ru_stime);
+}
+
 Result<MembwResult> measureReadBandwidth(const MembwParams& params) {
     if (params.nThreads < 1) return Error{"membw: threads must be at least 1, got " + std::to_string(params.nThreads)};
     if (params.passes < 1) return Error{"membw: passes must be at least 1, got " + std::to_string(params.passes)};
@@ -80,8 +92,15 @@ Result<MembwResult> measureReadBandwidth(const MembwParams& params) {
     bytes = std::max<uint64_t>(bytes / perThreadUnit, 1) * perThreadUnit;
     const size_t slice = size_t(bytes / uint64_t(params.nThreads));
 
-    std::unique_ptr<uint8_t, FreeDeleter> buf(static_cast<uint8_t*>(std::aligned_alloc(kLine, size_t(bytes))));
+    // 2 MiB alignment so the kernel can back the buffer with huge pages: TLB misses would otherwise be part of
+    // what is measured.
+    constexpr size_t kHuge = size_t(2) << 20;
+    const size_t allocBytes = (size_t(bytes) + kHuge - 1) / kHuge * kHuge;
+    std::unique_ptr<uint8_t, FreeDeleter> buf(static_cast<uint8_t*>(std::aligned_alloc(kHuge, allocBytes)));
     if (!buf) return Error{"membw: cannot allocate a " + std::to_string(bytes >> 20) + " MiB buffer"};
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    madvise(buf.get(), allocBytes, MADV_HUGEPAGE);  // a hint: ignored where transparent huge pages are off
+#endif
 
     MembwResult result;
     const SumFn sum = pickSum(&result.loadWidth);
@@ -96,12 +115,16 @@ Result<MembwResult> measureReadBandwidth(const MembwParams& params) {
         pool.run([&](int ith, int) { sinks[size_t(ith) * 8] += sum(base + size_t(ith) * slice, slice); });
     };
     pass();  // warm-up: page tables, thread wake-up, frequency ramp
+    const double cpu0 = processCpuSeconds();
+    const auto wall0 = std::chrono::steady_clock::now();
     for (int i = 0; i < params.passes; ++i) {
         const auto t0 = std::chrono::steady_clock::now();
         pass();
         const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         result.passGbps.push_back(double(bytes) / s / 1e9);
     }
+    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
+    result.cpuShare = wall > 0 ? (processCpuSeconds() - cpu0) / (wall * params.nThreads) : 0.0;
     // The sums are never inspected; this keeps the compiler from dropping the reads.
     volatile uint64_t keep = 0;
     for (uint64_t v : sinks) keep = keep + v;

@@ -27,7 +27,14 @@ struct MembwResult {
     int nThreads = 0;
     uint64_t bufferBytes = 0;     // bytes actually read per pass
     const char* loadWidth = "";   // "avx512" (64-byte loads), "avx2" (32), or "baseline" (compiler's choice)
+    // CPU time this process got during the timed passes / (wall time x threads): well below 1 means other
+    // processes took the cores (a shared machine) and the figure understates the memory system.
+    double cpuShare = 0;
 };
+
+// Process CPU time (user + system, all threads) in seconds: with wall time it tells how much of the machine a
+// measurement really had.
+double processCpuSeconds();
 
 // Allocates the buffer (touching every page from the thread that will read it), runs the passes, frees it.
 // Errors: nThreads or passes < 1, or the allocation fails.

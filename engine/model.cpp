@@ -168,7 +168,14 @@ Result<std::unique_ptr<Model>> Model::load(const std::string& path, const ModelO
 
 Result<std::unique_ptr<Model>> Model::load(std::unique_ptr<GgufFile> file, const ModelOptions& /*options*/) {
     const std::optional<std::string_view> archName = file->getString("general.architecture");
-    if (!archName) return Error{"metadata key 'general.architecture' is missing"};
+    if (!archName) {
+        // Present with another type is not "missing": say what was found.
+        const GgufValue* v = file->find("general.architecture");
+        if (v != nullptr)
+            return Error{"metadata key 'general.architecture' has type " + std::string(ggufTypeName(v->type)) +
+                         ", expected a string"};
+        return Error{"metadata key 'general.architecture' is missing"};
+    }
     const ArchDescriptor* arch = findArch(*archName);
     if (arch == nullptr) return Error{"architecture '" + std::string(*archName) + "' is not supported yet"};
 

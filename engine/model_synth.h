@@ -87,8 +87,7 @@ struct TypeMixOptions {
     std::optional<kernels::GgmlType> tokenEmbdType; // token_embd.weight
 };
 
-// One tensor of a synthesized model: name, ggml shape (ne[0] = row length) and type; init says how its values
-// are drawn.
+// One tensor of a synthesized model: name, ggml shape (ne[0] = row length) and type, and how its values are drawn.
 struct SynthTensor {
     GgufTensorSpec spec;
     bool isNorm = false;  // RMSNorm weight: values ~1; else ~N(0, 1/sqrt(ne[0]))

@@ -1,5 +1,6 @@
 // The element-wise and attention operations of a decoder layer, as plain loops over F32 rows. Matrix products are
-// in matmul.h; these are the cheap steps between them (speed work comes later and keeps these as references).
+// in matmul.h; these are the cheap steps between them. Attention has a reference form (attentionKvHead, one query
+// token, used in exact mode) and a fast form over tiles of query tokens (attentionKvHeadTile).
 #pragma once
 
 #include <cstdint>
@@ -65,5 +66,18 @@ struct AttentionShape {
 int64_t attentionScratchFloats(const AttentionShape& shape);
 void attentionKvHead(const KvCache& cache, int64_t layer, int64_t nKeys, const AttentionShape& shape, int64_t kvHead,
                      const float* q, float* out, float* scratch);
+
+// The same attention for a tile of nTok consecutive query tokens and one KV head (the fast path): token i sees the
+// keys at positions [0, nKeys0 + i). Each key/value block is loaded once for the whole tile, and the scores
+// (tile rows x block keys) and the weighted values are small matrix products through the F32 tile kernels
+// (kernels/gemm.h), so the result equals attentionKvHead's up to F32 summation order.
+//   q   token i's (group, headDim) rotated queries at q + i * qStride
+//   out token i's (group, headDimV) output at out + i * outStride
+// nTok <= kAttentionTileTokens; scratch holds attentionTileScratchFloats(shape) floats.
+inline constexpr int64_t kAttentionTileTokens = 8;
+int64_t attentionTileScratchFloats(const AttentionShape& shape);
+void attentionKvHeadTile(const KvCache& cache, int64_t layer, int64_t nKeys0, int64_t nTok, const AttentionShape& shape,
+                         int64_t kvHead, const float* q, int64_t qStride, float* out, int64_t outStride,
+                         float* scratch);
 
 }  // namespace hearth::engine

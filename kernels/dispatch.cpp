@@ -10,6 +10,8 @@
 #include "kernels/cpu_features.h"
 #include "kernels/isa_tables.h"
 #include "kernels/reference.h"
+#include "kernels/reference_kquants.h"
+#include "kernels/reference_legacy.h"
 
 namespace hearth::kernels {
 namespace {
@@ -24,6 +26,18 @@ constexpr TypeKernels kScalarTable[] = {
     {GgmlType::BF16, ref::dequantizeBf16, ref::dotBf16, GgmlType::F32, ref::quantizeF32, ref::dotActBf16},
     {GgmlType::Q8_0, ref::dequantizeQ8_0, ref::dotQ8_0, GgmlType::Q8_0, ref::quantizeQ8_0, ref::dotQ8_0Q8_0},
     {GgmlType::Q4_0, ref::dequantizeQ4_0, ref::dotQ4_0, GgmlType::Q8_0, ref::quantizeQ8_0, ref::dotQ4_0Q8_0},
+    {GgmlType::Q4_1, ref::dequantizeQ4_1, ref::dotQ4_1, GgmlType::Q8_0, ref::quantizeQ8_0, ref::dotQ4_1Q8_0},
+    {GgmlType::Q5_0, ref::dequantizeQ5_0, ref::dotQ5_0, GgmlType::Q8_0, ref::quantizeQ8_0, ref::dotQ5_0Q8_0},
+    {GgmlType::Q5_1, ref::dequantizeQ5_1, ref::dotQ5_1, GgmlType::Q8_0, ref::quantizeQ8_0, ref::dotQ5_1Q8_0},
+    {GgmlType::Q2_K, ref::dequantizeQ2_K, ref::dotQ2_K, GgmlType::Q8_K, ref::quantizeQ8_K, ref::dotQ2_KQ8_K},
+    {GgmlType::Q3_K, ref::dequantizeQ3_K, ref::dotQ3_K, GgmlType::Q8_K, ref::quantizeQ8_K, ref::dotQ3_KQ8_K},
+    {GgmlType::Q4_K, ref::dequantizeQ4_K, ref::dotQ4_K, GgmlType::Q8_K, ref::quantizeQ8_K, ref::dotQ4_KQ8_K},
+    {GgmlType::Q5_K, ref::dequantizeQ5_K, ref::dotQ5_K, GgmlType::Q8_K, ref::quantizeQ8_K, ref::dotQ5_KQ8_K},
+    {GgmlType::Q6_K, ref::dequantizeQ6_K, ref::dotQ6_K, GgmlType::Q8_K, ref::quantizeQ8_K, ref::dotQ6_KQ8_K},
+    {GgmlType::IQ4_NL, ref::dequantizeIq4Nl, ref::dotIq4Nl, GgmlType::Q8_0, ref::quantizeQ8_0, ref::dotIq4NlQ8_0},
+    {GgmlType::IQ4_XS, ref::dequantizeIq4Xs, ref::dotIq4Xs, GgmlType::Q8_K, ref::quantizeQ8_K, ref::dotIq4XsQ8_K},
+    {GgmlType::TQ1_0, ref::dequantizeTq1_0, ref::dotTq1_0, GgmlType::Q8_K, ref::quantizeQ8_K, ref::dotTq1_0Q8_K},
+    {GgmlType::TQ2_0, ref::dequantizeTq2_0, ref::dotTq2_0, GgmlType::Q8_K, ref::quantizeQ8_K, ref::dotTq2_0Q8_K},
 };
 static_assert(std::size(kScalarTable) == kKernelTypeCount);
 
@@ -148,6 +162,19 @@ void quantizeRow(GgmlType type, const float* x, void* dst, int64_t n) {
     case GgmlType::BF16: ref::quantizeBf16(x, dst, n); return;
     case GgmlType::Q8_0: ref::quantizeQ8_0(x, dst, n); return;
     case GgmlType::Q4_0: ref::quantizeQ4_0(x, dst, n); return;
+    case GgmlType::Q4_1: ref::quantizeQ4_1(x, dst, n); return;
+    case GgmlType::Q5_0: ref::quantizeQ5_0(x, dst, n); return;
+    case GgmlType::Q5_1: ref::quantizeQ5_1(x, dst, n); return;
+    case GgmlType::Q8_K: ref::quantizeQ8_K(x, dst, n); return;
+    case GgmlType::Q2_K: ref::quantizeQ2_K(x, dst, n); return;
+    case GgmlType::Q3_K: ref::quantizeQ3_K(x, dst, n); return;
+    case GgmlType::Q4_K: ref::quantizeQ4_K(x, dst, n); return;
+    case GgmlType::Q5_K: ref::quantizeQ5_K(x, dst, n); return;
+    case GgmlType::Q6_K: ref::quantizeQ6_K(x, dst, n); return;
+    case GgmlType::IQ4_NL: ref::quantizeIq4Nl(x, dst, n); return;
+    case GgmlType::IQ4_XS: ref::quantizeIq4Xs(x, dst, n); return;
+    case GgmlType::TQ1_0: ref::quantizeTq1_0(x, dst, n); return;
+    case GgmlType::TQ2_0: ref::quantizeTq2_0(x, dst, n); return;
     default: break;
     }
     // A programmer error: callers check traitsOf(type).computeSupported first.

@@ -15,27 +15,27 @@ constexpr std::array<Entry, kGgmlTypeIdLimit> kTable = {{
     {true, {"F32", 1, 4, true}},         // 0
     {true, {"F16", 1, 2, true}},         // 1
     {true, {"Q4_0", 32, 18, true}},      // 2
-    {true, {"Q4_1", 32, 20, false}},     // 3
+    {true, {"Q4_1", 32, 20, true}},     // 3
     {false, {"", 0, 0, false}},          // 4 (removed Q4_2)
     {false, {"", 0, 0, false}},          // 5 (removed Q4_3)
-    {true, {"Q5_0", 32, 22, false}},     // 6
-    {true, {"Q5_1", 32, 24, false}},     // 7
+    {true, {"Q5_0", 32, 22, true}},     // 6
+    {true, {"Q5_1", 32, 24, true}},     // 7
     {true, {"Q8_0", 32, 34, true}},      // 8
     {true, {"Q8_1", 32, 36, false}},     // 9
-    {true, {"Q2_K", 256, 84, false}},    // 10
-    {true, {"Q3_K", 256, 110, false}},   // 11
-    {true, {"Q4_K", 256, 144, false}},   // 12
-    {true, {"Q5_K", 256, 176, false}},   // 13
-    {true, {"Q6_K", 256, 210, false}},   // 14
+    {true, {"Q2_K", 256, 84, true}},    // 10
+    {true, {"Q3_K", 256, 110, true}},   // 11
+    {true, {"Q4_K", 256, 144, true}},   // 12
+    {true, {"Q5_K", 256, 176, true}},   // 13
+    {true, {"Q6_K", 256, 210, true}},   // 14
     {true, {"Q8_K", 256, 292, false}},   // 15
     {true, {"IQ2_XXS", 256, 66, false}}, // 16
     {true, {"IQ2_XS", 256, 74, false}},  // 17
     {true, {"IQ3_XXS", 256, 98, false}}, // 18
     {true, {"IQ1_S", 256, 50, false}},   // 19
-    {true, {"IQ4_NL", 32, 18, false}},   // 20
+    {true, {"IQ4_NL", 32, 18, true}},   // 20
     {true, {"IQ3_S", 256, 110, false}},  // 21
     {true, {"IQ2_S", 256, 82, false}},   // 22
-    {true, {"IQ4_XS", 256, 136, false}}, // 23
+    {true, {"IQ4_XS", 256, 136, true}}, // 23
     {true, {"I8", 1, 1, false}},         // 24
     {true, {"I16", 1, 2, false}},        // 25
     {true, {"I32", 1, 4, false}},        // 26
@@ -46,8 +46,8 @@ constexpr std::array<Entry, kGgmlTypeIdLimit> kTable = {{
     {false, {"", 0, 0, false}},          // 31 (removed Q4_0_4_4)
     {false, {"", 0, 0, false}},          // 32 (removed Q4_0_4_8)
     {false, {"", 0, 0, false}},          // 33 (removed Q4_0_8_8)
-    {true, {"TQ1_0", 256, 54, false}},   // 34
-    {true, {"TQ2_0", 256, 66, false}},   // 35
+    {true, {"TQ1_0", 256, 54, true}},   // 34
+    {true, {"TQ2_0", 256, 66, true}},   // 35
 }};
 static_assert(kTable.size() == kGgmlTypeIdLimit);
 

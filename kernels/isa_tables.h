@@ -11,8 +11,11 @@
 namespace hearth::kernels {
 
 // The weight types with kernels, in table order. Every table has exactly these entries, in this order.
-inline constexpr GgmlType kKernelTypes[] = {GgmlType::F32, GgmlType::F16, GgmlType::BF16, GgmlType::Q8_0,
-                                            GgmlType::Q4_0};
+inline constexpr GgmlType kKernelTypes[] = {
+    GgmlType::F32,  GgmlType::F16,  GgmlType::BF16, GgmlType::Q8_0,   GgmlType::Q4_0,   GgmlType::Q4_1,  GgmlType::Q5_0,
+    GgmlType::Q5_1, GgmlType::Q2_K, GgmlType::Q3_K, GgmlType::Q4_K,   GgmlType::Q5_K,   GgmlType::Q6_K,  GgmlType::IQ4_NL,
+    GgmlType::IQ4_XS, GgmlType::TQ1_0, GgmlType::TQ2_0,
+};
 inline constexpr size_t kKernelTypeCount = std::size(kKernelTypes);
 
 std::span<const TypeKernels> scalarTable();

@@ -3,6 +3,7 @@
 #include <immintrin.h>
 
 #include "kernels/simd_kernels.h"
+#include "kernels/simd_kquants_x86.h"
 
 namespace hearth::kernels {
 namespace {
@@ -11,6 +12,7 @@ struct Avx2Primitives {
     using Arch = xsimd::fma3<xsimd::avx2>;
     using F = xsimd::batch<float, Arch>;  // 8 lanes
     static constexpr int kBlocksPerStep = 1;
+    using Quants = X86Quants;
 
     static __m128i load128(const uint8_t* p) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p)); }
     static __m256i load256(const uint8_t* p) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)); }

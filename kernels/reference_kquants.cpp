@@ -38,7 +38,9 @@ void decodeQ2_K(const uint8_t* p, SuperBlock& o) {
     }
     for (int h = 0; h < 2; ++h) {
         for (int s = 0; s < 4; ++s) {
-            for (int l = 0; l < 32; ++l) o.q[128 * h + 32 * s + l] = static_cast<int8_t>((b.qs[32 * h + l] >> (2 * s)) & 3);
+            for (int l = 0; l < 32; ++l) {
+                o.q[128 * h + 32 * s + l] = static_cast<int8_t>((b.qs[32 * h + l] >> (2 * s)) & 3);
+            }
         }
     }
 }
@@ -439,7 +441,9 @@ void quantizeQ2_K(const float* x, void* dst, int64_t n) {
         std::memset(y.qs, 0, sizeof y.qs);
         for (int h = 0; h < 2; ++h) {
             for (int s = 0; s < 4; ++s) {
-                for (int l = 0; l < 32; ++l) y.qs[32 * h + l] |= static_cast<uint8_t>(q[128 * h + 32 * s + l] << (2 * s));
+                for (int l = 0; l < 32; ++l) {
+                    y.qs[32 * h + l] |= static_cast<uint8_t>(q[128 * h + 32 * s + l] << (2 * s));
+                }
             }
         }
     }
@@ -482,7 +486,9 @@ void quantizeQ4_K(const float* x, void* dst, int64_t n) {
         uint8_t q[kQk];
         quantizeQ45Block(x + b * kQk, 15, y.d, y.scales, q);
         for (int p = 0; p < 4; ++p) {
-            for (int l = 0; l < 32; ++l) y.qs[32 * p + l] = static_cast<uint8_t>(q[64 * p + l] | (q[64 * p + 32 + l] << 4));
+            for (int l = 0; l < 32; ++l) {
+                y.qs[32 * p + l] = static_cast<uint8_t>(q[64 * p + l] | (q[64 * p + 32 + l] << 4));
+            }
         }
     }
 }

@@ -6,6 +6,7 @@
 #include <immintrin.h>
 
 #include "kernels/simd_kernels.h"
+#include "kernels/simd_kquants_x86.h"
 
 #ifdef __AVX512VNNI__
 namespace hearth::kernels {
@@ -36,6 +37,7 @@ struct Avx512Primitives {
     using F = xsimd::batch<float, Arch>;  // 16 lanes
     // A block's 32 bytes fill half a register: two consecutive blocks share one 512-bit integer dot.
     static constexpr int kBlocksPerStep = 2;
+    using Quants = X86Quants;
 
     static __m128i load128(const uint8_t* p) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p)); }
     static __m256i load256(const uint8_t* p) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)); }

@@ -21,6 +21,11 @@
 //   static F dotStepQ4(const uint8_t* w, const uint8_t* x);  the same for Q4_0 weights (18-byte stride)
 //   static F scales(const float* s);                     lane groups of a step <- s[0 .. kBlocksPerStep)
 //   static float halfToFloat(const uint8_t* p);          one F16 block scale at p (hardware conversion)
+//   using Quants;                                        struct of the ISA's dotAct kernels for Q4_1, Q5_0, Q5_1,
+//                                                        IQ4_NL (Q8_0 activations) and Q2_K..Q6_K, IQ4_XS, TQ1_0,
+//                                                        TQ2_0 (Q8_K activations) plus quantizeQ8_K: written
+//                                                        directly in intrinsics (simd_kquants_x86.h / _neon.h);
+//                                                        their dequantize and dotF32 (exact path) stay scalar
 #pragma once
 
 #include <array>
@@ -33,6 +38,8 @@
 #include "kernels/fp16.h"
 #include "kernels/isa_tables.h"
 #include "kernels/reference.h"
+#include "kernels/reference_kquants.h"
+#include "kernels/reference_legacy.h"
 
 namespace hearth::kernels {
 namespace {
@@ -188,6 +195,25 @@ struct SimdKernels {
         return sum;
     }
 
+    // Exact path for the types whose dequantizer stays scalar (the ones after Q4_0): one block dequantized by
+    // the reference into a buffer, then multiplied with x in F32 batches (two accumulators).
+    template <void (*Dequantize)(const void*, float*, int64_t), int64_t kBlock, int64_t kBytes>
+    static float dotDequantized(const void* row, const float* x, int64_t n) {
+        static_assert(kBlock % (2 * kL) == 0);
+        const uint8_t* w = bytes(row);
+        alignas(64) float buf[kBlock];
+        F acc0(0.0f), acc1(0.0f);
+        for (int64_t b = 0; b < n / kBlock; ++b) {
+            Dequantize(w + b * kBytes, buf, kBlock);
+            const float* xb = x + b * kBlock;
+            for (int64_t k = 0; k < kBlock; k += 2 * kL) {
+                acc0 = xsimd::fma(F::load_aligned(buf + k), F::load_unaligned(xb + k), acc0);
+                acc1 = xsimd::fma(F::load_aligned(buf + k + kL), F::load_unaligned(xb + k + kL), acc1);
+            }
+        }
+        return xsimd::hadd(acc0 + acc1);
+    }
+
     // Q8_0 activations, bit-identical to ref::quantizeQ8_0: amax, d = amax / 127, q = roundf(x * (1/d)).
     // xsimd::round rounds halfway cases away from zero, like roundf.
     static void quantizeQ8_0(const float* x, void* dst, int64_t n) {
@@ -220,8 +246,9 @@ struct SimdKernels {
 template <class P>
 constexpr std::array<TypeKernels, kKernelTypeCount> makeTable() {
     using K = SimdKernels<P>;
+    using Q = typename P::Quants;  // the ISA's dot products for the types added after Q4_0 (simd_kquants_*.h)
     constexpr GgmlType F32 = GgmlType::F32, F16 = GgmlType::F16, BF16 = GgmlType::BF16, Q8_0 = GgmlType::Q8_0,
-                       Q4_0 = GgmlType::Q4_0;
+                       Q4_0 = GgmlType::Q4_0, Q8_K = GgmlType::Q8_K;
     return {{
         {F32, K::template dequantizePlain<F32>, K::template dotPlain<F32>, F32, ref::quantizeF32,
          K::template dotActPlain<F32>},
@@ -233,6 +260,30 @@ constexpr std::array<TypeKernels, kKernelTypeCount> makeTable() {
          K::template dotBlocksQ8<Q8_0>},
         {Q4_0, K::template dequantizeBlocks<Q4_0>, K::template dotBlocksF32<Q4_0>, Q8_0, K::quantizeQ8_0,
          K::template dotBlocksQ8<Q4_0>},
+        {GgmlType::Q4_1, ref::dequantizeQ4_1, K::template dotDequantized<ref::dequantizeQ4_1, 32, 20>,
+         Q8_0, K::quantizeQ8_0, Q::dotQ4_1},
+        {GgmlType::Q5_0, ref::dequantizeQ5_0, K::template dotDequantized<ref::dequantizeQ5_0, 32, 22>,
+         Q8_0, K::quantizeQ8_0, Q::dotQ5_0},
+        {GgmlType::Q5_1, ref::dequantizeQ5_1, K::template dotDequantized<ref::dequantizeQ5_1, 32, 24>,
+         Q8_0, K::quantizeQ8_0, Q::dotQ5_1},
+        {GgmlType::Q2_K, ref::dequantizeQ2_K, K::template dotDequantized<ref::dequantizeQ2_K, 256, 84>,
+         Q8_K, Q::quantizeQ8_K, Q::dotQ2_K},
+        {GgmlType::Q3_K, ref::dequantizeQ3_K, K::template dotDequantized<ref::dequantizeQ3_K, 256, 110>,
+         Q8_K, Q::quantizeQ8_K, Q::dotQ3_K},
+        {GgmlType::Q4_K, ref::dequantizeQ4_K, K::template dotDequantized<ref::dequantizeQ4_K, 256, 144>,
+         Q8_K, Q::quantizeQ8_K, Q::dotQ4_K},
+        {GgmlType::Q5_K, ref::dequantizeQ5_K, K::template dotDequantized<ref::dequantizeQ5_K, 256, 176>,
+         Q8_K, Q::quantizeQ8_K, Q::dotQ5_K},
+        {GgmlType::Q6_K, ref::dequantizeQ6_K, K::template dotDequantized<ref::dequantizeQ6_K, 256, 210>,
+         Q8_K, Q::quantizeQ8_K, Q::dotQ6_K},
+        {GgmlType::IQ4_NL, ref::dequantizeIq4Nl, K::template dotDequantized<ref::dequantizeIq4Nl, 32, 18>,
+         Q8_0, K::quantizeQ8_0, Q::dotIq4Nl},
+        {GgmlType::IQ4_XS, ref::dequantizeIq4Xs, K::template dotDequantized<ref::dequantizeIq4Xs, 256, 136>,
+         Q8_K, Q::quantizeQ8_K, Q::dotIq4Xs},
+        {GgmlType::TQ1_0, ref::dequantizeTq1_0, K::template dotDequantized<ref::dequantizeTq1_0, 256, 54>,
+         Q8_K, Q::quantizeQ8_K, Q::dotTq1_0},
+        {GgmlType::TQ2_0, ref::dequantizeTq2_0, K::template dotDequantized<ref::dequantizeTq2_0, 256, 66>,
+         Q8_K, Q::quantizeQ8_K, Q::dotTq2_0},
     }};
 }
 

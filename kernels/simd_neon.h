@@ -7,6 +7,7 @@
 #include <arm_neon.h>
 
 #include "kernels/simd_kernels.h"
+#include "kernels/simd_kquants_neon.h"
 
 namespace hearth::kernels {
 namespace {
@@ -20,6 +21,7 @@ struct NeonPrimitives {
     using Arch = xsimd::neon64;
     using F = xsimd::batch<float, Arch>;  // 4 lanes
     static constexpr int kBlocksPerStep = 1;
+    using Quants = NeonQuants;
 
     static F loadF16(const uint8_t* p) { return vcvt_f32_f16(vreinterpret_f16_u8(vld1_u8(p))); }
 

@@ -1,6 +1,7 @@
 #include "app/cli/cli_args.h"
 
 #include <cerrno>
+#include <cmath>
 #include <cstdlib>
 
 namespace hearth::cli {
@@ -65,8 +66,9 @@ Result<double> Args::floatValue(std::string_view name, double fallback) const {
     errno = 0;
     char* end = nullptr;
     const double parsed = std::strtod(v->c_str(), &end);
-    if (v->empty() || *end != '\0' || errno == ERANGE) {
-        return Error{"option '" + std::string(name) + "' expects a number, found '" + *v + "'"};
+    // nan / inf parse, but no sampling parameter means anything with them.
+    if (v->empty() || *end != '\0' || errno == ERANGE || !std::isfinite(parsed)) {
+        return Error{"option '" + std::string(name) + "' expects a finite number, found '" + *v + "'"};
     }
     return parsed;
 }

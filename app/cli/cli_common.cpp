@@ -1,10 +1,14 @@
 #include "app/cli/cli_common.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
+#include <optional>
+#include <string>
 #include <thread>
 
 #include "app/cli/commands.h"
+#include "engine/memory_estimate.h"
 
 namespace hearth::cli {
 
@@ -35,6 +39,18 @@ Result<engine::ContextParams> contextParams(const Args& args, const engine::Mode
     if (!ctx) return ctx.error();
     params.nThreads = int(*threads);
     params.nCtx = int(*ctx);
+    // The KV cache is allocated (and zeroed) up front: a context far beyond the machine's RAM would otherwise
+    // thrash for minutes or get the process killed instead of failing with a reason. Only the KV cache is counted
+    // (weights are memory-mapped; the compute estimate is a loose upper bound), so only a context that cannot
+    // possibly fit is refused.
+    if (const std::optional<engine::SystemMemory> sys = engine::systemMemory()) {
+        const uint64_t need = engine::kvBytesPerToken(model.config(), kernels::GgmlType::F16) * uint64_t(*ctx);
+        if (need > sys->availableBytes) {
+            return Error{"a context of " + std::to_string(*ctx) + " tokens needs " + std::to_string(need >> 20) +
+                         " MiB for its KV cache, but only " +
+                         std::to_string(sys->availableBytes >> 20) + " MiB of RAM is available (use a smaller --ctx)"};
+        }
+    }
     return params;
 }
 
@@ -42,7 +58,7 @@ Result<engine::SamplerParams> samplerParams(const Args& args, float defaultTempe
     engine::SamplerParams p;
     auto temp = args.floatValue("--temp", defaultTemperature);
     if (!temp) return temp.error();
-    auto topK = args.intValue("--top-k", p.topK, 0, int64_t{1} << 31);
+    auto topK = args.intValue("--top-k", p.topK, 0, INT32_MAX);  // SamplerParams::topK is an int32_t
     if (!topK) return topK.error();
     auto topP = args.floatValue("--top-p", p.topP);
     if (!topP) return topP.error();

@@ -32,7 +32,8 @@ int cmdMembw(const Args& args) {
             .field("threads", r->nThreads)
             .field("buffer_bytes", r->bufferBytes)
             .field("passes", int64_t(r->passGbps.size()))
-            .field("load_width", r->loadWidth);
+            .field("load_width", r->loadWidth)
+            .field("cpu_share", r->cpuShare);
         j.key("pass_gbps").beginArray();
         for (double g : r->passGbps) j.value(g);
         j.endArray().endObject();
@@ -43,6 +44,10 @@ int cmdMembw(const Args& args) {
                 "best %.1f GB/s)\n",
                 r->gbps, r->nThreads, r->nThreads == 1 ? "" : "s", r->passGbps.size(),
                 (unsigned long long)(r->bufferBytes >> 20), r->loadWidth, r->bestGbps);
+    if (r->cpuShare < 0.9) {
+        std::printf("note: the machine is busy (this measurement got %.0f%% of its threads' CPU time): the figure "
+                    "understates the memory system\n", 100.0 * r->cpuShare);
+    }
     return 0;
 }
 

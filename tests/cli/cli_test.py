@@ -97,6 +97,10 @@ def case_usage_errors(a):
         err = one_line_error(run(a.cli, "logits", "-m", model, "--tokens", "1 99999"), "token out of range")
         check("99999" in err, f"the error does not name the bad token: {err}")
         one_line_error(run(a.cli, "logits", "-m", model, "--tokens", "1 x"), "token not a number")
+        # Sampling options: nan/inf parse as numbers but mean nothing; --top-k beyond int32 used to wrap negative.
+        for opt, val in (("--temp", "nan"), ("--top-p", "inf"), ("--min-p", "-nan"), ("--top-k", "2147483648")):
+            err = one_line_error(run(a.cli, "run", "-m", model, "-p", "hi", "-n", "1", opt, val), f"{opt} {val}")
+            check(opt in err, f"the error does not name {opt}: {err}")
 
 
 def case_vocab_test(a):
@@ -167,6 +171,111 @@ def case_run_greedy(a):
     args = ["run", "-m", model, "-p", "Once upon a time", "-n", "40", "--temp", "0.9", "--seed", "42"]
     first, second = run(a.cli, *args), run(a.cli, *args)
     check(first.returncode == 0 and first.stdout == second.stdout and first.stdout, "same seed, different text")
+
+
+BENCH_KEYS = ("pp_tps", "pp_tps_std", "tg_tps", "tg_tps_std", "model_bytes", "bytes_per_token", "kv_bytes_per_token",
+              "tg_gbps", "mem_gbps", "threads")
+
+
+def is_number(v):
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def synth_tiny(a, d, ftype="Q8_0", *extra):
+    path = os.path.join(d, f"tiny-{ftype}.gguf")
+    p = run(a.cli, "synth", "--arch", "llama", "--shape", "tiny", "--type", ftype, "-o", path, *extra)
+    check(p.returncode == 0, f"synth {ftype} failed: {p.stderr.decode()}")
+    return path
+
+
+def bench_json(a, model, *args):
+    p = run(a.cli, "bench", "-m", model, "-t", "2", "-r", "1", "--json", *args)
+    check(p.returncode == 0, f"bench {args} failed: {p.stderr.decode()}")
+    doc = json.loads(p.stdout)  # exactly one JSON document
+    for key in BENCH_KEYS:
+        check(key in doc, f"bench --json lacks '{key}'")
+        check(is_number(doc[key]), f"bench --json '{key}' is not a plain number: {doc[key]!r}")
+    return doc
+
+
+def case_bench(a):
+    with tempfile.TemporaryDirectory() as d:
+        model = synth_tiny(a, d)
+        doc = bench_json(a, model, "-p", "8", "-n", "4")
+        for key in ("pp_tps", "tg_tps", "model_bytes", "bytes_per_token", "kv_bytes_per_token", "tg_gbps", "mem_gbps"):
+            check(doc[key] > 0, f"{key} = {doc[key]}, expected > 0")
+        check(doc["threads"] == 2, f"threads {doc['threads']}")
+        check(doc["pp_tps_std"] >= 0 and doc["tg_tps_std"] >= 0, "negative stddev")
+        # tiny Q8_0: token_embd is 512 rows of 256 values (8 blocks of 34 bytes); one row is read per token.
+        check(doc["bytes_per_token"] == doc["model_bytes"] - 512 * 8 * 34 + 8 * 34,
+              f"bytes_per_token {doc['bytes_per_token']} vs model_bytes {doc['model_bytes']}")
+        # 2 layers x (K + V) x 4 KV heads x 32 dims x 2 bytes per position, (4 + 1) / 2 positions on average.
+        check(doc["kv_bytes_per_token"] == 2 * 2 * 128 * 2 * 2.5, f"kv_bytes_per_token {doc['kv_bytes_per_token']}")
+        want = doc["bytes_per_token"] * doc["tg_tps"] / 1e9
+        check(abs(doc["tg_gbps"] - want) <= 1e-9 * max(1.0, want), f"tg_gbps {doc['tg_gbps']} != {want}")
+        p = run(a.cli, "bench", "-m", model, "-t", "1", "-p", "8", "-n", "4", "-r", "1")
+        out = p.stdout.decode()
+        check(p.returncode == 0 and "pp8" in out and "tg4" in out and "t/s" in out, f"bench table: {out}")
+    stories = os.path.join(a.shared, "models", "stories260K.gguf")
+    if os.path.exists(stories):
+        doc = bench_json(a, stories, "-p", "8", "-n", "4")
+        check(doc["tg_tps"] > 0 and doc["pp_tps"] > 0, "stories260K bench")
+    one_line_error(run(a.cli, "bench", "-m", "/nonexistent/model.gguf", "--json"), "bench on a missing file")
+
+
+def case_bench_skip(a):
+    with tempfile.TemporaryDirectory() as d:
+        model = synth_tiny(a, d)
+        doc = bench_json(a, model, "-p", "0", "-n", "4")
+        check(doc["pp_tps"] == 0 and doc["pp_tps_std"] == 0, "-p 0 should skip prompt processing")
+        check(doc["tg_tps"] > 0, "-p 0 should still generate")
+        doc = bench_json(a, model, "-p", "8", "-n", "0")
+        for key in ("tg_tps", "tg_tps_std", "tg_gbps", "kv_bytes_per_token"):
+            check(doc[key] == 0, f"-n 0: {key} = {doc[key]}, expected 0")
+        check(doc["pp_tps"] > 0, "-n 0 should still process the prompt")
+        one_line_error(run(a.cli, "bench", "-m", model, "-r", "0"), "bench -r 0")
+        one_line_error(run(a.cli, "bench", "-m", model, "-p", "-1"), "bench -p -1")
+
+
+def case_membw(a):
+    p = run(a.cli, "membw", "-t", "1", "--mib", "64", "--passes", "3", "--json")
+    check(p.returncode == 0, f"membw failed: {p.stderr.decode()}")
+    doc = json.loads(p.stdout)
+    check(is_number(doc.get("mem_gbps")) and doc["mem_gbps"] > 0, f"mem_gbps {doc.get('mem_gbps')}")
+    check(doc["threads"] == 1 and len(doc["pass_gbps"]) == 3, f"threads/passes {doc}")
+    p = run(a.cli, "membw", "-t", "2", "--mib", "64", "--passes", "3")
+    check(p.returncode == 0 and b"GB/s" in p.stdout, f"membw text: {p.stdout!r}")
+    one_line_error(run(a.cli, "membw", "-t", "0"), "membw -t 0")
+
+
+def case_synth(a):
+    with tempfile.TemporaryDirectory() as d:
+        want = {"Q4_K_M": {"F32": 5, "Q4_K": 13, "Q6_K": 3}, "F16": {"F32": 5, "F16": 16},
+                "Q4_0": {"F32": 5, "Q4_0": 15, "Q6_K": 1}}
+        for ftype, types in want.items():
+            model = synth_tiny(a, d, ftype)
+            doc = json.loads(run(a.cli, "info", "-m", model, "--json").stdout)
+            check(doc["tensor_types"] == types, f"{ftype}: tensor_types {doc['tensor_types']}")
+            check(doc["supported"] is True, f"{ftype}: not supported: {doc.get('unsupported_reason')}")
+            p = run(a.cli, "logits", "-m", model, "--tokens", "1 20 300", "--json")
+            check(p.returncode == 0, f"{ftype}: logits failed: {p.stderr.decode()}")
+            rows = json.loads(p.stdout)["logits"]
+            check(all(v is not None and math.isfinite(v) for row in rows for v in row), f"{ftype}: non-finite logits")
+        model = synth_tiny(a, d, "Q4_0", "--pure")
+        doc = json.loads(run(a.cli, "info", "-m", model, "--json").stdout)
+        check(doc["tensor_types"] == {"F32": 5, "Q4_0": 16}, f"--pure: {doc['tensor_types']}")
+        out = os.path.join(d, "x.gguf")
+        err = one_line_error(run(a.cli, "synth", "--shape", "tiny", "--type", "Q4_K", "-o", out), "tensor type as file type")
+        check("Q4_K_M" in err, f"the error does not list the file types: {err}")
+        err = one_line_error(run(a.cli, "synth", "--shape", "huge", "--type", "F16", "-o", out), "unknown shape")
+        check("tinyllama-1.1b" in err, f"the error does not list the shapes: {err}")
+        one_line_error(run(a.cli, "synth", "--shape", "tiny", "--type", "F16"), "synth without -o")
+        stories = os.path.join(a.shared, "models", "stories260K.gguf")
+        if os.path.exists(stories):
+            err = one_line_error(run(a.cli, "synth", "--shape", "tinyllama-1.1b", "--type", "F16", "--vocab-from",
+                                     stories, "-o", out), "vocabulary of the wrong size")
+            check("512" in err and "32000" in err, f"the error does not give both sizes: {err}")
+            check(not os.path.exists(out), "a file was written despite the error")
 
 
 CASES = {name[5:]: fn for name, fn in globals().items() if name.startswith("case_")}

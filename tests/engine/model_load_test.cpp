@@ -9,6 +9,7 @@
 
 #include "engine/forward.h"
 #include "engine/gguf_writer.h"
+#include "engine/kv_cache.h"
 #include "engine/model.h"
 #include "kernels/dispatch.h"
 
@@ -170,7 +171,8 @@ TEST(ModelLoad, MissingTensorIsNamed) {
 
 TEST(ModelLoad, UncomputableTypeIsNamed) {
     GgmlType missing = GgmlType::F32;
-    for (GgmlType t : {GgmlType::Q4_K, GgmlType::Q6_K, GgmlType::Q2_K, GgmlType::IQ4_XS, GgmlType::Q5_K}) {
+    for (GgmlType t : {GgmlType::IQ3_S, GgmlType::IQ3_XXS, GgmlType::IQ2_XXS, GgmlType::IQ2_XS, GgmlType::IQ2_S,
+                       GgmlType::IQ1_S, GgmlType::IQ1_M}) {
         if (kernels::kernelsFor(t) == nullptr) {
             missing = t;
             break;
@@ -197,6 +199,26 @@ TEST(ModelLoad, UnknownArchitectureIsNamed) {
         s.arch = arch;
         EXPECT_EQ(loadError(s), "architecture '" + std::string(arch) + "' is not supported yet");
     }
+}
+
+TEST(ModelLoad, ArchitectureOfWrongTypeIsNotCalledMissing) {
+    GgufWriter w;
+    w.addUint32("general.architecture", 7);
+    auto bytes = w.toBytes();
+    ASSERT_TRUE(bytes.ok()) << bytes.message();
+    auto m = load(*bytes);
+    ASSERT_FALSE(m.ok());
+    EXPECT_EQ(m.message(), "metadata key 'general.architecture' has type uint32, expected a string");
+}
+
+// Hyper-parameters a file allows (4096 layers, 4096 KV heads of 4096 dims) times a context of 2^30 positions
+// (ContextParams::nCtx is an int) make 2^68 bytes, which wraps to 0 in size_t: refused with a reason instead of
+// an empty cache that the forward pass would write past.
+TEST(ModelLoad, KvCacheBeyondAddressSpaceIsRefused) {
+    auto cache = KvCache::create(4096, int64_t{1} << 30, int64_t{1} << 24, int64_t{1} << 24, KvType::F32);
+    ASSERT_FALSE(cache.ok());
+    EXPECT_NE(cache.message().find("cannot allocate the KV cache"), std::string::npos) << cache.message();
+    EXPECT_NE(cache.message().find("1073741824 positions"), std::string::npos) << cache.message();
 }
 
 }  // namespace

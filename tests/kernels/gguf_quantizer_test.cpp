@@ -4,6 +4,8 @@
 //
 // The GGUF walk below is a minimal test-only reader (the engine's reader lives in engine/, which kernels-only
 // builds do not have); it still checks every length against the file size.
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -181,6 +183,92 @@ HEARTH_TEST(quantizersMatchLlamaCpp) {
     compareFiles(models, "stories260K.gguf", "stories260K-Q8_0.gguf", GgmlType::Q8_0);
     compareFiles(models, "stories260K.gguf", "stories260K-Q4_0.gguf", GgmlType::Q4_0);
     compareFiles(models, "stories260K.gguf", "stories260K-Q8_0.gguf", GgmlType::F16);
+    // Types whose llama.cpp quantizer (without an importance matrix) is a plain reference rule we reproduce.
+    compareFiles(models, "qcov-F32.gguf", "qcov-Q4_1.gguf", GgmlType::Q4_1);
+    compareFiles(models, "qcov-F32.gguf", "qcov-Q5_0.gguf", GgmlType::Q5_0);
+    compareFiles(models, "qcov-F32.gguf", "qcov-Q5_1.gguf", GgmlType::Q5_1);
+    compareFiles(models, "qcov-F32.gguf", "qcov-TQ1_0.gguf", GgmlType::TQ1_0);
+    compareFiles(models, "qcov-F32.gguf", "qcov-TQ2_0.gguf", GgmlType::TQ2_0);
+}
+
+// Our dequantizers on llama.cpp's own files: every tensor of each qcov-<TYPE> file is compared with the F32
+// original. The relative RMS error (||w - w_F32|| / ||w_F32||) must be within the type's expected quantization
+// error (llama.cpp's measured error + ~30%); a nibble-order, scale-packing or sign bug gives errors of order 1.
+// The ternary types are the exception: rounding normal weights to {-amax, 0, amax} already loses 81%, so a layout
+// bug only reaches ~100%; their layout is pinned by quantizersMatchLlamaCpp (bit-identical round trip) instead.
+// Our own quantizer's error on the same tensors is printed next to it and must be of the same order.
+HEARTH_TEST(dequantizeLlamaCppFiles) {
+    const std::string models = std::string(HEARTH_SHARED_DIR) + "/conformance/models";
+    if (!std::ifstream(models + "/qcov-F32.gguf")) {
+        skip("shared conformance models not found in " + models);
+        return;
+    }
+    struct Case {
+        const char* file;
+        GgmlType type;
+        double maxRelRms;  // llama.cpp's error on these (random normal) weights, with ~30% headroom
+    };
+    const Case cases[] = {
+        {"qcov-Q8_0.gguf", GgmlType::Q8_0, 0.007},    {"qcov-Q4_0.gguf", GgmlType::Q4_0, 0.11},
+        {"qcov-Q4_1.gguf", GgmlType::Q4_1, 0.10},     {"qcov-Q5_0.gguf", GgmlType::Q5_0, 0.056},
+        {"qcov-Q5_1.gguf", GgmlType::Q5_1, 0.05},     {"qcov-Q2_K.gguf", GgmlType::Q2_K, 0.39},
+        {"qcov-Q3_K.gguf", GgmlType::Q3_K, 0.20},     {"qcov-Q4_K.gguf", GgmlType::Q4_K, 0.093},
+        {"qcov-Q5_K.gguf", GgmlType::Q5_K, 0.047},     {"qcov-Q6_K.gguf", GgmlType::Q6_K, 0.023},
+        {"qcov-Q4_K_M.gguf", GgmlType::Q4_K, 0.093},   {"qcov-Q4_K_M.gguf", GgmlType::Q6_K, 0.023},
+        {"qcov-IQ4_NL.gguf", GgmlType::IQ4_NL, 0.10}, {"qcov-IQ4_XS.gguf", GgmlType::IQ4_XS, 0.10},
+        {"qcov-TQ1_0.gguf", GgmlType::TQ1_0, 0.85},   {"qcov-TQ2_0.gguf", GgmlType::TQ2_0, 0.85},
+    };
+    const std::optional<GgufFile> f32 = loadGguf(models + "/qcov-F32.gguf");
+    if (!CHECK_MSG(f32.has_value(), "cannot read qcov-F32.gguf")) return;
+    for (const Case& c : cases) {
+        const std::optional<GgufFile> q = loadGguf(models + "/" + c.file);
+        if (!CHECK_MSG(q.has_value(), "cannot read %s", c.file)) continue;
+        const TypeKernels* k = kernelsFor(c.type, Isa::Scalar);
+        if (!CHECK_MSG(k != nullptr, "%s: no kernels", std::string(typeName(c.type)).c_str())) continue;
+        double worst = 0.0;
+        double worstOurs = 0.0;
+        int tensors = 0;
+        for (const auto& [name, t] : q->tensors) {
+            if (t.type != c.type) continue;
+            const auto it = f32->tensors.find(name);
+            if (!CHECK_MSG(it != f32->tensors.end() && it->second.dims == t.dims, "%s: %s has no F32 original",
+                           c.file, name.c_str())) {
+                continue;
+            }
+            const uint64_t n = elementCount(t);
+            if (!CHECK_MSG(t.offset + rowBytes(c.type, n) <= q->bytes.size() &&
+                               it->second.offset + 4 * n <= f32->bytes.size(),
+                           "%s: %s out of bounds", c.file, name.c_str())) {
+                continue;
+            }
+            std::vector<float> original(n), ours(n), roundTrip(n);
+            std::memcpy(original.data(), f32->bytes.data() + it->second.offset, 4 * n);
+            k->dequantize(q->bytes.data() + t.offset, ours.data(), static_cast<int64_t>(n));
+            std::vector<uint8_t> requantized(rowBytes(c.type, n));
+            quantizeRow(c.type, original.data(), requantized.data(), static_cast<int64_t>(n));
+            k->dequantize(requantized.data(), roundTrip.data(), static_cast<int64_t>(n));
+            double err = 0.0, errOurs = 0.0, norm = 0.0;
+            for (uint64_t i = 0; i < n; ++i) {
+                norm += static_cast<double>(original[i]) * original[i];
+                err += (static_cast<double>(ours[i]) - original[i]) * (static_cast<double>(ours[i]) - original[i]);
+                errOurs += (static_cast<double>(roundTrip[i]) - original[i]) *
+                           (static_cast<double>(roundTrip[i]) - original[i]);
+            }
+            const double rel = std::sqrt(err / norm);
+            const double relOurs = std::sqrt(errOurs / norm);
+            worst = std::max(worst, rel);
+            worstOurs = std::max(worstOurs, relOurs);
+            CHECK_MSG(rel <= c.maxRelRms, "%s %s: relative RMS error %.4f of llama.cpp's data, expected <= %.4f",
+                      c.file, name.c_str(), rel, c.maxRelRms);
+            // Our quantizer need not match llama.cpp's search, but must be in the same class.
+            CHECK_MSG(relOurs <= 1.25 * c.maxRelRms, "%s %s: our quantizer's relative RMS error %.4f (llama.cpp: %.4f)",
+                      c.file, name.c_str(), relOurs, rel);
+            ++tensors;
+        }
+        std::printf("%-18s %-6s %2d tensors: llama.cpp data rel. RMS error <= %.4f, our quantizer <= %.4f\n", c.file,
+                    std::string(typeName(c.type)).c_str(), tensors, worst, worstOurs);
+        CHECK_MSG(tensors > 0, "%s has no %s tensors", c.file, std::string(typeName(c.type)).c_str());
+    }
 }
 
 }  // namespace hearth::kernels::test

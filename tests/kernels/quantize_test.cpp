@@ -2,9 +2,12 @@
 // Q4_0 scale, nibble order), and round-trip error bounds on random data.
 #include <algorithm>
 #include <cmath>
+#include <string>
+#include <vector>
 
 #include "kernels/format_q4_0.h"
 #include "kernels/format_q8_0.h"
+#include "kernels/format_q8_k.h"
 #include "kernels/fp16.h"
 #include "tests/kernels/harness.h"
 #include "tests/kernels/test_util.h"
@@ -155,6 +158,80 @@ HEARTH_TEST(quantizeRoundTripBounds) {
     std::vector<float> f(x.size());
     quantizeRow(GgmlType::F32, x.data(), f.data(), n);
     CHECK(f == x);
+}
+
+}  // namespace hearth::kernels::test
+
+namespace hearth::kernels::test {
+
+HEARTH_TEST(quantizeQ8_KRules) {
+    // The largest magnitude is -127 -> iscale = 1, d = 1: q = round-half-even(x) (ggml's nearest_int, not roundf).
+    std::vector<float> x(256, 0.0f);
+    const float values[] = {-127.0f, 2.5f, -2.5f, 3.5f, 0.5f, -0.5f, 1.5f, 126.5f, 100.0f};
+    const int8_t expected[] = {-127, 2, -2, 4, 0, 0, 2, 126, 100};
+    std::copy(std::begin(values), std::end(values), x.begin());
+    x[200] = 127.0f;  // same magnitude later: the first one (negative) sets the sign, +127 maps to +127
+    BlockQ8_K block{};
+    quantizeRow(GgmlType::Q8_K, x.data(), &block, 256);
+    CHECK(block.d == 1.0f);
+    for (size_t j = 0; j < std::size(expected); ++j) {
+        CHECK_MSG(block.qs[j] == expected[j], "x=%g: q=%d, expected %d", x[j], block.qs[j], expected[j]);
+    }
+    CHECK(block.qs[200] == 127);
+    int sum0 = 0;
+    for (int j = 0; j < 16; ++j) sum0 += block.qs[j];
+    CHECK(block.bsums[0] == sum0);
+    CHECK(block.bsums[12] == 127);
+    CHECK(block.bsums[1] == 0);
+
+    // Positive extreme: iscale = -127 / m < 0, so m maps to -127 and d is negative.
+    std::fill(x.begin(), x.end(), 0.0f);
+    x[7] = 2.0f;
+    x[8] = -1.0f;
+    quantizeRow(GgmlType::Q8_K, x.data(), &block, 256);
+    CHECK(block.qs[7] == -127);
+    CHECK(block.qs[8] == 64);  // -1 * -63.5 = 63.5 -> 64 (even)
+    CHECK(block.d == 1.0f / (-127.0f / 2.0f));
+
+    std::fill(x.begin(), x.end(), 0.0f);
+    quantizeRow(GgmlType::Q8_K, x.data(), &block, 256);
+    CHECK(block.d == 0.0f);
+    CHECK(std::all_of(std::begin(block.qs), std::end(block.qs), [](int8_t q) { return q == 0; }));
+    CHECK(std::all_of(std::begin(block.bsums), std::end(block.bsums), [](int16_t s) { return s == 0; }));
+}
+
+// Every quantizer on degenerate super-blocks (all zero, constant, one spike, tiny values) yields finite values
+// that reconstruct them: all-zero exactly, a constant or a spike within 5%, values too small for F16 scales
+// within twice their size (no blow-up).
+HEARTH_TEST(quantizeDegenerateBlocks) {
+    const GgmlType types[] = {GgmlType::Q4_1, GgmlType::Q5_0,   GgmlType::Q5_1,   GgmlType::Q2_K, GgmlType::Q3_K,
+                              GgmlType::Q4_K, GgmlType::Q5_K,   GgmlType::Q6_K,   GgmlType::IQ4_NL,
+                              GgmlType::IQ4_XS, GgmlType::TQ1_0, GgmlType::TQ2_0};
+    for (const GgmlType type : types) {
+        const std::string typeLabel(typeName(type));
+        const char* name = typeLabel.c_str();
+        std::vector<float> x(4 * 256, 0.0f);
+        for (int j = 256; j < 512; ++j) x[j] = 0.75f;  // constant block
+        x[512 + 77] = -3.0f;                           // a single spike
+        for (int j = 768; j < 1024; ++j) x[j] = 1e-6f * static_cast<float>((j % 7) - 3);  // tiny values
+        std::vector<uint8_t> q(rowBytes(type, x.size()));
+        quantizeRow(type, x.data(), q.data(), static_cast<int64_t>(x.size()));
+        const std::vector<float> y = dequantized(type, q.data(), static_cast<int64_t>(x.size()));
+        for (size_t j = 0; j < x.size(); ++j) {
+            if (!CHECK_MSG(std::isfinite(y[j]), "%s [%zu]: %g", name, j, y[j])) break;
+        }
+        for (int j = 0; j < 256; ++j) CHECK_MSG(y[j] == 0.0f, "%s zero block [%d]: %g", name, j, y[j]);
+        // Ternary types cannot hold a constant below their scale exactly; they hold it as +-d = 0.75 too.
+        for (int j = 256; j < 512; ++j) {
+            CHECK_MSG(std::fabs(y[j] - 0.75f) <= 0.75f * 0.05f, "%s constant block [%d]: %g", name, j,
+                      y[j]);
+        }
+        CHECK_MSG(std::fabs(y[512 + 77] + 3.0f) <= 3.0f * 0.05f, "%s spike: %g", name, y[512 + 77]);
+        for (int j = 768; j < 1024; ++j) {
+            CHECK_MSG(std::fabs(y[j] - x[j]) <= 6e-6f, "%s tiny block [%d]: %g vs %g", name, j,
+                      y[j], x[j]);
+        }
+    }
 }
 
 }  // namespace hearth::kernels::test

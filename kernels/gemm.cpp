@@ -1,0 +1,91 @@
+#include "kernels/gemm.h"
+
+#include <cassert>
+#include <span>
+
+#include "kernels/cpu_features.h"
+#include "kernels/gemm_tables.h"
+#include "kernels/reference.h"
+
+namespace hearth::kernels {
+namespace {
+
+const uint8_t* bytes(const void* p) { return static_cast<const uint8_t*>(p); }
+
+// One dot product of the reference's fast path: Q8_0 activations for block types, F32 ones for plain types.
+using RefDot = float (*)(const void* row, const void* x, int64_t n);
+
+RefDot refDotFor(GgmlType type) {
+    switch (type) {
+    case GgmlType::F32: return ref::dotActF32;
+    case GgmlType::F16: return ref::dotActF16;
+    case GgmlType::BF16: return ref::dotActBf16;
+    case GgmlType::Q8_0: return ref::dotQ8_0Q8_0;
+    case GgmlType::Q4_0: return ref::dotQ4_0Q8_0;
+    default: return nullptr;
+    }
+}
+
+template <GgmlType T>
+void gemmScalar(const void* w, size_t wStride, int64_t nRows, const void* x, size_t xStride, int64_t nTok,
+                int64_t n, float* y, size_t ldy) {
+    gemmReference(T, w, wStride, nRows, x, xStride, nTok, n, y, ldy);
+}
+
+constexpr GemmKernels kScalarTable[] = {
+    {GgmlType::F32, GgmlType::F32, nullptr, nullptr, gemmScalar<GgmlType::F32>},
+    {GgmlType::F16, GgmlType::F32, nullptr, nullptr, gemmScalar<GgmlType::F16>},
+    {GgmlType::BF16, GgmlType::F32, nullptr, nullptr, gemmScalar<GgmlType::BF16>},
+    {GgmlType::Q8_0, GgmlType::Q8_0, nullptr, nullptr, gemmScalar<GgmlType::Q8_0>},
+    {GgmlType::Q4_0, GgmlType::Q8_0, nullptr, nullptr, gemmScalar<GgmlType::Q4_0>},
+};
+
+std::span<const GemmKernels> compiledGemmTable(Isa isa) {
+    switch (isa) {
+    case Isa::Scalar: return gemmScalarTable();
+#ifdef HEARTH_GEMM_HAVE_AVX2
+    // AVX-512 without VNNI has no tiles of its own: the AVX2 ones are the best it can run.
+    case Isa::Avx2:
+    case Isa::Avx512: return gemmAvx2Table();
+#endif
+#ifdef HEARTH_GEMM_HAVE_AVX512VNNI
+    case Isa::Avx512Vnni: return gemmAvx512VnniTable();
+#endif
+    default: return {};
+    }
+}
+
+const GemmKernels* findIn(std::span<const GemmKernels> table, GgmlType type) {
+    for (const GemmKernels& k : table) {
+        if (k.type == type) return &k;
+    }
+    return nullptr;
+}
+
+}  // namespace
+
+std::span<const GemmKernels> gemmScalarTable() { return kScalarTable; }
+
+const GemmKernels* gemmKernelsFor(GgmlType type) {
+    // Resolved once, like kernelsFor(): the same active ISA (HEARTH_ISA applies).
+    static const std::span<const GemmKernels> active = compiledGemmTable(activeIsa());
+    return findIn(active, type);
+}
+
+const GemmKernels* gemmKernelsFor(GgmlType type, Isa isa) {
+    if (static_cast<size_t>(isa) >= static_cast<size_t>(Isa::Count) || !cpuSupports(isa)) return nullptr;
+    return findIn(compiledGemmTable(isa), type);
+}
+
+void gemmReference(GgmlType type, const void* w, size_t wStride, int64_t nRows, const void* x, size_t xStride,
+                   int64_t nTok, int64_t n, float* y, size_t ldy) {
+    const RefDot dot = refDotFor(type);
+    assert(dot != nullptr);
+    for (int64_t t = 0; t < nTok; ++t) {
+        for (int64_t r = 0; r < nRows; ++r) {
+            y[size_t(t) * ldy + size_t(r)] = dot(bytes(w) + size_t(r) * wStride, bytes(x) + size_t(t) * xStride, n);
+        }
+    }
+}
+
+}  // namespace hearth::kernels

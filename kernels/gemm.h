@@ -1,0 +1,49 @@
+// Tile kernels for the forward pass's matrix products: many weight rows times one or more activation rows per
+// call, dispatched separately from the per-row kernel table (kernels/dispatch.h) by the same active ISA.
+//
+// Why a separate API: a per-(row, token) dot product reloads the activations and pays a function call for every
+// output element. A tile kernel computes MR weight rows x NT tokens at once, so each weight byte loaded from
+// memory serves NT tokens and each activation load serves MR rows: batch 1 (token generation) becomes a
+// bandwidth-bound stream over the weights, batch 512 (prompt processing) a compute-bound, cache-blocked GEMM.
+//
+// Activations: for the block-quantized weights (Q8_0, Q4_0) the activation rows are first quantized to Q8_0 by the
+// per-row table's quantizeAct (so the numbers are the same as on the per-row path), then repacked once per
+// matrix input by pack() into the layout this ISA's tile reads. For F32/F16/BF16 weights the activations stay F32
+// and pack is nullptr. Results equal the per-row dot products up to F32 summation order.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "kernels/dispatch.h"
+#include "kernels/ggml_type.h"
+
+namespace hearth::kernels {
+
+struct GemmKernels {
+    GgmlType type;     // weight type
+    GgmlType actType;  // activation rows before packing: Q8_0 (quantizeAct output) or F32
+    // Bytes of one packed activation row of n elements (a multiple of 64). nullptr when pack is nullptr: the rows
+    // are then read as they are, rowBytes(actType, n) apart.
+    size_t (*packedRowBytes)(int64_t n);
+    // Repacks one activation row of n elements (n elements of actType, e.g. one quantizeAct output row) into dst
+    // (packedRowBytes(n) bytes, 64-byte aligned for speed, any alignment allowed).
+    void (*pack)(const void* act, void* dst, int64_t n);
+    // y[t * ldy + r] = dot(weight row r, activation row t) for r < nRows, t < nTok. Weight rows are wStride bytes
+    // apart (any alignment), activation rows (packed, or actType rows) xStride bytes apart; n elements per row,
+    // a multiple of the weight type's block size.
+    void (*gemm)(const void* w, size_t wStride, int64_t nRows, const void* x, size_t xStride, int64_t nTok,
+                 int64_t n, float* y, size_t ldy);
+};
+
+// Tile kernels for a weight type on the active ISA (or a given one, for tests); nullptr if that ISA has none for
+// the type (the caller then uses the per-row kernels of kernelsFor()).
+const GemmKernels* gemmKernelsFor(GgmlType type);
+const GemmKernels* gemmKernelsFor(GgmlType type, Isa isa);
+
+// The scalar oracle of gemm for tests: the same products through the scalar reference's fast-path dot products
+// (kernels/reference.h) over unpacked actType rows (Q8_0 rows for Q8_0/Q4_0 weights, F32 rows otherwise).
+void gemmReference(GgmlType type, const void* w, size_t wStride, int64_t nRows, const void* x, size_t xStride,
+                   int64_t nTok, int64_t n, float* y, size_t ldy);
+
+}  // namespace hearth::kernels

@@ -1,0 +1,135 @@
+// AVX2 + FMA + F16C tile kernels (kernels/gemm.h). Only this file is compiled with -mavx2 -mfma -mf16c; gemm.cpp
+// calls gemmAvx2Table() only after cpuSupports(Isa::Avx2) (also under Isa::Avx512, which has no tiles of its own).
+//
+// Plain types only (F32, F16, BF16 weights x F32 activations): 8 elements per step, converted to F32 once per row
+// and shared by the tile's tokens, 4 rows x 2 tokens per tile (8 accumulators of the 16 registers); the row tail
+// (n % 8) is added in scalar. Q8_0/Q4_0 weights keep the per-row kernels of the kernel table on this ISA.
+#include <immintrin.h>
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <utility>
+
+#include "kernels/fp16.h"
+#include "kernels/gemm_tables.h"
+
+namespace hearth::kernels {
+namespace {
+
+constexpr int kMr = 4;                    // weight rows per tile
+constexpr int kNt = 2;                    // tokens per tile
+constexpr size_t kL2Budget = 192 * 1024;  // weight bytes per row block (stay in L2 across token tiles)
+
+const uint8_t* bytes(const void* p) { return static_cast<const uint8_t*>(p); }
+
+template <GgmlType T>
+constexpr int64_t kElemBytes = T == GgmlType::F32 ? 4 : 2;
+
+template <GgmlType T>
+inline __m256 loadPlain(const uint8_t* p) {
+    if constexpr (T == GgmlType::F32) return _mm256_loadu_ps(reinterpret_cast<const float*>(p));
+    if constexpr (T == GgmlType::F16) return _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
+    if constexpr (T == GgmlType::BF16) {
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+        return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(v), 16));
+    }
+}
+
+template <GgmlType T>
+inline float loadScalar(const uint8_t* p) {
+    if constexpr (T == GgmlType::F32) {
+        float v;
+        std::memcpy(&v, p, sizeof v);
+        return v;
+    }
+    if constexpr (T == GgmlType::F16) return fp16ToF32(loadU16(p));
+    if constexpr (T == GgmlType::BF16) return bitsToFloat(uint32_t(loadU16(p)) << 16);
+}
+
+inline float hsum(__m256 v) {
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_add_ss(s, _mm_shuffle_ps(s, s, 1));
+    return _mm_cvtss_f32(s);
+}
+
+template <GgmlType T, int MR, int NT>
+void tilePlain(const uint8_t* w, size_t wStride, const uint8_t* x, size_t xStride, int64_t n, float* y, size_t ldy) {
+    constexpr int64_t es = kElemBytes<T>;
+    __m256 acc[MR][NT];
+    for (auto& row : acc) {
+        for (__m256& a : row) a = _mm256_setzero_ps();
+    }
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        __m256 wv[MR];
+        for (int r = 0; r < MR; ++r) wv[r] = loadPlain<T>(w + size_t(r) * wStride + i * es);
+        for (int t = 0; t < NT; ++t) {
+            const __m256 xv = _mm256_loadu_ps(reinterpret_cast<const float*>(x + size_t(t) * xStride) + i);
+            for (int r = 0; r < MR; ++r) acc[r][t] = _mm256_fmadd_ps(wv[r], xv, acc[r][t]);
+        }
+    }
+    for (int r = 0; r < MR; ++r) {
+        for (int t = 0; t < NT; ++t) {
+            float sum = hsum(acc[r][t]);
+            for (int64_t j = i; j < n; ++j) {
+                float xj;
+                std::memcpy(&xj, x + size_t(t) * xStride + size_t(j) * sizeof(float), sizeof xj);
+                sum += loadScalar<T>(w + size_t(r) * wStride + j * es) * xj;
+            }
+            y[size_t(t) * ldy + size_t(r)] = sum;
+        }
+    }
+}
+
+template <GgmlType T>
+using PlainTileFn = void (*)(const uint8_t*, size_t, const uint8_t*, size_t, int64_t, float*, size_t);
+
+template <GgmlType T, int MR, int... NTs>
+constexpr std::array<PlainTileFn<T>, kNt> plainRow(std::integer_sequence<int, NTs...>) {
+    return {tilePlain<T, MR, NTs + 1>...};
+}
+
+template <GgmlType T, int... MRs>
+constexpr std::array<std::array<PlainTileFn<T>, kNt>, kMr> plainTable(std::integer_sequence<int, MRs...>) {
+    return {plainRow<T, MRs + 1>(std::make_integer_sequence<int, kNt>())...};
+}
+
+// kTilesPlain<T>[mr - 1][nt - 1]: the tile for a partial block of rows / tokens at the matrix's edges.
+template <GgmlType T>
+constexpr auto kTilesPlain = plainTable<T>(std::make_integer_sequence<int, kMr>());
+
+template <GgmlType T>
+void gemmPlain(const void* wv, size_t wStride, int64_t nRows, const void* xv, size_t xStride, int64_t nTok,
+               int64_t n, float* y, size_t ldy) {
+    const uint8_t* w = bytes(wv);
+    const uint8_t* x = bytes(xv);
+    const int64_t fit = int64_t(kL2Budget / std::max<size_t>(1, wStride));
+    const int64_t rowBlock = std::max<int64_t>(kMr, fit / kMr * kMr);
+    for (int64_t r0 = 0; r0 < nRows; r0 += rowBlock) {
+        const int64_t r1 = std::min(nRows, r0 + rowBlock);
+        // A block of rows (kept in L2) against each token tile (kept in L1 while it meets every row tile).
+        for (int64_t t = 0; t < nTok; t += kNt) {
+            const int nt = int(std::min<int64_t>(kNt, nTok - t));
+            for (int64_t r = r0; r < r1; r += kMr) {
+                const int mr = int(std::min<int64_t>(kMr, r1 - r));
+                kTilesPlain<T>[size_t(mr - 1)][size_t(nt - 1)](w + size_t(r) * wStride, wStride,
+                                                               x + size_t(t) * xStride, xStride, n,
+                                                               y + size_t(t) * ldy + size_t(r), ldy);
+            }
+        }
+    }
+}
+
+constexpr GemmKernels kTable[] = {
+    {GgmlType::F32, GgmlType::F32, nullptr, nullptr, gemmPlain<GgmlType::F32>},
+    {GgmlType::F16, GgmlType::F32, nullptr, nullptr, gemmPlain<GgmlType::F16>},
+    {GgmlType::BF16, GgmlType::F32, nullptr, nullptr, gemmPlain<GgmlType::BF16>},
+};
+
+}  // namespace
+
+std::span<const GemmKernels> gemmAvx2Table() { return kTable; }
+
+}  // namespace hearth::kernels

@@ -1,0 +1,438 @@
+// AVX-512 + VNNI tile kernels (kernels/gemm.h). Only this file is compiled with -mavx512f/bw/vl/dq -mavx512vnni;
+// gemm.cpp calls gemmAvx512VnniTable() only after cpuSupports(Isa::Avx512Vnni).
+//
+// Block types (Q8_0, Q4_0 weights x Q8_0 activations). vpdpbusd multiplies unsigned by signed bytes, so the
+// weights are made unsigned by an offset, u = q + off (off = 8 for Q4_0's nibbles as stored, 128 for Q8_0 via
+// q ^ 0x80), and the offset's contribution, off * sum(x), is subtracted exactly in int32: the packed activations
+// carry -off * sum(x of the block) as the accumulator's starting value. Blocks are processed in groups of four
+// (128 elements) with four int32 lanes per block:
+//
+//   packed activation group (256 bytes, kGroupBytes):
+//     bytes   0..63   lo: elements 0..15 of the group's blocks 0..3 (16 bytes each, in block order)
+//     bytes  64..127  hi: elements 16..31 of the same blocks
+//     bytes 128..191  16 F32 activation scales, lane 4j + i = d of block j
+//     bytes 192..255  16 int32 starting values, lane 4j = -off * sum(q of block j), the other lanes 0
+//   then the row's last nb % 4 blocks as plain Q8_0 blocks (handled in scalar), padded to 64 bytes.
+//
+// This layout matches a Q4_0 group without any shuffle: 16 bytes of qs per block hold elements j (low nibble) and
+// j + 16 (high nibble), so "and 0x0f" gives lo and "shift right 4, and 0x0f" gives hi. Per (row, token, group):
+// two vpdpbusd, one int->float conversion, one multiply of the row and token scales and one FMA; the weight
+// unpacking and scale expansion are shared by the NT tokens of a tile, the activation loads by its MR rows.
+//
+// Plain types (F32, F16, BF16 weights x F32 activations): 16 elements per step, converted to F32 once per row and
+// shared by the tile's tokens; the row tail (n % 16) uses masked loads.
+#ifndef __AVX512VNNI__
+#error "gemm_avx512vnni.cpp must be compiled with -mavx512vnni"
+#endif
+
+#include <immintrin.h>
+
+#include <algorithm>
+#include <array>
+#include <utility>
+#include <vector>
+#include <cstring>
+
+#include "kernels/format_q4_0.h"
+#include "kernels/format_q8_0.h"
+#include "kernels/fp16.h"
+#include "kernels/gemm_tables.h"
+#include "kernels/reference.h"
+
+namespace hearth::kernels {
+namespace {
+
+constexpr int64_t kQk = 32;             // elements per block
+constexpr int64_t kGroupBlocks = 4;     // blocks per packed group
+constexpr int64_t kGroupBytes = 256;    // bytes per packed activation group
+constexpr int64_t kPrefetchBytes = 768;  // prefetch distance along a weight row at batch 1
+constexpr int kMr = 4;                  // weight rows per tile
+constexpr int kNt = 4;                  // tokens per tile
+constexpr size_t kL2Budget = 192 * 1024;  // weight bytes per row block (stay in L2 across token tiles)
+
+const uint8_t* bytes(const void* p) { return static_cast<const uint8_t*>(p); }
+
+template <GgmlType T>
+constexpr int64_t kBlockBytes = T == GgmlType::Q8_0 ? int64_t(sizeof(BlockQ8_0)) : int64_t(sizeof(BlockQ4_0));
+template <GgmlType T>
+constexpr int32_t kOffset = T == GgmlType::Q8_0 ? 128 : 8;
+
+// Rows per cache block: as many whole row tiles as keep their weights within kL2Budget. The loops run each block
+// of rows against every token tile, so the block's weights come from L2 and a token tile's activations from L1.
+int64_t rowBlockFor(size_t wStride) {
+    const int64_t fit = int64_t(kL2Budget / std::max<size_t>(1, wStride));
+    return std::max<int64_t>(kMr, fit / kMr * kMr);
+}
+
+// --- block types ----------------------------------------------------------------------------------------------
+
+size_t packedRowBytesQ(int64_t n) {
+    const int64_t nb = n / kQk;
+    const int64_t used = nb / kGroupBlocks * kGroupBytes + nb % kGroupBlocks * int64_t(sizeof(BlockQ8_0));
+    return size_t((used + 63) / 64 * 64);
+}
+
+template <GgmlType T>
+void packQ(const void* act, void* dst, int64_t n) {
+    const uint8_t* src = bytes(act);
+    auto* out = static_cast<uint8_t*>(dst);
+    const int64_t nb = n / kQk;
+    const int64_t nG = nb / kGroupBlocks;
+    constexpr int64_t xb = sizeof(BlockQ8_0);
+    for (int64_t g = 0; g < nG; ++g) {
+        uint8_t* group = out + g * kGroupBytes;
+        float scales[16];
+        int32_t start[16] = {};
+        for (int64_t j = 0; j < kGroupBlocks; ++j) {
+            const uint8_t* block = src + (g * kGroupBlocks + j) * xb;
+            std::memcpy(group + 16 * j, block + 2, 16);
+            std::memcpy(group + 64 + 16 * j, block + 18, 16);
+            const float d = fp16ToF32(loadU16(block));
+            int32_t sum = 0;
+            for (int64_t k = 0; k < kQk; ++k) sum += static_cast<int8_t>(block[2 + k]);
+            for (int64_t i = 0; i < 4; ++i) scales[4 * j + i] = d;
+            start[4 * j] = -kOffset<T> * sum;
+        }
+        std::memcpy(group + 128, scales, sizeof scales);
+        std::memcpy(group + 192, start, sizeof start);
+    }
+    const int64_t tailBytes = (nb - nG * kGroupBlocks) * xb;
+    std::memcpy(out + nG * kGroupBytes, src + nG * kGroupBlocks * xb, size_t(tailBytes));
+    const size_t used = size_t(nG * kGroupBytes + tailBytes);
+    std::memset(out + used, 0, packedRowBytesQ(n) - used);
+}
+
+// Sum of the 16 lanes (not _mm512_reduce_add_ps: GCC 12 warns about its undefined upper halves).
+inline float hsum(__m512 v) {
+    v = _mm512_add_ps(v, _mm512_shuffle_f32x4(v, v, _MM_SHUFFLE(1, 0, 3, 2)));
+    v = _mm512_add_ps(v, _mm512_shuffle_f32x4(v, v, _MM_SHUFFLE(2, 3, 0, 1)));
+    __m128 s = _mm512_castps512_ps128(v);
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_add_ss(s, _mm_shuffle_ps(s, s, 1));
+    return _mm_cvtss_f32(s);
+}
+
+__m512i join(__m256i low, __m256i high) { return _mm512_inserti64x4(_mm512_castsi256_si512(low), high, 1); }
+__m128i load128(const uint8_t* p) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p)); }
+__m256i load256(const uint8_t* p) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)); }
+
+// A weight group (4 consecutive blocks starting at g) as unsigned bytes in the packed lo/hi layout.
+template <GgmlType T>
+inline void loadWeights(const uint8_t* g, __m512i& lo, __m512i& hi) {
+    if constexpr (T == GgmlType::Q4_0) {
+        __m512i v = _mm512_castsi128_si512(load128(g + 2));
+        v = _mm512_inserti32x4(v, load128(g + 20), 1);
+        v = _mm512_inserti32x4(v, load128(g + 38), 2);
+        v = _mm512_inserti32x4(v, load128(g + 56), 3);
+        const __m512i mask = _mm512_set1_epi8(0x0f);
+        lo = _mm512_and_si512(v, mask);
+        hi = _mm512_and_si512(_mm512_srli_epi16(v, 4), mask);
+    } else {
+        // [b0 | b1] and [b2 | b3] (32 bytes each), then the 16-byte halves regrouped: lo = [b0a b1a b2a b3a].
+        const __m512i a = join(load256(g + 2), load256(g + 36));
+        const __m512i b = join(load256(g + 70), load256(g + 104));
+        const __m512i flip = _mm512_set1_epi8(static_cast<char>(0x80));
+        lo = _mm512_xor_si512(_mm512_shuffle_i64x2(a, b, _MM_SHUFFLE(2, 0, 2, 0)), flip);
+        hi = _mm512_xor_si512(_mm512_shuffle_i64x2(a, b, _MM_SHUFFLE(3, 1, 3, 1)), flip);
+    }
+}
+
+// The four F16 block scales of a weight group, each in four lanes, as F32. The scales sit at the blocks' first
+// two bytes: words 0, 9, 18, 27 of a Q4_0 group (within its first 64 bytes), 0, 17, 34, 51 of a Q8_0 group
+// (within its first 128 bytes; the group is 136 bytes long, so both loads stay inside the row).
+template <GgmlType T>
+inline __m512 loadWeightScales(const uint8_t* g) {
+    if constexpr (T == GgmlType::Q4_0) {
+        const __m512i idx = _mm512_set_epi16(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  //
+                                             27, 27, 27, 27, 18, 18, 18, 18, 9, 9, 9, 9, 0, 0, 0, 0);
+        const __m512i words = _mm512_permutexvar_epi16(idx, _mm512_loadu_si512(g));
+        return _mm512_cvtph_ps(_mm512_castsi512_si256(words));
+    } else {
+        const __m512i idx = _mm512_set_epi16(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  //
+                                             51, 51, 51, 51, 34, 34, 34, 34, 17, 17, 17, 17, 0, 0, 0, 0);
+        const __m512i words = _mm512_permutex2var_epi16(_mm512_loadu_si512(g), idx, _mm512_loadu_si512(g + 64));
+        return _mm512_cvtph_ps(_mm512_castsi512_si256(words));
+    }
+}
+
+// MR rows x NT tokens over the nG whole groups of a row: y[t * ldy + r] = sum over the groups.
+template <GgmlType T, int MR, int NT>
+void tileQ(const uint8_t* w, size_t wStride, const uint8_t* x, size_t xStride, int64_t nG, float* y, size_t ldy) {
+    constexpr int64_t gb = kGroupBlocks * kBlockBytes<T>;
+    __m512 acc[MR][NT];
+    for (auto& row : acc) {
+        for (__m512& a : row) a = _mm512_setzero_ps();
+    }
+    for (int64_t g = 0; g < nG; ++g) {
+        __m512i lo[MR], hi[MR];
+        __m512 dw[MR];
+        for (int r = 0; r < MR; ++r) {
+            const uint8_t* wg = w + size_t(r) * wStride + g * gb;
+            // Token generation streams the weights from memory: ask for them a little ahead of use.
+            if constexpr (NT == 1) _mm_prefetch(reinterpret_cast<const char*>(wg + kPrefetchBytes), _MM_HINT_T0);
+            loadWeights<T>(wg, lo[r], hi[r]);
+            dw[r] = loadWeightScales<T>(wg);
+        }
+        for (int t = 0; t < NT; ++t) {
+            const uint8_t* xg = x + size_t(t) * xStride + g * kGroupBytes;
+            const __m512i xlo = _mm512_loadu_si512(xg);
+            const __m512i xhi = _mm512_loadu_si512(xg + 64);
+            const __m512 dx = _mm512_loadu_ps(xg + 128);
+            const __m512i start = _mm512_loadu_si512(xg + 192);
+            for (int r = 0; r < MR; ++r) {
+                __m512i dot = _mm512_dpbusd_epi32(start, lo[r], xlo);
+                dot = _mm512_dpbusd_epi32(dot, hi[r], xhi);
+                acc[r][t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(dot), _mm512_mul_ps(dw[r], dx), acc[r][t]);
+            }
+        }
+    }
+    for (int r = 0; r < MR; ++r) {
+        for (int t = 0; t < NT; ++t) y[size_t(t) * ldy + size_t(r)] = hsum(acc[r][t]);
+    }
+}
+
+// Prompt processing re-reads a row tile's weights for every token tile, so there the weights of a block of rows
+// are unpacked once into "prepared" groups (kPreparedBytes each: lo and hi unsigned bytes, 16 F32 scales) and the
+// tile reads them from L1/L2 with plain loads, leaving the registers to the accumulators and the token operands.
+constexpr int64_t kPreparedBytes = 192;
+constexpr int64_t kPrepareMinTokens = 8;        // below this the unpacking is not repaid
+constexpr size_t kPreparedBudget = 256 * 1024;  // prepared bytes per row block
+
+template <GgmlType T>
+void prepareRows(const uint8_t* w, size_t wStride, int64_t nRows, int64_t nG, uint8_t* out) {
+    constexpr int64_t gb = kGroupBlocks * kBlockBytes<T>;
+    for (int64_t r = 0; r < nRows; ++r) {
+        for (int64_t g = 0; g < nG; ++g) {
+            const uint8_t* wg = w + size_t(r) * wStride + g * gb;
+            uint8_t* p = out + (r * nG + g) * kPreparedBytes;
+            __m512i lo, hi;
+            loadWeights<T>(wg, lo, hi);
+            _mm512_store_si512(p, lo);
+            _mm512_store_si512(p + 64, hi);
+            _mm512_store_ps(p + 128, loadWeightScales<T>(wg));
+        }
+    }
+}
+
+// As tileQ, over prepared rows (nG * kPreparedBytes apart).
+template <int MR, int NT>
+void tilePrepared(const uint8_t* prep, const uint8_t* x, size_t xStride, int64_t nG, float* y, size_t ldy) {
+    const size_t pStride = size_t(nG * kPreparedBytes);
+    __m512 acc[MR][NT];
+    for (auto& row : acc) {
+        for (__m512& a : row) a = _mm512_setzero_ps();
+    }
+    for (int64_t g = 0; g < nG; ++g) {
+        for (int t = 0; t < NT; ++t) {
+            const uint8_t* xg = x + size_t(t) * xStride + g * kGroupBytes;
+            const __m512i xlo = _mm512_loadu_si512(xg);
+            const __m512i xhi = _mm512_loadu_si512(xg + 64);
+            const __m512 dx = _mm512_loadu_ps(xg + 128);
+            const __m512i start = _mm512_loadu_si512(xg + 192);
+            for (int r = 0; r < MR; ++r) {
+                const uint8_t* pg = prep + size_t(r) * pStride + g * kPreparedBytes;
+                __m512i dot = _mm512_dpbusd_epi32(start, _mm512_load_si512(pg), xlo);
+                dot = _mm512_dpbusd_epi32(dot, _mm512_load_si512(pg + 64), xhi);
+                const __m512 scale = _mm512_mul_ps(_mm512_load_ps(pg + 128), dx);
+                acc[r][t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(dot), scale, acc[r][t]);
+            }
+        }
+    }
+    for (int r = 0; r < MR; ++r) {
+        for (int t = 0; t < NT; ++t) y[size_t(t) * ldy + size_t(r)] = hsum(acc[r][t]);
+    }
+}
+
+using PreparedTileFn = void (*)(const uint8_t*, const uint8_t*, size_t, int64_t, float*, size_t);
+
+template <int MR, int... NTs>
+constexpr std::array<PreparedTileFn, kNt> preparedRow(std::integer_sequence<int, NTs...>) {
+    return {tilePrepared<MR, NTs + 1>...};
+}
+
+template <int... MRs>
+constexpr std::array<std::array<PreparedTileFn, kNt>, kMr> preparedTable(std::integer_sequence<int, MRs...>) {
+    return {preparedRow<MRs + 1>(std::make_integer_sequence<int, kNt>())...};
+}
+
+constexpr auto kTilesPrepared = preparedTable(std::make_integer_sequence<int, kMr>());
+
+// The tail blocks (the row's last nb % 4, outside the groups) of an mr x nt tile, added to y in scalar.
+template <GgmlType T>
+void addTailBlocks(const uint8_t* wr, size_t wStride, int mr, const uint8_t* xt, size_t xStride, int nt, int64_t nb,
+                   float* yt, size_t ldy) {
+    const int64_t nG = nb / kGroupBlocks;
+    for (int64_t b = nG * kGroupBlocks; b < nb; ++b) {
+        for (int i = 0; i < mr; ++i) {
+            const uint8_t* wb = wr + size_t(i) * wStride + b * kBlockBytes<T>;
+            for (int j = 0; j < nt; ++j) {
+                const uint8_t* xb =
+                    xt + size_t(j) * xStride + nG * kGroupBytes + (b - nG * kGroupBlocks) * int64_t(sizeof(BlockQ8_0));
+                const auto& xBlock = *reinterpret_cast<const BlockQ8_0*>(xb);
+                int32_t idot;
+                if constexpr (T == GgmlType::Q8_0) {
+                    idot = ref::blockDotQ8_0Q8_0(*reinterpret_cast<const BlockQ8_0*>(wb), xBlock);
+                } else {
+                    idot = ref::blockDotQ4_0Q8_0(*reinterpret_cast<const BlockQ4_0*>(wb), xBlock);
+                }
+                const float s = fp16ToF32(loadU16(wb)) * fp16ToF32(loadU16(xb));
+                yt[size_t(j) * ldy + size_t(i)] += float(idot) * s;
+            }
+        }
+    }
+}
+
+template <GgmlType T>
+using TileFn = void (*)(const uint8_t*, size_t, const uint8_t*, size_t, int64_t, float*, size_t);
+
+template <GgmlType T, int MR, int... NTs>
+constexpr std::array<TileFn<T>, kNt> tileRow(std::integer_sequence<int, NTs...>) {
+    return {tileQ<T, MR, NTs + 1>...};
+}
+
+template <GgmlType T, int... MRs>
+constexpr std::array<std::array<TileFn<T>, kNt>, kMr> tileTable(std::integer_sequence<int, MRs...>) {
+    return {tileRow<T, MRs + 1>(std::make_integer_sequence<int, kNt>())...};
+}
+
+// tiles<T>[mr - 1][nt - 1]: the tile for a partial block of rows / tokens at the matrix's edges.
+template <GgmlType T>
+constexpr auto kTilesQ = tileTable<T>(std::make_integer_sequence<int, kMr>());
+
+template <GgmlType T>
+void gemmQ(const void* wv, size_t wStride, int64_t nRows, const void* xv, size_t xStride, int64_t nTok, int64_t n,
+           float* y, size_t ldy) {
+    const uint8_t* w = bytes(wv);
+    const uint8_t* x = bytes(xv);
+    const int64_t nb = n / kQk;
+    const int64_t nG = nb / kGroupBlocks;
+    const bool prepare = nTok >= kPrepareMinTokens && nG > 0;
+    const int64_t rowBlock = prepare ? std::max<int64_t>(kMr, int64_t(kPreparedBudget) / (nG * kPreparedBytes) / kMr * kMr)
+                                     : rowBlockFor(wStride);
+    // The prepared rows of the current block, per thread (callers run gemm on several threads at once).
+    thread_local std::vector<__m512i> prepared;
+    if (prepare) prepared.resize(size_t(rowBlock * nG * kPreparedBytes) / sizeof(__m512i));
+    for (int64_t r0 = 0; r0 < nRows; r0 += rowBlock) {
+        const int64_t r1 = std::min(nRows, r0 + rowBlock);
+        auto* prep = reinterpret_cast<uint8_t*>(prepared.data());
+        if (prepare) prepareRows<T>(w + size_t(r0) * wStride, wStride, r1 - r0, nG, prep);
+        // A block of rows (kept in L2) against each token tile (kept in L1 while it meets every row tile).
+        for (int64_t t = 0; t < nTok; t += kNt) {
+            const int nt = int(std::min<int64_t>(kNt, nTok - t));
+            const uint8_t* xt = x + size_t(t) * xStride;
+            for (int64_t r = r0; r < r1; r += kMr) {
+                const int mr = int(std::min<int64_t>(kMr, r1 - r));
+                const uint8_t* wr = w + size_t(r) * wStride;
+                float* yt = y + size_t(t) * ldy + size_t(r);
+                if (prepare) {
+                    kTilesPrepared[size_t(mr - 1)][size_t(nt - 1)](prep + (r - r0) * nG * kPreparedBytes, xt, xStride,
+                                                                   nG, yt, ldy);
+                } else {
+                    kTilesQ<T>[size_t(mr - 1)][size_t(nt - 1)](wr, wStride, xt, xStride, nG, yt, ldy);
+                }
+                addTailBlocks<T>(wr, wStride, mr, xt, xStride, nt, nb, yt, ldy);
+            }
+        }
+    }
+}
+
+// --- plain types ----------------------------------------------------------------------------------------------
+
+template <GgmlType T>
+constexpr int64_t kElemBytes = T == GgmlType::F32 ? 4 : 2;
+
+// 16 weights (or the first `count` under mask m, the rest 0) as F32.
+template <GgmlType T>
+inline __m512 loadPlain(const uint8_t* p, __mmask16 m) {
+    if constexpr (T == GgmlType::F32) return _mm512_maskz_loadu_ps(m, p);
+    if constexpr (T == GgmlType::F16) return _mm512_cvtph_ps(_mm256_maskz_loadu_epi16(m, p));
+    if constexpr (T == GgmlType::BF16) {
+        return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(_mm256_maskz_loadu_epi16(m, p)), 16));
+    }
+}
+
+template <GgmlType T>
+inline __m512 loadPlain(const uint8_t* p) {
+    if constexpr (T == GgmlType::F32) return _mm512_loadu_ps(p);
+    if constexpr (T == GgmlType::F16) return _mm512_cvtph_ps(load256(p));
+    if constexpr (T == GgmlType::BF16) return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(load256(p)), 16));
+}
+
+template <GgmlType T, int MR, int NT>
+void tilePlain(const uint8_t* w, size_t wStride, const uint8_t* x, size_t xStride, int64_t n, float* y, size_t ldy) {
+    constexpr int64_t es = kElemBytes<T>;
+    __m512 acc[MR][NT];
+    for (auto& row : acc) {
+        for (__m512& a : row) a = _mm512_setzero_ps();
+    }
+    auto step = [&](int64_t i, auto loadW, auto loadX) {
+        __m512 wv[MR];
+        for (int r = 0; r < MR; ++r) wv[r] = loadW(w + size_t(r) * wStride + i * es);
+        for (int t = 0; t < NT; ++t) {
+            const __m512 xv = loadX(reinterpret_cast<const float*>(x + size_t(t) * xStride) + i);
+            for (int r = 0; r < MR; ++r) acc[r][t] = _mm512_fmadd_ps(wv[r], xv, acc[r][t]);
+        }
+    };
+    int64_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        step(i, [](const uint8_t* p) { return loadPlain<T>(p); }, [](const float* p) { return _mm512_loadu_ps(p); });
+    }
+    if (i < n) {
+        const auto m = static_cast<__mmask16>((1u << (n - i)) - 1u);
+        step(i, [m](const uint8_t* p) { return loadPlain<T>(p, m); },
+             [m](const float* p) { return _mm512_maskz_loadu_ps(m, p); });
+    }
+    for (int r = 0; r < MR; ++r) {
+        for (int t = 0; t < NT; ++t) y[size_t(t) * ldy + size_t(r)] = hsum(acc[r][t]);
+    }
+}
+
+template <GgmlType T>
+using PlainTileFn = void (*)(const uint8_t*, size_t, const uint8_t*, size_t, int64_t, float*, size_t);
+
+template <GgmlType T, int MR, int... NTs>
+constexpr std::array<PlainTileFn<T>, kNt> plainRow(std::integer_sequence<int, NTs...>) {
+    return {tilePlain<T, MR, NTs + 1>...};
+}
+
+template <GgmlType T, int... MRs>
+constexpr std::array<std::array<PlainTileFn<T>, kNt>, kMr> plainTable(std::integer_sequence<int, MRs...>) {
+    return {plainRow<T, MRs + 1>(std::make_integer_sequence<int, kNt>())...};
+}
+
+template <GgmlType T>
+constexpr auto kTilesPlain = plainTable<T>(std::make_integer_sequence<int, kMr>());
+
+template <GgmlType T>
+void gemmPlain(const void* wv, size_t wStride, int64_t nRows, const void* xv, size_t xStride, int64_t nTok,
+               int64_t n, float* y, size_t ldy) {
+    const uint8_t* w = bytes(wv);
+    const uint8_t* x = bytes(xv);
+    const int64_t rowBlock = rowBlockFor(wStride);
+    for (int64_t r0 = 0; r0 < nRows; r0 += rowBlock) {
+        const int64_t r1 = std::min(nRows, r0 + rowBlock);
+        for (int64_t t = 0; t < nTok; t += kNt) {
+            const int nt = int(std::min<int64_t>(kNt, nTok - t));
+            for (int64_t r = r0; r < r1; r += kMr) {
+                const int mr = int(std::min<int64_t>(kMr, r1 - r));
+                kTilesPlain<T>[size_t(mr - 1)][size_t(nt - 1)](w + size_t(r) * wStride, wStride,
+                                                               x + size_t(t) * xStride, xStride, n,
+                                                               y + size_t(t) * ldy + size_t(r), ldy);
+            }
+        }
+    }
+}
+
+constexpr GemmKernels kTable[] = {
+    {GgmlType::F32, GgmlType::F32, nullptr, nullptr, gemmPlain<GgmlType::F32>},
+    {GgmlType::F16, GgmlType::F32, nullptr, nullptr, gemmPlain<GgmlType::F16>},
+    {GgmlType::BF16, GgmlType::F32, nullptr, nullptr, gemmPlain<GgmlType::BF16>},
+    {GgmlType::Q8_0, GgmlType::Q8_0, packedRowBytesQ, packQ<GgmlType::Q8_0>, gemmQ<GgmlType::Q8_0>},
+    {GgmlType::Q4_0, GgmlType::Q8_0, packedRowBytesQ, packQ<GgmlType::Q4_0>, gemmQ<GgmlType::Q4_0>},
+};
+
+}  // namespace
+
+std::span<const GemmKernels> gemmAvx512VnniTable() { return kTable; }
+
+}  // namespace hearth::kernels

@@ -1,0 +1,141 @@
+// Tile kernels (kernels/gemm.h) against their scalar oracle gemmReference, on every ISA under test: every weight
+// type with tiles, odd sizes (partial row and token tiles, rows with a tail of blocks outside the 4-block groups,
+// plain rows whose length is not a multiple of the vector width) and misaligned weights and activations.
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <vector>
+
+#include "kernels/gemm.h"
+#include "kernels/reference.h"
+#include "tests/kernels/harness.h"
+#include "tests/kernels/test_util.h"
+
+namespace hearth::kernels::test {
+namespace {
+
+constexpr GgmlType kGemmTypes[] = {GgmlType::F32, GgmlType::F16, GgmlType::BF16, GgmlType::Q8_0, GgmlType::Q4_0};
+
+struct Case {
+    int64_t nRows;
+    int64_t nTok;
+    int64_t n;
+};
+
+// Runs one (type, shape) case on gk and compares with the oracle. Returns false on a failure (already reported).
+bool checkCase(Isa isa, const GemmKernels& gk, const Case& c, size_t wOffset, size_t xOffset, Rng& rng) {
+    const GgmlType type = gk.type;
+    const size_t wRowBytes = rowBytes(type, uint64_t(c.n));
+    const size_t actRowBytes = rowBytes(gk.actType, uint64_t(c.n));
+
+    // Weights: random rows quantized by the reference quantizer, at a misaligned address.
+    OffsetBuffer w(size_t(c.nRows) * wRowBytes, wOffset);
+    std::vector<float> row(size_t(c.n));
+    for (int64_t r = 0; r < c.nRows; ++r) {
+        for (float& v : row) v = rng.normal(1.0f);
+        quantizeRow(type, row.data(), w.data() + size_t(r) * wRowBytes, c.n);
+    }
+    // Activations: F32 rows, quantized to actType as the engine does (Q8_0 via the reference quantizer).
+    OffsetBuffer act(size_t(c.nTok) * actRowBytes, xOffset);
+    for (int64_t t = 0; t < c.nTok; ++t) {
+        for (float& v : row) v = rng.normal(2.0f);
+        quantizeRow(gk.actType, row.data(), act.data() + size_t(t) * actRowBytes, c.n);
+    }
+    // What the tile kernel reads: the packed rows, or the actType rows as they are.
+    const size_t xStride = gk.pack != nullptr ? gk.packedRowBytes(c.n) : actRowBytes;
+    OffsetBuffer packed(size_t(c.nTok) * xStride, gk.pack != nullptr ? 0 : xOffset);
+    for (int64_t t = 0; t < c.nTok; ++t) {
+        const uint8_t* src = act.data() + size_t(t) * actRowBytes;
+        if (gk.pack != nullptr) {
+            gk.pack(src, packed.data() + size_t(t) * xStride, c.n);
+        } else {
+            std::memcpy(packed.data() + size_t(t) * xStride, src, actRowBytes);
+        }
+    }
+
+    // Outputs with a row stride wider than nRows: the gaps must stay untouched.
+    const size_t ldy = size_t(c.nRows) + 3;
+    const float kSentinel = -12345.0f;
+    std::vector<float> want(size_t(c.nTok) * ldy, kSentinel), got(size_t(c.nTok) * ldy, kSentinel);
+    gemmReference(type, w.data(), wRowBytes, c.nRows, act.data(), actRowBytes, c.nTok, c.n, want.data(), ldy);
+    gk.gemm(w.data(), wRowBytes, c.nRows, packed.data(), xStride, c.nTok, c.n, got.data(), ldy);
+
+    // Tolerance: F32 summation-order differences, relative to the sum of |w_j x_j| of the dequantized values.
+    std::vector<float> wf(size_t(c.n)), xf(size_t(c.n));
+    const TypeKernels* scalarW = kernelsFor(type, Isa::Scalar);
+    const TypeKernels* scalarX = kernelsFor(gk.actType, Isa::Scalar);
+    bool ok = true;
+    for (int64_t t = 0; t < c.nTok && ok; ++t) {
+        scalarX->dequantize(act.data() + size_t(t) * actRowBytes, xf.data(), c.n);
+        for (int64_t r = 0; r < c.nRows && ok; ++r) {
+            scalarW->dequantize(w.data() + size_t(r) * wRowBytes, wf.data(), c.n);
+            double absSum = 0.0;
+            for (int64_t j = 0; j < c.n; ++j) absSum += std::fabs(double(wf[size_t(j)]) * double(xf[size_t(j)]));
+            const float a = got[size_t(t) * ldy + size_t(r)];
+            const float b = want[size_t(t) * ldy + size_t(r)];
+            const double tol = 2e-6 * absSum + 1e-30;
+            ok = CHECK_MSG(std::isfinite(a) && std::fabs(double(a) - double(b)) <= tol,
+                           "%s %s: rows %lld tokens %lld n %lld: y[%lld][%lld] = %.9g, reference %.9g (tol %.3g)",
+                           std::string(isaName(isa)).c_str(), std::string(typeName(type)).c_str(),
+                           (long long)c.nRows, (long long)c.nTok, (long long)c.n, (long long)t, (long long)r,
+                           double(a), double(b), tol);
+        }
+        for (size_t r = size_t(c.nRows); r < ldy && ok; ++r) {
+            ok = CHECK_MSG(got[size_t(t) * ldy + r] == kSentinel, "%s %s: wrote outside the rows at [%lld][%zu]",
+                           std::string(isaName(isa)).c_str(), std::string(typeName(type)).c_str(), (long long)t, r);
+        }
+    }
+    return ok;
+}
+
+HEARTH_TEST(gemmMatchesReference) {
+    // Block types: n in blocks of 32 with 0..3 blocks past the last 4-block group; plain types: any n.
+    const int64_t blockNs[] = {32, 64, 96, 128, 160, 224, 416, 2048};
+    const int64_t plainNs[] = {1, 7, 16, 17, 33, 172, 256, 1000};
+    const int64_t rowCounts[] = {1, 3, 4, 5, 9, 17};
+    const int64_t tokCounts[] = {1, 2, 4, 5, 7, 13};
+    int tested = 0;
+    for (const Isa isa : isasUnderTest()) {
+        for (const GgmlType type : kGemmTypes) {
+            const GemmKernels* gk = gemmKernelsFor(type, isa);
+            if (gk == nullptr) continue;
+            CHECK(gk->type == type);
+            CHECK((gk->pack == nullptr) == (gk->packedRowBytes == nullptr));
+            Rng rng(uint64_t(type) * 7919 + uint64_t(isa));
+            const bool block = traitsOf(type).blockElems > 1;
+            int i = 0;
+            for (const int64_t n : block ? std::vector<int64_t>(std::begin(blockNs), std::end(blockNs))
+                                         : std::vector<int64_t>(std::begin(plainNs), std::end(plainNs))) {
+                for (const int64_t nRows : rowCounts) {
+                    for (const int64_t nTok : tokCounts) {
+                        if (n >= 1000 && nRows * nTok > 40) continue;  // keep the large rows quick
+                        ++i;
+                        if (!checkCase(isa, *gk, Case{nRows, nTok, n}, size_t(i % 5), size_t((i / 5) % 3) * 4, rng)) {
+                            return;
+                        }
+                        ++tested;
+                    }
+                }
+            }
+        }
+    }
+    if (tested == 0) skip("no tile kernels on the ISAs under test");
+}
+
+// A token count above the kernels' cache chunk (their activation blocking), so chunk boundaries are crossed.
+HEARTH_TEST(gemmLargeBatch) {
+    int tested = 0;
+    for (const Isa isa : isasUnderTest()) {
+        for (const GgmlType type : {GgmlType::Q4_0, GgmlType::Q8_0, GgmlType::F16}) {
+            const GemmKernels* gk = gemmKernelsFor(type, isa);
+            if (gk == nullptr) continue;
+            Rng rng(uint64_t(type) + 99);
+            if (!checkCase(isa, *gk, Case{6, 301, 1024}, 1, 0, rng)) return;
+            ++tested;
+        }
+    }
+    if (tested == 0) skip("no tile kernels on the ISAs under test");
+}
+
+}  // namespace
+}  // namespace hearth::kernels::test
