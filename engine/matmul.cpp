@@ -80,8 +80,6 @@ void matmul(ThreadPool& pool, const Weight& w, MatmulInput& in, float* y, bool e
     const int64_t nIn = w.nIn;
     const int64_t nOut = w.nOut;
 
-    // Exact mode, weights without an activation type, and rows whose length is not a whole number of activation
-    // blocks (e.g. an F16 ffn_down of 172 columns next to Q8_0 matrices) take the F32 path.
     const bool wholeActBlocks = nIn % int64_t(kernels::traitsOf(k.actType).blockElems) == 0;
 
     // Tile kernels: each thread takes a contiguous block of rows, in whole tiles, and computes it for all tokens.
@@ -104,6 +102,8 @@ void matmul(ThreadPool& pool, const Weight& w, MatmulInput& in, float* y, bool e
         return;
     }
 
+    // Exact mode, weights without an activation type, and rows whose length is not a whole number of activation
+    // blocks (e.g. an F16 ffn_down of 172 columns next to Q8_0 matrices) take the F32 path.
     const bool f32Path = exact || k.actType == GgmlType::F32 || !wholeActBlocks;
     if (f32Path) {
         const float* x = in.f32();

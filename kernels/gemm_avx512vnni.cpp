@@ -45,7 +45,7 @@ namespace {
 constexpr int64_t kQk = 32;             // elements per block
 constexpr int64_t kGroupBlocks = 4;     // blocks per packed group
 constexpr int64_t kGroupBytes = 256;    // bytes per packed activation group
-constexpr int64_t kPrefetchBytes = 768;  // prefetch distance along a weight row at batch 1
+constexpr int64_t kPrefetchBytes = 4096; // prefetch distance along a weight row at batch 1
 constexpr int kMr = 4;                  // weight rows per tile
 constexpr int kNt = 4;                  // tokens per tile
 constexpr size_t kL2Budget = 192 * 1024;  // weight bytes per row block (stay in L2 across token tiles)
@@ -367,7 +367,11 @@ void tilePlain(const uint8_t* w, size_t wStride, const uint8_t* x, size_t xStrid
     }
     auto step = [&](int64_t i, auto loadW, auto loadX) {
         __m512 wv[MR];
-        for (int r = 0; r < MR; ++r) wv[r] = loadW(w + size_t(r) * wStride + i * es);
+        for (int r = 0; r < MR; ++r) {
+            const uint8_t* wr = w + size_t(r) * wStride + i * es;
+            if constexpr (NT == 1) _mm_prefetch(reinterpret_cast<const char*>(wr + kPrefetchBytes), _MM_HINT_T0);
+            wv[r] = loadW(wr);
+        }
         for (int t = 0; t < NT; ++t) {
             const __m512 xv = loadX(reinterpret_cast<const float*>(x + size_t(t) * xStride) + i);
             for (int r = 0; r < MR; ++r) acc[r][t] = _mm512_fmadd_ps(wv[r], xv, acc[r][t]);
