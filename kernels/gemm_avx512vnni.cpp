@@ -169,7 +169,11 @@ void tileQ(const uint8_t* w, size_t wStride, const uint8_t* x, size_t xStride, i
         for (int r = 0; r < MR; ++r) {
             const uint8_t* wg = w + size_t(r) * wStride + g * gb;
             // Token generation streams the weights from memory: ask for them a little ahead of use.
-            if constexpr (NT == 1) _mm_prefetch(reinterpret_cast<const char*>(wg + kPrefetchBytes), _MM_HINT_T0);
+            if constexpr (NT == 1) {
+                for (int64_t o = 0; o < gb; o += 64) {  // every cache line of the group (Q8_0's span three)
+                    _mm_prefetch(reinterpret_cast<const char*>(wg + kPrefetchBytes + o), _MM_HINT_T0);
+                }
+            }
             loadWeights<T>(wg, lo[r], hi[r]);
             dw[r] = loadWeightScales<T>(wg);
         }

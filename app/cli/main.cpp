@@ -58,9 +58,11 @@ void printUsage(FILE* out) {
 
 int runMain(int argc, char** argv) {
     // Logs always go to stderr so that stdout holds only the command's output (one JSON document with --json).
+    // Quiet by default (warnings about ignored metadata would add lines around an error's one-line reason);
+    // -v shows warnings and progress.
     auto logger = spdlog::stderr_color_mt("hearth");
     spdlog::set_default_logger(logger);
-    spdlog::set_level(spdlog::level::warn);
+    spdlog::set_level(spdlog::level::err);
 
     if (argc < 2) {
         printUsage(stderr);
