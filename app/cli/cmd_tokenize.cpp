@@ -2,7 +2,6 @@
 // on vocabulary-only GGUF files of any architecture. Special-token texts are not parsed as special.
 #include <cstdio>
 #include <fstream>
-#include <sstream>
 
 #include "app/cli/commands.h"
 #include "engine/gguf_reader.h"
@@ -12,13 +11,22 @@
 namespace hearth::cli {
 namespace {
 
+// Reads a whole text file, refusing more than kMaxInputBytes (a device like /dev/zero would never end).
+constexpr size_t kMaxInputBytes = size_t{256} << 20;
+
 Result<std::string> readFile(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) return Error{"cannot open '" + path + "'"};
-    std::ostringstream ss;
-    ss << in.rdbuf();
+    std::string contents;
+    char buffer[1 << 16];
+    while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
+        contents.append(buffer, size_t(in.gcount()));
+        if (contents.size() > kMaxInputBytes) {
+            return Error{"'" + path + "' is larger than " + std::to_string(kMaxInputBytes >> 20) + " MiB"};
+        }
+    }
     if (in.bad()) return Error{"cannot read '" + path + "'"};
-    return ss.str();
+    return contents;
 }
 
 }  // namespace

@@ -97,6 +97,8 @@ def case_usage_errors(a):
         err = one_line_error(run(a.cli, "logits", "-m", model, "--tokens", "1 99999"), "token out of range")
         check("99999" in err, f"the error does not name the bad token: {err}")
         one_line_error(run(a.cli, "logits", "-m", model, "--tokens", "1 x"), "token not a number")
+        err = one_line_error(run(a.cli, "tokenize", "-m", model, "--file", "/dev/zero"), "endless input file")
+        check("/dev/zero" in err, f"the error does not name the file: {err}")
         # Sampling options: nan/inf parse as numbers but mean nothing; --top-k beyond int32 used to wrap negative.
         for opt, val in (("--temp", "nan"), ("--top-p", "inf"), ("--min-p", "-nan"), ("--top-k", "2147483648")):
             err = one_line_error(run(a.cli, "run", "-m", model, "-p", "hi", "-n", "1", opt, val), f"{opt} {val}")
