@@ -13,6 +13,7 @@
 
 #include "kernels/fp16.h"
 #include "kernels/gemm_tables.h"
+#include "kernels/gemm_tiling.h"
 
 namespace hearth::kernels {
 namespace {
@@ -83,43 +84,26 @@ void tilePlain(const uint8_t* w, size_t wStride, const uint8_t* x, size_t xStrid
     }
 }
 
-template <GgmlType T>
 using PlainTileFn = void (*)(const uint8_t*, size_t, const uint8_t*, size_t, int64_t, float*, size_t);
 
-template <GgmlType T, int MR, int... NTs>
-constexpr std::array<PlainTileFn<T>, kNt> plainRow(std::integer_sequence<int, NTs...>) {
-    return {tilePlain<T, MR, NTs + 1>...};
-}
-
-template <GgmlType T, int... MRs>
-constexpr std::array<std::array<PlainTileFn<T>, kNt>, kMr> plainTable(std::integer_sequence<int, MRs...>) {
-    return {plainRow<T, MRs + 1>(std::make_integer_sequence<int, kNt>())...};
-}
-
-// kTilesPlain<T>[mr - 1][nt - 1]: the tile for a partial block of rows / tokens at the matrix's edges.
 template <GgmlType T>
-constexpr auto kTilesPlain = plainTable<T>(std::make_integer_sequence<int, kMr>());
+struct PlainTiles {
+    template <int MR, int NT>
+    static constexpr PlainTileFn tile = tilePlain<T, MR, NT>;
+};
 
 template <GgmlType T>
 void gemmPlain(const void* wv, size_t wStride, int64_t nRows, const void* xv, size_t xStride, int64_t nTok,
                int64_t n, float* y, size_t ldy) {
     const uint8_t* w = bytes(wv);
     const uint8_t* x = bytes(xv);
-    const int64_t fit = int64_t(kL2Budget / std::max<size_t>(1, wStride));
-    const int64_t rowBlock = std::max<int64_t>(kMr, fit / kMr * kMr);
-    for (int64_t r0 = 0; r0 < nRows; r0 += rowBlock) {
-        const int64_t r1 = std::min(nRows, r0 + rowBlock);
-        // A block of rows (kept in L2) against each token tile (kept in L1 while it meets every row tile).
-        for (int64_t t = 0; t < nTok; t += kNt) {
-            const int nt = int(std::min<int64_t>(kNt, nTok - t));
-            for (int64_t r = r0; r < r1; r += kMr) {
-                const int mr = int(std::min<int64_t>(kMr, r1 - r));
-                kTilesPlain<T>[size_t(mr - 1)][size_t(nt - 1)](w + size_t(r) * wStride, wStride,
-                                                               x + size_t(t) * xStride, xStride, n,
-                                                               y + size_t(t) * ldy + size_t(r), ldy);
-            }
-        }
-    }
+    constexpr auto& tiles = kTileTable<PlainTileFn, kMr, kNt, PlainTiles<T>>;
+    forEachTile<kMr, kNt>(nRows, nTok, rowBlockFor(wStride, kMr, kL2Budget), [](int64_t, int64_t) {},
+                          [&](int64_t r, int64_t t, int mr, int nt) {
+                              tiles[size_t(mr - 1)][size_t(nt - 1)](w + size_t(r) * wStride, wStride,
+                                                                    x + size_t(t) * xStride, xStride, n,
+                                                                    y + size_t(t) * ldy + size_t(r), ldy);
+                          });
 }
 
 constexpr GemmKernels kTable[] = {

@@ -37,6 +37,7 @@
 #include "kernels/format_q8_0.h"
 #include "kernels/fp16.h"
 #include "kernels/gemm_tables.h"
+#include "kernels/gemm_tiling.h"
 #include "kernels/reference.h"
 
 namespace hearth::kernels {
@@ -56,13 +57,6 @@ template <GgmlType T>
 constexpr int64_t kBlockBytes = T == GgmlType::Q8_0 ? int64_t(sizeof(BlockQ8_0)) : int64_t(sizeof(BlockQ4_0));
 template <GgmlType T>
 constexpr int32_t kOffset = T == GgmlType::Q8_0 ? 128 : 8;
-
-// Rows per cache block: as many whole row tiles as keep their weights within kL2Budget. The loops run each block
-// of rows against every token tile, so the block's weights come from L2 and a token tile's activations from L1.
-int64_t rowBlockFor(size_t wStride) {
-    const int64_t fit = int64_t(kL2Budget / std::max<size_t>(1, wStride));
-    return std::max<int64_t>(kMr, fit / kMr * kMr);
-}
 
 // --- block types ----------------------------------------------------------------------------------------------
 
@@ -249,17 +243,11 @@ void tilePrepared(const uint8_t* prep, const uint8_t* x, size_t xStride, int64_t
 
 using PreparedTileFn = void (*)(const uint8_t*, const uint8_t*, size_t, int64_t, float*, size_t);
 
-template <int MR, int... NTs>
-constexpr std::array<PreparedTileFn, kNt> preparedRow(std::integer_sequence<int, NTs...>) {
-    return {tilePrepared<MR, NTs + 1>...};
-}
-
-template <int... MRs>
-constexpr std::array<std::array<PreparedTileFn, kNt>, kMr> preparedTable(std::integer_sequence<int, MRs...>) {
-    return {preparedRow<MRs + 1>(std::make_integer_sequence<int, kNt>())...};
-}
-
-constexpr auto kTilesPrepared = preparedTable(std::make_integer_sequence<int, kMr>());
+struct PreparedTiles {
+    template <int MR, int NT>
+    static constexpr PreparedTileFn tile = tilePrepared<MR, NT>;
+};
+constexpr auto& kTilesPrepared = kTileTable<PreparedTileFn, kMr, kNt, PreparedTiles>;
 
 // The tail blocks (the row's last nb % 4, outside the groups) of an mr x nt tile, added to y in scalar.
 template <GgmlType T>
@@ -286,22 +274,17 @@ void addTailBlocks(const uint8_t* wr, size_t wStride, int mr, const uint8_t* xt,
     }
 }
 
-template <GgmlType T>
 using TileFn = void (*)(const uint8_t*, size_t, const uint8_t*, size_t, int64_t, float*, size_t);
 
-template <GgmlType T, int MR, int... NTs>
-constexpr std::array<TileFn<T>, kNt> tileRow(std::integer_sequence<int, NTs...>) {
-    return {tileQ<T, MR, NTs + 1>...};
-}
-
-template <GgmlType T, int... MRs>
-constexpr std::array<std::array<TileFn<T>, kNt>, kMr> tileTable(std::integer_sequence<int, MRs...>) {
-    return {tileRow<T, MRs + 1>(std::make_integer_sequence<int, kNt>())...};
-}
-
-// tiles<T>[mr - 1][nt - 1]: the tile for a partial block of rows / tokens at the matrix's edges.
 template <GgmlType T>
-constexpr auto kTilesQ = tileTable<T>(std::make_integer_sequence<int, kMr>());
+struct QTiles {
+    template <int MR, int NT>
+    static constexpr TileFn tile = tileQ<T, MR, NT>;
+};
+
+// kTilesQ<T>[mr - 1][nt - 1]: the tile for a partial block of rows / tokens at the matrix's edges.
+template <GgmlType T>
+constexpr auto& kTilesQ = kTileTable<TileFn, kMr, kNt, QTiles<T>>;
 
 template <GgmlType T>
 void gemmQ(const void* wv, size_t wStride, int64_t nRows, const void* xv, size_t xStride, int64_t nTok, int64_t n,
@@ -312,32 +295,30 @@ void gemmQ(const void* wv, size_t wStride, int64_t nRows, const void* xv, size_t
     const int64_t nG = nb / kGroupBlocks;
     const bool prepare = nTok >= kPrepareMinTokens && nG > 0;
     const int64_t rowBlock = prepare ? std::max<int64_t>(kMr, int64_t(kPreparedBudget) / (nG * kPreparedBytes) / kMr * kMr)
-                                     : rowBlockFor(wStride);
+                                     : rowBlockFor(wStride, kMr, kL2Budget);
     // The prepared rows of the current block, per thread (callers run gemm on several threads at once).
     thread_local std::vector<__m512i> prepared;
     if (prepare) prepared.resize(size_t(rowBlock * nG * kPreparedBytes) / sizeof(__m512i));
-    for (int64_t r0 = 0; r0 < nRows; r0 += rowBlock) {
-        const int64_t r1 = std::min(nRows, r0 + rowBlock);
-        auto* prep = reinterpret_cast<uint8_t*>(prepared.data());
-        if (prepare) prepareRows<T>(w + size_t(r0) * wStride, wStride, r1 - r0, nG, prep);
-        // A block of rows (kept in L2) against each token tile (kept in L1 while it meets every row tile).
-        for (int64_t t = 0; t < nTok; t += kNt) {
-            const int nt = int(std::min<int64_t>(kNt, nTok - t));
+    auto* prep = reinterpret_cast<uint8_t*>(prepared.data());
+    int64_t blockStart = 0;
+    forEachTile<kMr, kNt>(
+        nRows, nTok, rowBlock,
+        [&](int64_t r0, int64_t r1) {
+            blockStart = r0;
+            if (prepare) prepareRows<T>(w + size_t(r0) * wStride, wStride, r1 - r0, nG, prep);
+        },
+        [&](int64_t r, int64_t t, int mr, int nt) {
             const uint8_t* xt = x + size_t(t) * xStride;
-            for (int64_t r = r0; r < r1; r += kMr) {
-                const int mr = int(std::min<int64_t>(kMr, r1 - r));
-                const uint8_t* wr = w + size_t(r) * wStride;
-                float* yt = y + size_t(t) * ldy + size_t(r);
-                if (prepare) {
-                    kTilesPrepared[size_t(mr - 1)][size_t(nt - 1)](prep + (r - r0) * nG * kPreparedBytes, xt, xStride,
-                                                                   nG, yt, ldy);
-                } else {
-                    kTilesQ<T>[size_t(mr - 1)][size_t(nt - 1)](wr, wStride, xt, xStride, nG, yt, ldy);
-                }
-                addTailBlocks<T>(wr, wStride, mr, xt, xStride, nt, nb, yt, ldy);
+            const uint8_t* wr = w + size_t(r) * wStride;
+            float* yt = y + size_t(t) * ldy + size_t(r);
+            if (prepare) {
+                kTilesPrepared[size_t(mr - 1)][size_t(nt - 1)](prep + (r - blockStart) * nG * kPreparedBytes, xt,
+                                                               xStride, nG, yt, ldy);
+            } else {
+                kTilesQ<T>[size_t(mr - 1)][size_t(nt - 1)](wr, wStride, xt, xStride, nG, yt, ldy);
             }
-        }
-    }
+            addTailBlocks<T>(wr, wStride, mr, xt, xStride, nt, nb, yt, ldy);
+        });
 }
 
 // --- plain types ----------------------------------------------------------------------------------------------
@@ -395,40 +376,26 @@ void tilePlain(const uint8_t* w, size_t wStride, const uint8_t* x, size_t xStrid
     }
 }
 
-template <GgmlType T>
 using PlainTileFn = void (*)(const uint8_t*, size_t, const uint8_t*, size_t, int64_t, float*, size_t);
 
-template <GgmlType T, int MR, int... NTs>
-constexpr std::array<PlainTileFn<T>, kNt> plainRow(std::integer_sequence<int, NTs...>) {
-    return {tilePlain<T, MR, NTs + 1>...};
-}
-
-template <GgmlType T, int... MRs>
-constexpr std::array<std::array<PlainTileFn<T>, kNt>, kMr> plainTable(std::integer_sequence<int, MRs...>) {
-    return {plainRow<T, MRs + 1>(std::make_integer_sequence<int, kNt>())...};
-}
-
 template <GgmlType T>
-constexpr auto kTilesPlain = plainTable<T>(std::make_integer_sequence<int, kMr>());
+struct PlainTiles {
+    template <int MR, int NT>
+    static constexpr PlainTileFn tile = tilePlain<T, MR, NT>;
+};
 
 template <GgmlType T>
 void gemmPlain(const void* wv, size_t wStride, int64_t nRows, const void* xv, size_t xStride, int64_t nTok,
                int64_t n, float* y, size_t ldy) {
     const uint8_t* w = bytes(wv);
     const uint8_t* x = bytes(xv);
-    const int64_t rowBlock = rowBlockFor(wStride);
-    for (int64_t r0 = 0; r0 < nRows; r0 += rowBlock) {
-        const int64_t r1 = std::min(nRows, r0 + rowBlock);
-        for (int64_t t = 0; t < nTok; t += kNt) {
-            const int nt = int(std::min<int64_t>(kNt, nTok - t));
-            for (int64_t r = r0; r < r1; r += kMr) {
-                const int mr = int(std::min<int64_t>(kMr, r1 - r));
-                kTilesPlain<T>[size_t(mr - 1)][size_t(nt - 1)](w + size_t(r) * wStride, wStride,
-                                                               x + size_t(t) * xStride, xStride, n,
-                                                               y + size_t(t) * ldy + size_t(r), ldy);
-            }
-        }
-    }
+    constexpr auto& tiles = kTileTable<PlainTileFn, kMr, kNt, PlainTiles<T>>;
+    forEachTile<kMr, kNt>(nRows, nTok, rowBlockFor(wStride, kMr, kL2Budget), [](int64_t, int64_t) {},
+                          [&](int64_t r, int64_t t, int mr, int nt) {
+                              tiles[size_t(mr - 1)][size_t(nt - 1)](w + size_t(r) * wStride, wStride,
+                                                                    x + size_t(t) * xStride, xStride, n,
+                                                                    y + size_t(t) * ldy + size_t(r), ldy);
+                          });
 }
 
 constexpr GemmKernels kTable[] = {

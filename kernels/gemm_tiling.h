@@ -1,0 +1,57 @@
+// Internal to the per-ISA gemm_<isa>.cpp files: the parts of a tiled GEMM that do not depend on the ISA — the
+// table of edge tiles and the cache-blocked loop over row blocks and token tiles.
+//
+// Everything here has internal linkage (unnamed namespace) on purpose: each per-ISA translation unit is compiled
+// with its own -m flags, and an inline function shared between them could be merged by the linker into the copy
+// built for the wider ISA.
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <utility>
+
+namespace hearth::kernels {
+namespace {
+
+// Rows per cache block: as many whole row tiles (mr rows) as keep their weights within budget bytes. The loop below
+// runs each block of rows against every token tile, so the block's weights come from L2 and a token tile's
+// activations from L1.
+inline int64_t rowBlockFor(size_t wStride, int mr, size_t budget) {
+    const int64_t fit = int64_t(budget / std::max<size_t>(1, wStride));
+    return std::max<int64_t>(mr, fit / mr * mr);
+}
+
+// kTileTable<Fn, Mr, Nt, Maker>[mr - 1][nt - 1] = Maker::template tile<mr, nt>: the full tile and every partial one
+// needed at the matrix's edges. Maker holds `template <int MR, int NT> static constexpr Fn tile = ...;`.
+template <class Fn, int Nt, class Maker, int MR, int... NTs>
+constexpr std::array<Fn, Nt> tileTableRow(std::integer_sequence<int, NTs...>) {
+    return {Maker::template tile<MR, NTs + 1>...};
+}
+
+template <class Fn, int Mr, int Nt, class Maker, int... MRs>
+constexpr std::array<std::array<Fn, Nt>, Mr> tileTableRows(std::integer_sequence<int, MRs...>) {
+    return {tileTableRow<Fn, Nt, Maker, MRs + 1>(std::make_integer_sequence<int, Nt>())...};
+}
+
+template <class Fn, int Mr, int Nt, class Maker>
+constexpr auto kTileTable = tileTableRows<Fn, Mr, Nt, Maker>(std::make_integer_sequence<int, Mr>());
+
+// Calls onBlock(r0, r1) for each block of rowBlock rows, then tile(r, t, mr, nt) for every tile of that block:
+// mr <= Mr rows from r, nt <= Nt tokens from t. A block of rows stays in L2 while it meets every token tile, and a
+// token tile stays in L1 while it meets every row tile of the block.
+template <int Mr, int Nt, class OnBlock, class Tile>
+void forEachTile(int64_t nRows, int64_t nTok, int64_t rowBlock, OnBlock&& onBlock, Tile&& tile) {
+    for (int64_t r0 = 0; r0 < nRows; r0 += rowBlock) {
+        const int64_t r1 = std::min(nRows, r0 + rowBlock);
+        onBlock(r0, r1);
+        for (int64_t t = 0; t < nTok; t += Nt) {
+            const int nt = int(std::min<int64_t>(Nt, nTok - t));
+            for (int64_t r = r0; r < r1; r += Mr) tile(r, t, int(std::min<int64_t>(Mr, r1 - r)), nt);
+        }
+    }
+}
+
+}  // namespace
+}  // namespace hearth::kernels
