@@ -376,8 +376,6 @@ void tilePlain(const uint8_t* w, size_t wStride, const uint8_t* x, size_t xStrid
     }
 }
 
-using PlainTileFn = void (*)(const uint8_t*, size_t, const uint8_t*, size_t, int64_t, float*, size_t);
-
 template <GgmlType T>
 struct PlainTiles {
     template <int MR, int NT>
@@ -385,17 +383,10 @@ struct PlainTiles {
 };
 
 template <GgmlType T>
-void gemmPlain(const void* wv, size_t wStride, int64_t nRows, const void* xv, size_t xStride, int64_t nTok,
-               int64_t n, float* y, size_t ldy) {
-    const uint8_t* w = bytes(wv);
-    const uint8_t* x = bytes(xv);
-    constexpr auto& tiles = kTileTable<PlainTileFn, kMr, kNt, PlainTiles<T>>;
-    forEachTile<kMr, kNt>(nRows, nTok, rowBlockFor(wStride, kMr, kL2Budget), [](int64_t, int64_t) {},
-                          [&](int64_t r, int64_t t, int mr, int nt) {
-                              tiles[size_t(mr - 1)][size_t(nt - 1)](w + size_t(r) * wStride, wStride,
-                                                                    x + size_t(t) * xStride, xStride, n,
-                                                                    y + size_t(t) * ldy + size_t(r), ldy);
-                          });
+void gemmPlain(const void* w, size_t wStride, int64_t nRows, const void* x, size_t xStride, int64_t nTok, int64_t n,
+               float* y, size_t ldy) {
+    gemmWithTiles<kMr, kNt>(kTileTable<PlainTileFn, kMr, kNt, PlainTiles<T>>, kL2Budget, w, wStride, nRows, x,
+                            xStride, nTok, n, y, ldy);
 }
 
 constexpr GemmKernels kTable[] = {

@@ -53,5 +53,23 @@ void forEachTile(int64_t nRows, int64_t nTok, int64_t rowBlock, OnBlock&& onBloc
     }
 }
 
+// A whole GEMM from one table of tiles whose signature is (w, wStride, x, xStride, n, y, ldy): the shape of the
+// plain-type (F32/F16/BF16) kernels, where a tile needs nothing but its rows and tokens.
+using PlainTileFn = void (*)(const uint8_t*, size_t, const uint8_t*, size_t, int64_t, float*, size_t);
+
+template <int Mr, int Nt>
+void gemmWithTiles(const std::array<std::array<PlainTileFn, Nt>, Mr>& tiles, size_t l2Budget, const void* wv,
+                   size_t wStride, int64_t nRows, const void* xv, size_t xStride, int64_t nTok, int64_t n, float* y,
+                   size_t ldy) {
+    const auto* w = static_cast<const uint8_t*>(wv);
+    const auto* x = static_cast<const uint8_t*>(xv);
+    forEachTile<Mr, Nt>(nRows, nTok, rowBlockFor(wStride, Mr, l2Budget), [](int64_t, int64_t) {},
+                        [&](int64_t r, int64_t t, int mr, int nt) {
+                            tiles[size_t(mr - 1)][size_t(nt - 1)](w + size_t(r) * wStride, wStride,
+                                                                  x + size_t(t) * xStride, xStride, n,
+                                                                  y + size_t(t) * ldy + size_t(r), ldy);
+                        });
+}
+
 }  // namespace
 }  // namespace hearth::kernels
