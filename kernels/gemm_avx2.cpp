@@ -22,7 +22,6 @@ constexpr int kMr = 4;                    // weight rows per tile
 constexpr int kNt = 2;                    // tokens per tile
 constexpr size_t kL2Budget = 192 * 1024;  // weight bytes per row block (stay in L2 across token tiles)
 
-
 template <GgmlType T>
 constexpr int64_t kElemBytes = T == GgmlType::F32 ? 4 : 2;
 
