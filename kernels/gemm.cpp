@@ -1,5 +1,6 @@
 #include "kernels/gemm.h"
 
+#include <array>
 #include <cassert>
 #include <span>
 
@@ -22,7 +23,12 @@ RefDot refDotFor(GgmlType type) {
     case GgmlType::BF16: return ref::dotActBf16;
     case GgmlType::Q8_0: return ref::dotQ8_0Q8_0;
     case GgmlType::Q4_0: return ref::dotQ4_0Q8_0;
-    default: return nullptr;
+    default: {
+        // Every other block type: the scalar table's fast-path dot product with its activation type (Q8_K for the
+        // K-quants and TQ types).
+        const TypeKernels* k = kernelsFor(type, Isa::Scalar);
+        return k != nullptr && k->actType != GgmlType::F32 ? k->dotAct : nullptr;
+    }
     }
 }
 
@@ -40,24 +46,29 @@ constexpr GemmKernels kScalarTable[] = {
     {GgmlType::Q4_0, GgmlType::Q8_0, nullptr, nullptr, gemmScalar<GgmlType::Q4_0>},
 };
 
-std::span<const GemmKernels> compiledGemmTable(Isa isa) {
+// An ISA's tables, one per source file (gemm_tables.h); a type appears in at most one of them.
+using GemmTables = std::array<std::span<const GemmKernels>, 3>;
+
+GemmTables compiledGemmTables(Isa isa) {
     switch (isa) {
-    case Isa::Scalar: return gemmScalarTable();
+    case Isa::Scalar: return {gemmScalarTable()};
 #ifdef HEARTH_GEMM_HAVE_AVX2
     // AVX-512 without VNNI has no tiles of its own: the AVX2 ones are the best it can run.
     case Isa::Avx2:
-    case Isa::Avx512: return gemmAvx2Table();
+    case Isa::Avx512: return {gemmAvx2Table(), gemmKquantsAvx2Table(), gemmLowbitAvx2Table()};
 #endif
 #ifdef HEARTH_GEMM_HAVE_AVX512VNNI
-    case Isa::Avx512Vnni: return gemmAvx512VnniTable();
+    case Isa::Avx512Vnni: return {gemmAvx512VnniTable(), gemmKquantsAvx512VnniTable(), gemmLowbitAvx512VnniTable()};
 #endif
     default: return {};
     }
 }
 
-const GemmKernels* findIn(std::span<const GemmKernels> table, GgmlType type) {
-    for (const GemmKernels& k : table) {
-        if (k.type == type) return &k;
+const GemmKernels* findIn(const GemmTables& tables, GgmlType type) {
+    for (const std::span<const GemmKernels> table : tables) {
+        for (const GemmKernels& k : table) {
+            if (k.type == type) return &k;
+        }
     }
     return nullptr;
 }
@@ -68,13 +79,13 @@ std::span<const GemmKernels> gemmScalarTable() { return kScalarTable; }
 
 const GemmKernels* gemmKernelsFor(GgmlType type) {
     // Resolved once, like kernelsFor(): the same active ISA (HEARTH_ISA applies).
-    static const std::span<const GemmKernels> active = compiledGemmTable(activeIsa());
+    static const GemmTables active = compiledGemmTables(activeIsa());
     return findIn(active, type);
 }
 
 const GemmKernels* gemmKernelsFor(GgmlType type, Isa isa) {
     if (static_cast<size_t>(isa) >= static_cast<size_t>(Isa::Count) || !cpuSupports(isa)) return nullptr;
-    return findIn(compiledGemmTable(isa), type);
+    return findIn(compiledGemmTables(isa), type);
 }
 
 void gemmReference(GgmlType type, const void* w, size_t wStride, int64_t nRows, const void* x, size_t xStride,
