@@ -47,7 +47,7 @@ constexpr GemmKernels kScalarTable[] = {
 };
 
 // An ISA's tables, one per source file (gemm_tables.h); a type appears in at most one of them.
-using GemmTables = std::array<std::span<const GemmKernels>, 3>;
+using GemmTables = std::array<std::span<const GemmKernels>, 4>;
 
 GemmTables compiledGemmTables(Isa isa) {
     switch (isa) {
@@ -55,10 +55,11 @@ GemmTables compiledGemmTables(Isa isa) {
 #ifdef HEARTH_GEMM_HAVE_AVX2
     // AVX-512 without VNNI has no tiles of its own: the AVX2 ones are the best it can run.
     case Isa::Avx2:
-    case Isa::Avx512: return {gemmAvx2Table(), gemmKquantsAvx2Table(), gemmLowbitAvx2Table()};
+    case Isa::Avx512: return {gemmAvx2Table(), gemmQ4kAvx2Table(), gemmQ6kAvx2Table(), gemmLowbitAvx2Table()};
 #endif
 #ifdef HEARTH_GEMM_HAVE_AVX512VNNI
-    case Isa::Avx512Vnni: return {gemmAvx512VnniTable(), gemmKquantsAvx512VnniTable(), gemmLowbitAvx512VnniTable()};
+    case Isa::Avx512Vnni:
+        return {gemmAvx512VnniTable(), gemmQ4kAvx512VnniTable(), gemmQ6kAvx512VnniTable(), gemmLowbitAvx512VnniTable()};
 #endif
     default: return {};
     }
