@@ -1,5 +1,6 @@
 #include "engine/model.h"
 
+#include <cmath>
 #include <cstdint>
 #include <string>
 
@@ -98,6 +99,9 @@ Status checkConfig(const ModelConfig& c) {
         return bad("rope dimension " + std::to_string(c.nRot) + " must be even and at most head_dim " +
                    std::to_string(c.headDim));
     if (!(c.ropeTheta > 0.f)) return bad("rope.freq_base must be positive");
+    // YaRN divides by log(freq_base): a base of 1 or less has no frequency ramp to speak of.
+    if (c.ropeScaling == RopeScaling::Yarn && !(c.ropeTheta > 1.f))
+        return bad("rope.freq_base " + std::to_string(c.ropeTheta) + " must exceed 1 with YaRN rope scaling");
     return {};
 }
 
@@ -124,7 +128,17 @@ Status bindWeights(const GgufFile& file, const ModelConfig& c, const ArchDescrip
         w->output = w->tokenEmbd;
         w->tiedOutput = true;
     }
-    if (b.has("rope_freqs.weight")) HEARTH_BIND(w->ropeFreqs, b.vector("rope_freqs.weight", c.nRot / 2));
+    if (b.has("rope_freqs.weight")) {
+        HEARTH_BIND(w->ropeFreqs, b.vector("rope_freqs.weight", c.nRot / 2));
+        // Each is a divisor of a rotation frequency: zero, negative or non-finite factors would give NaN angles.
+        for (int64_t i = 0; i < c.nRot / 2; ++i) {
+            const float f = w->ropeFreqs[i];
+            if (!(f > 0.f) || !std::isfinite(f)) {
+                return Error{"tensor rope_freqs.weight: factor " + std::to_string(i) + " is " + std::to_string(f) +
+                             ", expected a positive finite number"};
+            }
+        }
+    }
 
     w->layers.assign(size_t(c.nLayer), LayerWeights{});
     for (int64_t l = 0; l < c.nLayer; ++l) {

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,9 @@ struct Synth {
     std::vector<int64_t> shape;
     std::string retype;        // a tensor written in `type`
     GgmlType type = GgmlType::F32;
+    float ropeTheta = 10000.f;
+    std::string ropeScaling;        // rope.scaling.type, e.g. "yarn" (factor 4), or none
+    std::vector<float> ropeFreqs;   // rope_freqs.weight (head_dim / 2 values), or none
 };
 
 // Deterministic pseudo-random values in [-scale, scale).
@@ -56,7 +60,11 @@ std::vector<uint8_t> build(const Synth& s) {
     w.addUint32(a + "attention.head_count", uint32_t(s.nHead));
     w.addUint32(a + "attention.head_count_kv", uint32_t(s.nHeadKv));
     w.addFloat32(a + "attention.layer_norm_rms_epsilon", 1e-5f);
-    w.addFloat32(a + "rope.freq_base", 10000.f);
+    w.addFloat32(a + "rope.freq_base", s.ropeTheta);
+    if (!s.ropeScaling.empty()) {
+        w.addString(a + "rope.scaling.type", s.ropeScaling);
+        w.addFloat32(a + "rope.scaling.factor", 4.f);
+    }
 
     const int64_t headDim = s.nEmbd / s.nHead;
     const int64_t kvDim = s.nHeadKv * headDim;
@@ -76,6 +84,7 @@ std::vector<uint8_t> build(const Synth& s) {
     };
     add("token_embd.weight", {s.nEmbd, s.nVocab}, 1.f);
     add("output_norm.weight", {s.nEmbd}, 1.f);
+    if (!s.ropeFreqs.empty()) w.addTensorF32("rope_freqs.weight", {int64_t(s.ropeFreqs.size())}, s.ropeFreqs);
     if (s.output) add("output.weight", {s.nEmbd, s.nVocab}, 0.1f);
     add("blk.0.attn_norm.weight", {s.nEmbd}, 1.f);
     add("blk.0.attn_q.weight", {s.nEmbd, s.nEmbd}, 0.1f);
@@ -191,6 +200,26 @@ TEST(ModelLoad, NormWeightsMustBeF32) {
     s.retype = "blk.0.ffn_norm.weight";
     s.type = GgmlType::F16;
     EXPECT_EQ(loadError(s), "tensor 'blk.0.ffn_norm.weight' has type F16, expected F32");
+}
+
+// Rope parameters that would turn every angle into NaN (and the logits with them) are refused at load.
+TEST(ModelLoad, RopeFrequencyFactorsMustBePositive) {
+    Synth s;
+    s.ropeFreqs.assign(size_t(256 / 4 / 2), 1.f);
+    EXPECT_EQ(loadError(s), "(loaded)");
+    s.ropeFreqs[5] = 0.f;
+    EXPECT_EQ(loadError(s), "tensor rope_freqs.weight: factor 5 is 0.000000, expected a positive finite number");
+    s.ropeFreqs[5] = std::numeric_limits<float>::infinity();
+    EXPECT_NE(loadError(s).find("factor 5 is inf"), std::string::npos);
+}
+
+TEST(ModelLoad, YarnNeedsFrequencyBaseAboveOne) {
+    Synth s;
+    s.ropeScaling = "yarn";
+    EXPECT_EQ(loadError(s), "(loaded)");
+    s.ropeTheta = 1.f;
+    EXPECT_EQ(loadError(s),
+              "unsupported hyper-parameters: rope.freq_base 1.000000 must exceed 1 with YaRN rope scaling");
 }
 
 TEST(ModelLoad, UnknownArchitectureIsNamed) {
