@@ -18,10 +18,13 @@ Result<std::unique_ptr<Context>> Context::create(const Model& model, const Conte
     params.nThreads = std::max(1, params.nThreads);
     params.nBatch = std::max(1, std::min(params.nBatch, params.nCtx));
 
+    if (Status st = checkKvType(params.kv, c.headDim, c.headDimV); !st) return st.error();
     std::unique_ptr<Context> ctx(new Context(model, params));
     auto cache = KvCache::create(c.nLayer, params.nCtx, c.kvDim(), c.kvDimV(), params.kv);
     if (!cache) return cache.error();
     ctx->cache_ = std::move(*cache);
+    ctx->profile_.setEnabled(params.profile);
+    ctx->pool_.setProfiling(params.profile);
 
     ctx->attn_ = AttentionShape{.nHead = c.nHead,
                                 .nHeadKv = c.nHeadKv,
@@ -150,29 +153,51 @@ void Context::forward(const int32_t* tokens, int64_t nTok, int64_t pos0, int64_t
             },
             ThreadPool::grainFor(nEmbd));
     };
+    // Profiling: each stage ends with prof.lap(stage); a matmul's input quantization is timed apart.
+    StageProfile& prof = profile_;
+    prof.begin(nTok);
+    auto mm = [&](const Weight& wt, float* y, Stage stage) {
+        if (prof.enabled()) {
+            prepareMatmulInput(pool, wt, in_, exact);
+            prof.lap(Stage::ActQuant);
+        }
+        matmul(pool, wt, in_, y, exact);
+        prof.lap(stage);
+    };
+    // Weights that read the same input, in one dispatch (the threads meet once for all of them).
+    auto mmGroup = [&](std::span<const MatmulOut> outs, Stage stage) {
+        if (prof.enabled()) {
+            for (const MatmulOut& o : outs) prepareMatmulInput(pool, *o.w, in_, exact);
+            prof.lap(Stage::ActQuant);
+        }
+        matmulGroup(pool, outs, in_, exact);
+        prof.lap(stage);
+    };
 
     // Token embeddings: one dequantized row of token_embd per token.
     perToken([&](int64_t t) { w.tokenEmbd.kernels->dequantize(w.tokenEmbd.row(tokens[t]), x + t * nEmbd, nEmbd); });
     // RoPE angles of each token's position, shared by all layers and heads.
     for (int64_t t = 0; t < nTok; ++t) rope_.angles(pos0 + t, cos_.data() + t * half, sin_.data() + t * half);
+    prof.lap(Stage::Embed);
 
     for (int64_t l = 0; l < c.nLayer; ++l) {
         const LayerWeights& L = w.layers[size_t(l)];
 
         // Attention pre-norm: xb = rmsnorm(x) * attn_norm.
         perToken([&](int64_t t) { rmsnorm(xb + t * nEmbd, x + t * nEmbd, L.attnNorm, nEmbd, c.rmsEps); });
+        prof.lap(Stage::Norm);
 
         // Projections to queries, keys and values (+ biases), one quantization of xb for all three.
         in_.reset(xb, nTok, nEmbd);
-        matmul(pool, L.wq, in_, q_.data(), exact);
-        matmul(pool, L.wk, in_, k_.data(), exact);
-        matmul(pool, L.wv, in_, v_.data(), exact);
+        const MatmulOut qkv[] = {{&L.wq, q_.data()}, {&L.wk, k_.data()}, {&L.wv, v_.data()}};
+        mmGroup(qkv, Stage::MatQkv);
         if (L.bq != nullptr) {
             perToken([&](int64_t t) {
                 addInPlace(q_.data() + t * qDim, L.bq, qDim);
                 addInPlace(k_.data() + t * kvDim, L.bk, kvDim);
                 addInPlace(v_.data() + t * kvDimV, L.bv, kvDimV);
             });
+            prof.lap(Stage::MatQkv);
         }
 
         // Rotate queries and keys by their positions.
@@ -182,29 +207,36 @@ void Context::forward(const int32_t* tokens, int64_t nTok, int64_t pos0, int64_t
             rope(q_.data() + t * qDim, c.nHead, c.headDim, c.nRot, ropeStyle, cs, sn);
             rope(k_.data() + t * kvDim, c.nHeadKv, c.headDim, c.nRot, ropeStyle, cs, sn);
         });
+        prof.lap(Stage::Rope);
 
         // Append this batch's keys and values to the cache.
         for (int64_t t = 0; t < nTok; ++t) cache_->store(l, pos0 + t, k_.data() + t * kvDim, v_.data() + t * kvDimV);
+        prof.lap(Stage::KvStore);
 
         // Causal self-attention over the cache: token t sees positions [0, pos0 + t].
         attention(l, nTok, pos0);
+        prof.lap(Stage::Attention);
 
         // Output projection, added to the residual stream.
         in_.reset(att_.data(), nTok, attDim);
-        matmul(pool, L.wo, in_, proj_.data(), exact);
+        mm(L.wo, proj_.data(), Stage::MatAttnOut);
         perToken([&](int64_t t) { addInPlace(x + t * nEmbd, proj_.data() + t * nEmbd, nEmbd); });
+        prof.lap(Stage::Elementwise);
 
         // Feed-forward pre-norm: xb = rmsnorm(x) * ffn_norm.
         perToken([&](int64_t t) { rmsnorm(xb + t * nEmbd, x + t * nEmbd, L.ffnNorm, nEmbd, c.rmsEps); });
+        prof.lap(Stage::Norm);
 
         // SwiGLU feed-forward: down(silu(gate(xb)) * up(xb)), added to the residual stream.
         in_.reset(xb, nTok, nEmbd);
-        matmul(pool, L.ffnGate, in_, gate_.data(), exact);
-        matmul(pool, L.ffnUp, in_, up_.data(), exact);
+        const MatmulOut gateUp[] = {{&L.ffnGate, gate_.data()}, {&L.ffnUp, up_.data()}};
+        mmGroup(gateUp, Stage::MatGateUp);
         perToken([&](int64_t t) { swiglu(gate_.data() + t * nFf, up_.data() + t * nFf, nFf); });
+        prof.lap(Stage::Elementwise);
         in_.reset(gate_.data(), nTok, nFf);
-        matmul(pool, L.ffnDown, in_, proj_.data(), exact);
+        mm(L.ffnDown, proj_.data(), Stage::MatDown);
         perToken([&](int64_t t) { addInPlace(x + t * nEmbd, proj_.data() + t * nEmbd, nEmbd); });
+        prof.lap(Stage::Elementwise);
     }
 
     // Final norm and the output projection (or the tied embedding), only for the rows whose logits are wanted.
@@ -212,8 +244,9 @@ void Context::forward(const int32_t* tokens, int64_t nTok, int64_t pos0, int64_t
     if (nOut <= 0) return;
     float* xo = x + firstLogit * nEmbd;
     for (int64_t t = 0; t < nOut; ++t) rmsnorm(xo + t * nEmbd, xo + t * nEmbd, w.outputNorm, nEmbd, c.rmsEps);
+    prof.lap(Stage::Norm);
     in_.reset(xo, nOut, nEmbd);
-    matmul(pool, w.output, in_, logitsOut, exact);
+    mm(w.output, logitsOut, Stage::MatOutput);
 }
 
 }  // namespace hearth::engine

@@ -15,6 +15,7 @@
 #include "engine/model.h"
 #include "engine/ops.h"
 #include "engine/result.h"
+#include "engine/stage_profile.h"
 #include "engine/thread_pool.h"
 
 namespace hearth::engine {
@@ -22,9 +23,10 @@ namespace hearth::engine {
 struct ContextParams {
     int nCtx = 0;             // positions the KV cache holds; <= 0: the model's training context, at most 4096
     int nThreads = 1;         // threads for the forward pass, the caller's included
-    KvType kv = KvType::F16;  // KV cache element type (F32 for the exact, reference path)
+    KvType kv = KvType::F16;  // KV cache element type (F32 for the exact, reference path; Q8_0 halves F16's memory)
     bool exact = false;       // true: F32 activations into every matmul; false: quantize them (faster, ~llama.cpp)
     int nBatch = 256;         // tokens computed together per step of eval (bounds the scratch memory)
+    bool profile = false;     // time the forward pass stage by stage (profile()); off costs nothing measurable
 };
 
 class Context {
@@ -52,6 +54,14 @@ public:
     const Model& model() const { return model_; }
     const ContextParams& params() const { return params_; }
     const KvCache& kvCache() const { return *cache_; }
+    // Wall time per stage since the last clearProfile(), when params().profile is on (else all zero), and the
+    // thread pool's dispatch count and caller-side wait time over the same span.
+    const StageProfile& profile() const { return profile_; }
+    const ThreadPool& pool() const { return pool_; }
+    void clearProfile() {
+        profile_.clear();
+        pool_.clearStats();
+    }
 
 private:
     Context(const Model& model, const ContextParams& params);
@@ -82,6 +92,7 @@ private:
     std::vector<float> sin_;      // (B, n_rot / 2) RoPE sines
     std::vector<float> attnScratch_;  // (nThreads, attentionScratchFloats) per-thread key/value blocks
     MatmulInput in_;              // the current matmul input, with its quantized copies
+    StageProfile profile_;        // per-stage wall time, when params_.profile
 
     std::vector<float> logits_;   // (nLogits, n_vocab) of the last eval
     int nLogitRows_ = 0;

@@ -6,21 +6,70 @@
 #include <string>
 
 #include "kernels/dispatch.h"
+#include "kernels/format_q8_0.h"
 #include "kernels/fp16.h"
 
 namespace hearth::engine {
 
+std::string_view kvTypeName(KvType type) {
+    switch (type) {
+    case KvType::F32: return "f32";
+    case KvType::F16: return "f16";
+    case KvType::Q8_0: return "q8_0";
+    }
+    return "?";
+}
+
+std::optional<KvType> parseKvType(std::string_view name) {
+    for (KvType t : {KvType::F32, KvType::F16, KvType::Q8_0}) {
+        if (name == kvTypeName(t)) return t;
+    }
+    return std::nullopt;
+}
+
+kernels::GgmlType kvGgmlType(KvType type) {
+    switch (type) {
+    case KvType::F32: return kernels::GgmlType::F32;
+    case KvType::F16: return kernels::GgmlType::F16;
+    case KvType::Q8_0: return kernels::GgmlType::Q8_0;
+    }
+    return kernels::GgmlType::F16;
+}
+
+Status checkKvType(KvType type, int64_t headDim, int64_t headDimV) {
+    if (type != KvType::Q8_0) return {};
+    constexpr int64_t kBlock = kernels::kQ8_0BlockElems;
+    if (headDim % kBlock != 0 || headDimV % kBlock != 0) {
+        return Error{"a q8_0 KV cache needs head_dim a multiple of " + std::to_string(kBlock) +
+                     ", but this model has " +
+                     (headDim % kBlock != 0 ? "head_dim " + std::to_string(headDim)
+                                            : "head_dim_v " + std::to_string(headDimV)) +
+                     " (use an f16 KV cache)"};
+    }
+    return {};
+}
+
 Result<std::unique_ptr<KvCache>> KvCache::create(int64_t nLayer, int64_t nCtx, int64_t kvDimK, int64_t kvDimV,
                                                  KvType type) {
     assert(nLayer > 0 && nCtx > 0 && kvDimK > 0 && kvDimV > 0);
+    const kernels::GgmlType gt = kvGgmlType(type);
+    const int64_t block = kernels::traitsOf(gt).blockElems;
+    if (kvDimK % block != 0 || kvDimV % block != 0) {
+        return Error{"a " + std::string(kvTypeName(type)) + " KV cache needs rows of a multiple of " +
+                     std::to_string(block) + " elements, found " + std::to_string(kvDimK) + " keys and " +
+                     std::to_string(kvDimV) + " values per position"};
+    }
     std::unique_ptr<KvCache> c(new KvCache());
     c->nLayer_ = nLayer;
     c->nCtx_ = nCtx;
     c->kvDimK_ = kvDimK;
     c->kvDimV_ = kvDimV;
     c->type_ = type;
-    c->elemBytes_ = type == KvType::F32 ? 4 : 2;
-    const double bytes = double(nLayer) * double(nCtx) * double(kvDimK + kvDimV) * double(c->elemBytes_);
+    c->keyRowBytes_ = size_t(kernels::rowBytes(gt, uint64_t(kvDimK)));
+    c->valueRowBytes_ = size_t(kernels::rowBytes(gt, uint64_t(kvDimV)));
+    c->kernels_ = type == KvType::F32 ? nullptr : kernels::kernelsFor(gt);
+    assert(type == KvType::F32 || c->kernels_ != nullptr);
+    const double bytes = double(nLayer) * double(nCtx) * double(c->keyRowBytes_ + c->valueRowBytes_);
     // Sizes from a hostile file times a huge context can exceed what size_t / vector::max_size() holds (the
     // products below would wrap, or resize would throw length_error rather than bad_alloc).
     if (bytes > double(uint64_t{1} << 52)) {
@@ -28,8 +77,8 @@ Result<std::unique_ptr<KvCache>> KvCache::create(int64_t nLayer, int64_t nCtx, i
                      " MiB for " + std::to_string(nCtx) + " positions is beyond any machine"};
     }
     try {
-        c->keys_.resize(size_t(nLayer) * size_t(nCtx) * size_t(kvDimK) * c->elemBytes_);
-        c->values_.resize(size_t(nLayer) * size_t(nCtx) * size_t(kvDimV) * c->elemBytes_);
+        c->keys_.resize(size_t(nLayer) * size_t(nCtx) * c->keyRowBytes_);
+        c->values_.resize(size_t(nLayer) * size_t(nCtx) * c->valueRowBytes_);
     } catch (const std::bad_alloc&) {
         return Error{"cannot allocate the KV cache: " + std::to_string(int64_t(bytes / (1 << 20))) +
                      " MiB for " + std::to_string(nCtx) + " positions"};
@@ -42,40 +91,69 @@ void KvCache::setSize(int64_t n) {
     size_ = n;
 }
 
-void KvCache::store(int64_t layer, int64_t pos, const float* k, const float* v) {
-    assert(layer >= 0 && layer < nLayer_ && pos >= 0 && pos < nCtx_);
-    uint8_t* kd = keys_.data() + size_t((layer * nCtx_ + pos) * kvDimK_) * elemBytes_;
-    uint8_t* vd = values_.data() + size_t((layer * nCtx_ + pos) * kvDimV_) * elemBytes_;
-    if (type_ == KvType::F32) {
-        std::memcpy(kd, k, size_t(kvDimK_) * 4);
-        std::memcpy(vd, v, size_t(kvDimV_) * 4);
-        return;
+size_t KvCache::elemOffsetBytes(int64_t offset) const {
+    switch (type_) {
+    case KvType::F32: return size_t(offset) * 4;
+    case KvType::F16: return size_t(offset) * 2;
+    case KvType::Q8_0:
+        assert(offset % kernels::kQ8_0BlockElems == 0);
+        return size_t(offset / kernels::kQ8_0BlockElems) * sizeof(kernels::BlockQ8_0);
     }
-    for (int64_t i = 0; i < kvDimK_; ++i) kernels::storeU16(kd + 2 * i, kernels::f32ToFp16(k[i]));
-    for (int64_t i = 0; i < kvDimV_; ++i) kernels::storeU16(vd + 2 * i, kernels::f32ToFp16(v[i]));
+    return 0;
 }
 
-void KvCache::load(const std::vector<uint8_t>& buf, int64_t dim, int64_t layer, int64_t pos0, int64_t count,
-                   int64_t offset, int64_t n, float* dst) const {
-    assert(layer >= 0 && layer < nLayer_ && pos0 >= 0 && pos0 + count <= nCtx_ && offset + n <= dim);
-    const uint8_t* src = buf.data() + size_t((layer * nCtx_ + pos0) * dim + offset) * elemBytes_;
-    const size_t stride = size_t(dim) * elemBytes_;
-    if (type_ == KvType::F32) {
-        for (int64_t r = 0; r < count; ++r) std::memcpy(dst + r * n, src + r * stride, size_t(n) * 4);
+void KvCache::store(int64_t layer, int64_t pos, const float* k, const float* v) {
+    assert(layer >= 0 && layer < nLayer_ && pos >= 0 && pos < nCtx_);
+    uint8_t* kd = keys_.data() + size_t(layer * nCtx_ + pos) * keyRowBytes_;
+    uint8_t* vd = values_.data() + size_t(layer * nCtx_ + pos) * valueRowBytes_;
+    switch (type_) {
+    case KvType::F32:
+        std::memcpy(kd, k, keyRowBytes_);
+        std::memcpy(vd, v, valueRowBytes_);
+        return;
+    case KvType::F16:
+        for (int64_t i = 0; i < kvDimK_; ++i) kernels::storeU16(kd + 2 * i, kernels::f32ToFp16(k[i]));
+        for (int64_t i = 0; i < kvDimV_; ++i) kernels::storeU16(vd + 2 * i, kernels::f32ToFp16(v[i]));
+        return;
+    case KvType::Q8_0:
+        // The activation quantizer of the Q8_0 entry is the (vectorised) Q8_0 quantizer, bit-identical to
+        // kernels::quantizeRow(Q8_0): one 32-element block never straddles two heads (checkKvType).
+        kernels_->quantizeAct(k, kd, kvDimK_);
+        kernels_->quantizeAct(v, vd, kvDimV_);
         return;
     }
-    // F16 -> F32 is exact; the kernel table has the (vectorised) converter.
-    static const kernels::TypeKernels* f16 = kernels::kernelsFor(kernels::GgmlType::F16);
-    for (int64_t r = 0; r < count; ++r) f16->dequantize(src + r * stride, dst + r * n, n);
+}
+
+void KvCache::load(const std::vector<uint8_t>& buf, size_t rowBytes, int64_t dim, int64_t layer, int64_t pos0,
+                   int64_t count, int64_t offset, int64_t n, float* dst) const {
+    assert(layer >= 0 && layer < nLayer_ && pos0 >= 0 && pos0 + count <= nCtx_ && offset + n <= dim);
+    (void)dim;
+    const uint8_t* src = buf.data() + size_t(layer * nCtx_ + pos0) * rowBytes + elemOffsetBytes(offset);
+    if (type_ == KvType::F32) {
+        for (int64_t r = 0; r < count; ++r) std::memcpy(dst + r * n, src + r * rowBytes, size_t(n) * 4);
+        return;
+    }
+    // F16 -> F32 is exact, Q8_0 -> F32 is d * q per element; the kernel table has the (vectorised) converters.
+    for (int64_t r = 0; r < count; ++r) kernels_->dequantize(src + r * rowBytes, dst + r * n, n);
 }
 
 void KvCache::loadKeys(int64_t layer, int64_t pos0, int64_t count, int64_t offset, int64_t n, float* dst) const {
-    load(keys_, kvDimK_, layer, pos0, count, offset, n, dst);
+    load(keys_, keyRowBytes_, kvDimK_, layer, pos0, count, offset, n, dst);
 }
 
 void KvCache::loadValues(int64_t layer, int64_t pos0, int64_t count, int64_t offset, int64_t n,
                          float* dst) const {
-    load(values_, kvDimV_, layer, pos0, count, offset, n, dst);
+    load(values_, valueRowBytes_, kvDimV_, layer, pos0, count, offset, n, dst);
+}
+
+const uint8_t* KvCache::keyData(int64_t layer, int64_t pos, int64_t offset) const {
+    assert(layer >= 0 && layer < nLayer_ && pos >= 0 && pos < nCtx_ && offset >= 0 && offset < kvDimK_);
+    return keys_.data() + size_t(layer * nCtx_ + pos) * keyRowBytes_ + elemOffsetBytes(offset);
+}
+
+const uint8_t* KvCache::valueData(int64_t layer, int64_t pos, int64_t offset) const {
+    assert(layer >= 0 && layer < nLayer_ && pos >= 0 && pos < nCtx_ && offset >= 0 && offset < kvDimV_);
+    return values_.data() + size_t(layer * nCtx_ + pos) * valueRowBytes_ + elemOffsetBytes(offset);
 }
 
 }  // namespace hearth::engine

@@ -6,19 +6,42 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
+#include <string_view>
 #include <vector>
 
 #include "engine/result.h"
+#include "kernels/ggml_type.h"
+
+namespace hearth::kernels {
+struct TypeKernels;
+}
 
 namespace hearth::engine {
 
-// Element type of the cache. F16 halves its memory (llama.cpp's default; ~1e-2 on logits of F32 models), F32 is
-// the exact path the conformance references were made with.
-enum class KvType : uint8_t { F32, F16 };
+// Element type of the cache, per position and layer a row of kvDim keys and one of kvDimV values.
+//   F32   4 bytes per element: the exact path the conformance references were made with.
+//   F16   2 bytes (llama.cpp's default; ~1e-2 on logits of F32 models): the default of fast contexts.
+//   Q8_0  34 bytes per 32 elements (8.5 bits, ~0.53x F16): ggml's block_q8_0 (kernels/format_q8_0.h), each head's
+//         slice of a row its own whole blocks, so head_dim and head_dim_v must be multiples of 32 (checkKvType:
+//         other models are refused with head_dim named rather than silently given F16, so the memory a user
+//         asked for is the memory used). Attention dequantizes it per key block (engine/ops.h).
+enum class KvType : uint8_t { F32, F16, Q8_0 };
+
+// "f32", "f16", "q8_0" (the spelling of hearth-cli's --kv-type).
+std::string_view kvTypeName(KvType type);
+// The inverse of kvTypeName (lower case only); nullopt for anything else.
+std::optional<KvType> parseKvType(std::string_view name);
+// The GGUF tensor type of the cache's elements (for memory_estimate.h's kvBytesPerToken).
+kernels::GgmlType kvGgmlType(KvType type);
+// Whether a cache of this type can hold heads of headDim keys and headDimV values: Q8_0 needs both to be multiples
+// of its 32-element block (every head's slice must be whole blocks); the error names the model's head_dim.
+Status checkKvType(KvType type, int64_t headDim, int64_t headDimV);
 
 class KvCache {
 public:
-    // nLayer x nCtx rows of kvDimK key and kvDimV value elements. Errors if the allocation fails.
+    // nLayer x nCtx rows of kvDimK key and kvDimV value elements. Errors if the allocation fails, or for Q8_0 if
+    // kvDimK or kvDimV is not a multiple of 32.
     static Result<std::unique_ptr<KvCache>> create(int64_t nLayer, int64_t nCtx, int64_t kvDimK, int64_t kvDimV,
                                                    KvType type);
 
@@ -27,7 +50,11 @@ public:
     int64_t kvDimK() const { return kvDimK_; }
     int64_t kvDimV() const { return kvDimV_; }
     KvType type() const { return type_; }
+    // Bytes held, keys and values: nLayer * nCtx * (rowBytes(type, kvDimK) + rowBytes(type, kvDimV)).
     size_t bytes() const { return keys_.size() + values_.size(); }
+    // Bytes of one position's key (value) row in one layer.
+    size_t keyRowBytes() const { return keyRowBytes_; }
+    size_t valueRowBytes() const { return valueRowBytes_; }
 
     // Positions [0, size()) hold valid keys and values.
     int64_t size() const { return size_; }
@@ -41,23 +68,34 @@ public:
 
     // Copies elements [offset, offset + n) of the key (value) rows at positions [pos0, pos0 + count) of layer as
     // F32 into dst (count, n): one head's slice of a block of keys, ready for the dot products of attention.
+    // For Q8_0, offset and n are multiples of 32.
     void loadKeys(int64_t layer, int64_t pos0, int64_t count, int64_t offset, int64_t n, float* dst) const;
     void loadValues(int64_t layer, int64_t pos0, int64_t count, int64_t offset, int64_t n, float* dst) const;
 
+    // The stored bytes of key (value) element `offset` of the row at position pos of layer, in the cache's type;
+    // the rows of consecutive positions follow keyRowBytes() (valueRowBytes()) apart. For Q8_0 offset is a
+    // multiple of 32 and the pointer is at a block (for kernels that read the stored blocks in place).
+    const uint8_t* keyData(int64_t layer, int64_t pos, int64_t offset) const;
+    const uint8_t* valueData(int64_t layer, int64_t pos, int64_t offset) const;
+
 private:
     KvCache() = default;
-    void load(const std::vector<uint8_t>& buf, int64_t dim, int64_t layer, int64_t pos0, int64_t count,
-              int64_t offset, int64_t n, float* dst) const;
+    // Byte offset of element `offset` within a row (offset at a block for Q8_0).
+    size_t elemOffsetBytes(int64_t offset) const;
+    void load(const std::vector<uint8_t>& buf, size_t rowBytes, int64_t dim, int64_t layer, int64_t pos0,
+              int64_t count, int64_t offset, int64_t n, float* dst) const;
 
     int64_t nLayer_ = 0;
     int64_t nCtx_ = 0;
     int64_t kvDimK_ = 0;
     int64_t kvDimV_ = 0;
     KvType type_ = KvType::F32;
-    size_t elemBytes_ = 4;
+    size_t keyRowBytes_ = 0;    // rowBytes(type_, kvDimK_)
+    size_t valueRowBytes_ = 0;  // rowBytes(type_, kvDimV_)
+    const kernels::TypeKernels* kernels_ = nullptr;  // the conversions of type_ (F16 or Q8_0 table entry)
     int64_t size_ = 0;
-    std::vector<uint8_t> keys_;    // (layer, nCtx, kvDimK) elements of type_
-    std::vector<uint8_t> values_;  // (layer, nCtx, kvDimV) elements of type_
+    std::vector<uint8_t> keys_;    // (layer, nCtx) rows of keyRowBytes_ bytes
+    std::vector<uint8_t> values_;  // (layer, nCtx) rows of valueRowBytes_ bytes
 };
 
 }  // namespace hearth::engine

@@ -1,5 +1,6 @@
 #include "engine/matmul.h"
 
+#include <algorithm>
 #include <cassert>
 
 #include "engine/thread_pool.h"
@@ -73,58 +74,110 @@ const uint8_t* MatmulInput::quantized(const kernels::TypeKernels& k, ThreadPool&
     return slot->bytes.data();
 }
 
-void matmul(ThreadPool& pool, const Weight& w, MatmulInput& in, float* y, bool exact) {
+namespace {
+
+// How matmul computes one weight over one input: the kernel path and the activation rows it reads.
+struct Job {
+    const Weight* w = nullptr;
+    float* y = nullptr;
+    const kernels::GemmKernels* gemm = nullptr;  // tile kernels, or nullptr for a per-row path
+    bool f32 = false;                            // per-row dotF32 over F32 activations (else dotAct over x)
+    const uint8_t* x = nullptr;                  // the rows the kernel reads (F32, quantized or packed)
+    size_t xStride = 0;                          // bytes between them
+};
+
+// Picks the path for w and makes the quantized / packed input it needs (once per input, shared between weights).
+Job makeJob(ThreadPool& pool, const Weight& w, MatmulInput& in, float* y, bool exact) {
     assert(w.kernels != nullptr && in.n() == w.nIn);
     const kernels::TypeKernels& k = *w.kernels;
-    const int64_t nTok = in.nTok();
     const int64_t nIn = w.nIn;
-    const int64_t nOut = w.nOut;
-
+    Job job{&w, y};
     const bool wholeActBlocks = nIn % int64_t(kernels::traitsOf(k.actType).blockElems) == 0;
-
-    // Tile kernels: each thread takes a contiguous block of rows, in whole tiles, and computes it for all tokens.
     const kernels::GemmKernels* g = exact ? nullptr : kernels::gemmKernelsFor(w.type);
     if (g != nullptr && (g->actType == GgmlType::F32 || (g->actType == k.actType && wholeActBlocks))) {
-        const uint8_t* x = reinterpret_cast<const uint8_t*>(in.f32());
-        size_t xStride = size_t(nIn) * sizeof(float);
+        job.gemm = g;
         if (g->pack != nullptr) {
-            x = in.packed(*g, k, pool);
-            xStride = g->packedRowBytes(nIn);
+            job.x = in.packed(*g, k, pool);
+            job.xStride = g->packedRowBytes(nIn);
         } else if (g->actType != GgmlType::F32) {
-            x = in.quantized(k, pool);
-            xStride = kernels::rowBytes(k.actType, uint64_t(nIn));
+            job.x = in.quantized(k, pool);
+            job.xStride = kernels::rowBytes(k.actType, uint64_t(nIn));
+        } else {
+            job.x = reinterpret_cast<const uint8_t*>(in.f32());
+            job.xStride = size_t(nIn) * sizeof(float);
         }
-        constexpr int64_t kRowTile = 4;  // the tiles' row count: chunk boundaries on whole tiles
-        const int64_t grain = (ThreadPool::grainFor(nIn * nTok) + kRowTile - 1) / kRowTile * kRowTile;
-        pool.parallelFor(nOut, [&](int64_t r0, int64_t r1) {
-            g->gemm(w.row(r0), w.rowBytes, r1 - r0, x, xStride, nTok, nIn, y + r0, size_t(nOut));
-        }, grain);
-        return;
+        return job;
     }
-
     // Exact mode, weights without an activation type, and rows whose length is not a whole number of activation
     // blocks (e.g. an F16 ffn_down of 172 columns next to Q8_0 matrices) take the F32 path.
-    const bool f32Path = exact || k.actType == GgmlType::F32 || !wholeActBlocks;
-    if (f32Path) {
-        const float* x = in.f32();
-        // Each thread takes a contiguous block of rows and runs it over every token, reading its rows once.
-        pool.parallelFor(nOut, [&](int64_t r0, int64_t r1) {
-            for (int64_t r = r0; r < r1; ++r) {
-                const uint8_t* row = w.row(r);
-                for (int64_t t = 0; t < nTok; ++t) y[t * nOut + r] = k.dotF32(row, x + t * nIn, nIn);
-            }
-        }, ThreadPool::grainFor(nIn * nTok));
+    job.f32 = exact || k.actType == GgmlType::F32 || !wholeActBlocks;
+    if (job.f32) {
+        job.x = reinterpret_cast<const uint8_t*>(in.f32());
+        job.xStride = size_t(nIn) * sizeof(float);
+    } else {
+        job.x = in.quantized(k, pool);
+        job.xStride = kernels::rowBytes(k.actType, uint64_t(nIn));
+    }
+    return job;
+}
+
+// Rows [r0, r1) of the job's weight for all nTok tokens. Each output element is computed the same way whichever
+// range it falls in, so the split between threads never changes results.
+void runRows(const Job& job, int64_t nTok, int64_t r0, int64_t r1) {
+    const Weight& w = *job.w;
+    const int64_t nIn = w.nIn;
+    const int64_t nOut = w.nOut;
+    if (job.gemm != nullptr) {
+        job.gemm->gemm(w.row(r0), w.rowBytes, r1 - r0, job.x, job.xStride, nTok, nIn, job.y + r0, size_t(nOut));
         return;
     }
-
-    const uint8_t* xq = in.quantized(k, pool);
-    const size_t actRowBytes = kernels::rowBytes(k.actType, uint64_t(nIn));
-    pool.parallelFor(nOut, [&](int64_t r0, int64_t r1) {
-        for (int64_t r = r0; r < r1; ++r) {
-            const uint8_t* row = w.row(r);
-            for (int64_t t = 0; t < nTok; ++t) y[t * nOut + r] = k.dotAct(row, xq + size_t(t) * actRowBytes, nIn);
+    const kernels::TypeKernels& k = *w.kernels;
+    // Each thread runs its rows over every token, reading each row once.
+    for (int64_t r = r0; r < r1; ++r) {
+        const uint8_t* row = w.row(r);
+        for (int64_t t = 0; t < nTok; ++t) {
+            const uint8_t* xt = job.x + size_t(t) * job.xStride;
+            job.y[t * nOut + r] = job.f32 ? k.dotF32(row, reinterpret_cast<const float*>(xt), nIn)
+                                          : k.dotAct(row, xt, nIn);
         }
-    }, ThreadPool::grainFor(nIn * nTok));
+    }
+}
+
+// Chunk boundaries in whole row tiles (the tile kernels' row count), about ThreadPool::grainFor of work each.
+int64_t rowGrain(int64_t nIn, int64_t nTok) {
+    constexpr int64_t kRowTile = 4;
+    return (ThreadPool::grainFor(nIn * nTok) + kRowTile - 1) / kRowTile * kRowTile;
+}
+
+}  // namespace
+
+void prepareMatmulInput(ThreadPool& pool, const Weight& w, MatmulInput& in, bool exact) {
+    makeJob(pool, w, in, nullptr, exact);
+}
+
+void matmul(ThreadPool& pool, const Weight& w, MatmulInput& in, float* y, bool exact) {
+    const Job job = makeJob(pool, w, in, y, exact);
+    const int64_t nTok = in.nTok();
+    // Each thread takes a contiguous block of rows and computes it for all tokens.
+    pool.parallelFor(w.nOut, [&](int64_t r0, int64_t r1) { runRows(job, nTok, r0, r1); }, rowGrain(w.nIn, nTok));
+}
+
+void matmulGroup(ThreadPool& pool, std::span<const MatmulOut> outs, MatmulInput& in, bool exact) {
+    constexpr size_t kMaxOuts = 4;
+    assert(outs.size() <= kMaxOuts);
+    Job jobs[kMaxOuts];
+    int64_t first[kMaxOuts + 1] = {};  // job j owns rows [first[j], first[j + 1]) of the concatenation
+    for (size_t j = 0; j < outs.size(); ++j) {
+        jobs[j] = makeJob(pool, *outs[j].w, in, outs[j].y, exact);
+        first[j + 1] = first[j] + outs[j].w->nOut;
+    }
+    const int64_t nTok = in.nTok();
+    pool.parallelFor(first[outs.size()], [&](int64_t c0, int64_t c1) {
+        for (size_t j = 0; j < outs.size(); ++j) {
+            const int64_t r0 = std::max(c0, first[j]), r1 = std::min(c1, first[j + 1]);
+            if (r0 < r1) runRows(jobs[j], nTok, r0 - first[j], r1 - first[j]);
+        }
+    }, rowGrain(in.n(), nTok));
 }
 
 }  // namespace hearth::engine

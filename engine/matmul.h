@@ -13,6 +13,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "kernels/dispatch.h"
@@ -73,5 +74,18 @@ private:
 
 // y (in.nTok(), w.nOut) = rows of in times w^T. in.n() must equal w.nIn.
 void matmul(ThreadPool& pool, const Weight& w, MatmulInput& in, float* y, bool exact);
+
+// Several weights that read the same input (q/k/v, gate/up) in one dispatch: their rows are concatenated and split
+// between the threads as one matrix, so the threads meet once instead of once per weight. At most 4 weights; each
+// y as in matmul. Results equal separate matmul calls.
+struct MatmulOut {
+    const Weight* w;
+    float* y;
+};
+void matmulGroup(ThreadPool& pool, std::span<const MatmulOut> outs, MatmulInput& in, bool exact);
+
+// Makes the quantized / packed copy of in that matmul(pool, w, in, y, exact) will read, if any (matmul does this
+// itself on first use; calling it first only moves that work, e.g. so a profile can time it apart).
+void prepareMatmulInput(ThreadPool& pool, const Weight& w, MatmulInput& in, bool exact);
 
 }  // namespace hearth::engine

@@ -53,8 +53,8 @@ void rope(float* x, int64_t nHead, int64_t headDim, int64_t nRot, RopeStyle styl
 //   q   (group, headDim)    the token's rotated queries of those heads
 //   out (group, headDimV)   softmax(q k^T * scale) v over the keys at positions [0, nKeys)
 // Keys and values are read block by block, once for the whole group, and the scores go through an online softmax
-// (running maximum and sum per head), so no (nKeys) score row is materialised beyond one block. scratch holds
-// attentionScratchFloats(shape) floats.
+// (running maximum and sum per head), so no (nKeys) score row is materialised beyond one block. Keys and values
+// of any cache type are converted to F32 per block. scratch holds attentionScratchFloats(shape) floats.
 struct AttentionShape {
     int64_t nHead = 0;
     int64_t nHeadKv = 0;
@@ -70,7 +70,11 @@ void attentionKvHead(const KvCache& cache, int64_t layer, int64_t nKeys, const A
 // The same attention for a tile of nTok consecutive query tokens and one KV head (the fast path): token i sees the
 // keys at positions [0, nKeys0 + i). Each key/value block is loaded once for the whole tile, and the scores
 // (tile rows x block keys) and the weighted values are small matrix products through the F32 tile kernels
-// (kernels/gemm.h), so the result equals attentionKvHead's up to F32 summation order.
+// (kernels/gemm.h), so the result equals attentionKvHead's up to F32 summation order. Keys and values of an F16
+// or Q8_0 cache are converted to F32 per block by the kernel table's (SIMD) dequantizer as they are loaded; the
+// queries stay F32. (Quantizing the queries to Q8_0 and taking the scores with the Q8_0 integer kernels measured
+// slower at head_dim 64 and 128 on AVX-512 VNNI and AVX2 - tests/bench/kv_bench.cpp - since those kernels are
+// built for rows of many blocks while a head is 2-4, and it adds the query's rounding error.)
 //   q   token i's (group, headDim) rotated queries at q + i * qStride
 //   out token i's (group, headDimV) output at out + i * outStride
 // nTok <= kAttentionTileTokens; scratch holds attentionTileScratchFloats(shape) floats.

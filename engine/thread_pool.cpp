@@ -1,6 +1,7 @@
 #include "engine/thread_pool.h"
 
 #include <algorithm>
+#include <chrono>
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
@@ -67,8 +68,11 @@ void ThreadPool::run(const std::function<void(int, int)>& fn) {
     generation_.notify_all();
 
     fn(0, nThreads_);
+    ++dispatches_;
 
     // Wait for the workers: spin first, then block.
+    std::chrono::steady_clock::time_point waitStart;
+    if (profiling_) waitStart = std::chrono::steady_clock::now();
     int left = pending_.load(std::memory_order_acquire);
     for (int spin = 0; left != 0 && spin < kSpinIterations; ++spin) {
         cpuRelax();
@@ -78,6 +82,7 @@ void ThreadPool::run(const std::function<void(int, int)>& fn) {
         pending_.wait(left, std::memory_order_acquire);
         left = pending_.load(std::memory_order_acquire);
     }
+    if (profiling_) waitSeconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - waitStart).count();
     task_ = nullptr;
 }
 

@@ -43,6 +43,17 @@ public:
         return (kMinWorkPerThread + c - 1) / c;
     }
 
+    // Profiling aids (for StageProfile): dispatches counts run() calls that woke the workers; with profiling on,
+    // waitSeconds sums the time the caller spent waiting for the workers after finishing its own share (load
+    // imbalance plus wake-up latency). Off, run() reads no clock.
+    void setProfiling(bool on) { profiling_ = on; }
+    int64_t dispatches() const { return dispatches_; }
+    double waitSeconds() const { return waitSeconds_; }
+    void clearStats() {
+        dispatches_ = 0;
+        waitSeconds_ = 0;
+    }
+
     // The chunk [begin, end) that thread ith of nth gets for n items in multiples of grain.
     static void chunk(int64_t n, int ith, int nth, int64_t grain, int64_t* begin, int64_t* end);
 
@@ -55,6 +66,9 @@ private:
     std::atomic<uint32_t> generation_{0};                   // bumped once per dispatch
     std::atomic<int> pending_{0};                           // workers still running the current generation
     std::atomic<bool> stop_{false};
+    bool profiling_ = false;
+    int64_t dispatches_ = 0;
+    double waitSeconds_ = 0;
 };
 
 }  // namespace hearth::engine

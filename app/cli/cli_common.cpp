@@ -29,8 +29,20 @@ Result<LoadedModel> loadModel(const Args& args) {
     return LoadedModel{std::move(model).value(), std::move(vocab).value()};
 }
 
+Result<engine::KvType> kvTypeOption(const Args& args, engine::KvType fallback) {
+    const std::optional<std::string> name = args.value("--kv-type");
+    if (!name) return fallback;
+    const std::optional<engine::KvType> type = engine::parseKvType(*name);
+    if (!type) return Error{"option '--kv-type' expects f16, q8_0 or f32, found '" + *name + "'"};
+    return *type;
+}
+
 Result<engine::ContextParams> contextParams(const Args& args, const engine::Model& model) {
     engine::ContextParams params;
+    auto kv = kvTypeOption(args, engine::KvType::F16);
+    if (!kv) return kv.error();
+    if (Status st = engine::checkKvType(*kv, model.config().headDim, model.config().headDimV); !st) return st.error();
+    params.kv = *kv;
     const int64_t hw = std::max(1u, std::thread::hardware_concurrency());
     auto threads = args.intValue("-t", hw, 1, 1024);
     if (!threads) return threads.error();
@@ -44,7 +56,7 @@ Result<engine::ContextParams> contextParams(const Args& args, const engine::Mode
     // (weights are memory-mapped; the compute estimate is a loose upper bound), so only a context that cannot
     // possibly fit is refused.
     if (const std::optional<engine::SystemMemory> sys = engine::systemMemory()) {
-        const uint64_t need = engine::kvBytesPerToken(model.config(), kernels::GgmlType::F16) * uint64_t(*ctx);
+        const uint64_t need = engine::kvBytesPerToken(model.config(), engine::kvGgmlType(*kv)) * uint64_t(*ctx);
         if (need > sys->availableBytes) {
             return Error{"a context of " + std::to_string(*ctx) + " tokens needs " + std::to_string(need >> 20) +
                          " MiB for its KV cache, but only " +

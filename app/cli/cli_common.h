@@ -21,7 +21,11 @@ struct LoadedModel {
 // -m MODEL: maps the file, binds the weights and reads the vocabulary.
 Result<LoadedModel> loadModel(const Args& args);
 
-// -t N and --ctx N (default: the model's training context capped at 4096).
+// --kv-type f16|q8_0|f32 (fallback when absent). An unknown name is an error listing the accepted ones.
+Result<engine::KvType> kvTypeOption(const Args& args, engine::KvType fallback);
+
+// -t N, --ctx N (default: the model's training context capped at 4096) and --kv-type (default f16; a type the
+// model's head_dim cannot use is an error naming head_dim).
 Result<engine::ContextParams> contextParams(const Args& args, const engine::Model& model);
 
 // --temp, --top-k, --top-p, --min-p, --repeat-penalty, --seed.

@@ -1,10 +1,12 @@
 // hearth-cli bench: prompt-processing and generation speed of a model (like llama-bench's pp512 / tg128), set
 // against the machine's memory read bandwidth: generation reads every weight once per token, so
-// tokens/s <= bandwidth / bytes per token is its ceiling (the roofline).
+// tokens/s <= bandwidth / bytes per token is its ceiling (the roofline). With HEARTH_PROFILE=1 in the environment
+// it also prints, on stderr, the forward pass's time per stage (engine/stage_profile.h) for pp and for tg.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <random>
 #include <string>
@@ -13,10 +15,12 @@
 
 #include <fmt/format.h>
 
+#include "app/cli/cli_common.h"
 #include "app/cli/commands.h"
 #include "app/cli/json_writer.h"
 #include "engine/forward.h"
 #include "engine/membw.h"
+#include "engine/memory_estimate.h"
 #include "engine/model.h"
 #include "engine/model_synth.h"
 #include "kernels/dispatch.h"
@@ -84,6 +88,27 @@ std::string countLabel(uint64_t n) {
     return fmt::format("{:.2f} K", double(n) / 1e3);
 }
 
+// HEARTH_PROFILE=1: the forward pass's wall time per stage over the timed runs of one test, per token and as a
+// share, and the thread pool's dispatches and caller-side waits (after the caller's share of a dispatch is done).
+std::string profileReport(const std::string& test, const engine::Context& ctx) {
+    const engine::StageProfile& p = ctx.profile();
+    const double perTok = p.tokens() > 0 ? 1e3 / double(p.tokens()) : 0.0;  // seconds -> ms per token
+    double total = 0;
+    for (size_t s = 0; s < size_t(engine::Stage::Count); ++s) total += p.seconds(engine::Stage(s));
+    std::string out = fmt::format("profile {} ({} tokens, {} forward passes): {:.3f} ms/token\n", test, p.tokens(),
+                                  p.evals(), total * perTok);
+    for (size_t s = 0; s < size_t(engine::Stage::Count); ++s) {
+        const double sec = p.seconds(engine::Stage(s));
+        out += fmt::format("  {:<16} {:9.3f} ms/token {:5.1f}%\n", engine::stageName(engine::Stage(s)), sec * perTok,
+                           total > 0 ? 100.0 * sec / total : 0.0);
+    }
+    const engine::ThreadPool& pool = ctx.pool();
+    out += fmt::format("  thread pool: {:.1f} dispatches/token, caller waited {:.3f} ms/token (included above)\n",
+                       p.tokens() > 0 ? double(pool.dispatches()) / double(p.tokens()) : 0.0,
+                       pool.waitSeconds() * perTok);
+    return out;
+}
+
 using Clock = std::chrono::steady_clock;
 
 double secondsSince(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
@@ -100,8 +125,13 @@ int cmdBench(const Args& args) {
     if (!nPrompt) return fail(nPrompt.message());
     auto nGen = args.intValue("-n", 128, 0, int64_t{1} << 20);
     if (!nGen) return fail(nGen.message());
+    // -d N: both tests start with N tokens already in the context (llama-bench's depth), e.g. tg at a long context.
+    auto depth = args.intValue("-d", 0, 0, int64_t{1} << 20);
+    if (!depth) return fail(depth.message());
     auto reps = args.intValue("-r", 3, 1, 1000);
     if (!reps) return fail(reps.message());
+    auto kvType = kvTypeOption(args, engine::KvType::F16);
+    if (!kvType) return fail(kvType.message());
 
     auto loaded = engine::Model::load(*path);
     if (!loaded) return fail(loaded.message());
@@ -109,11 +139,13 @@ int cmdBench(const Args& args) {
     const engine::ModelConfig& cfg = model.config();
 
     engine::ContextParams cp;
-    cp.nCtx = int(std::max<int64_t>(1, *nPrompt + *nGen));
+    cp.nCtx = int(std::max<int64_t>(1, *depth + *nPrompt + *nGen));
     cp.nThreads = int(*threads);
-    cp.kv = engine::KvType::F16;
+    cp.kv = *kvType;
     cp.exact = false;
-    cp.nBatch = int(std::clamp<int64_t>(*nPrompt, 1, 512));  // one step for pp512, like llama-bench's ubatch
+    cp.nBatch = int(std::clamp<int64_t>(std::max(*nPrompt, *depth), 1, 512));  // one step for pp512 (llama-bench)
+    const char* profileEnv = std::getenv("HEARTH_PROFILE");
+    cp.profile = profileEnv != nullptr && std::string(profileEnv) == "1";
     auto ctxOr = engine::Context::create(model, cp);
     if (!ctxOr) return fail(*path + ": " + ctxOr.message());
     engine::Context& ctx = **ctxOr;
@@ -126,8 +158,14 @@ int cmdBench(const Args& args) {
     std::vector<int32_t> gen(static_cast<size_t>(*nGen));
     for (int32_t& t : gen) t = tokenDist(rng);
 
+    // The depth's tokens are evaluated once (untimed); each run then truncates the context back to them.
+    std::vector<int32_t> prefill(static_cast<size_t>(*depth));
+    for (int32_t& t : prefill) t = tokenDist(rng);
+    if (*depth > 0) {
+        if (Status st = ctx.eval(prefill, false); !st) return fail(st.message());
+    }
     auto runPrompt = [&](double* seconds) -> Status {
-        ctx.clear();
+        ctx.truncate(int(*depth));
         const auto t0 = Clock::now();
         Status st = ctx.eval(prompt, false);
         *seconds = secondsSince(t0);
@@ -135,7 +173,7 @@ int cmdBench(const Args& args) {
     };
     // Generation as llama-bench's tg: one token per eval from an empty cache, nothing sampled.
     auto runGen = [&](int64_t n, double* seconds) -> Status {
-        ctx.clear();
+        ctx.truncate(int(*depth));
         const auto t0 = Clock::now();
         for (int64_t i = 0; i < n; ++i) {
             if (Status st = ctx.eval(std::span<const int32_t>(&gen[size_t(i)], 1), false); !st) return st;
@@ -156,22 +194,35 @@ int cmdBench(const Args& args) {
     // the cores (a shared machine) and the speeds understate the engine. (Spinning workers count as busy.)
     std::vector<double> ppTps, tgTps;
     double ppWall = 0, ppCpu = 0, tgWall = 0, tgCpu = 0;
-    for (int64_t r = 0; r < *reps; ++r) {
-        double s = 0;
-        if (*nPrompt > 0) {
+    std::string profiles;  // HEARTH_PROFILE=1: the stage breakdown of the pp runs, then of the tg runs
+    // Profiles go to stderr after the figures: stdout keeps only the table or the JSON document.
+    auto printProfiles = [&profiles] {
+        std::fflush(stdout);
+        if (!profiles.empty()) std::fprintf(stderr, "%s", profiles.c_str());
+    };
+    if (*nPrompt > 0) {
+        ctx.clearProfile();
+        for (int64_t r = 0; r < *reps; ++r) {
+            double s = 0;
             const double cpu0 = engine::processCpuSeconds();
             if (Status st = runPrompt(&s); !st) return fail(st.message());
             ppCpu += engine::processCpuSeconds() - cpu0;
             ppWall += s;
             ppTps.push_back(double(*nPrompt) / s);
         }
-        if (*nGen > 0) {
+        if (cp.profile) profiles += profileReport(fmt::format("pp{}", *nPrompt), ctx);
+    }
+    if (*nGen > 0) {
+        ctx.clearProfile();
+        for (int64_t r = 0; r < *reps; ++r) {
+            double s = 0;
             const double cpu0 = engine::processCpuSeconds();
             if (Status st = runGen(*nGen, &s); !st) return fail(st.message());
             tgCpu += engine::processCpuSeconds() - cpu0;
             tgWall += s;
             tgTps.push_back(double(*nGen) / s);
         }
+        if (cp.profile) profiles += profileReport(fmt::format("tg{}", *nGen), ctx);
     }
     const double ppShare = ppWall > 0 ? ppCpu / (ppWall * double(*threads)) : 0.0;
     const double tgShare = tgWall > 0 ? tgCpu / (tgWall * double(*threads)) : 0.0;
@@ -186,9 +237,10 @@ int cmdBench(const Args& args) {
     const Stats pp = stats(ppTps), tg = stats(tgTps);
     const uint64_t modelBytes = model.weightBytes();
     const uint64_t bytesPerToken = weightBytesPerToken(model);
-    // Token i of the run (at position i) reads the keys and values of positions 0..i: (n + 1) / 2 on average.
-    const uint64_t kvPerPos = uint64_t(cfg.nLayer) * uint64_t(cfg.kvDim() + cfg.kvDimV()) * 2;  // F16
-    const double kvPerToken = *nGen > 0 ? double(kvPerPos) * double(*nGen + 1) / 2.0 : 0.0;
+    // Token i of the run (at position depth + i) reads the keys and values of positions 0..depth + i: depth +
+    // (n + 1) / 2 on average, of the cache's type.
+    const uint64_t kvPerPos = engine::kvBytesPerToken(cfg, engine::kvGgmlType(*kvType));  // all layers, K and V
+    const double kvPerToken = *nGen > 0 ? double(kvPerPos) * (double(*depth) + double(*nGen + 1) / 2.0) : 0.0;
     const double tgGbps = double(bytesPerToken) * tg.mean / 1e9;
     const double ratio = bw->gbps > 0 ? tgGbps / bw->gbps : 0.0;
     const double roofline = bytesPerToken > 0 ? bw->gbps * 1e9 / double(bytesPerToken) : 0.0;
@@ -209,6 +261,7 @@ int cmdBench(const Args& args) {
             .field("threads", *threads)
             .field("n_prompt", *nPrompt)
             .field("n_gen", *nGen)
+            .field("n_depth", *depth)
             .field("repetitions", *reps)
             .field("pp_tps", pp.mean)
             .field("pp_tps_std", pp.std)
@@ -218,6 +271,7 @@ int cmdBench(const Args& args) {
             .field("n_params", nParams)
             .field("bytes_per_token", bytesPerToken)
             .field("kv_bytes_per_token", kvPerToken)
+            .field("kv_type", std::string(engine::kvTypeName(*kvType)))
             .field("tg_gbps", tgGbps)
             .field("mem_gbps", bw->gbps)
             .field("mem_best_gbps", bw->bestGbps)
@@ -237,6 +291,7 @@ int cmdBench(const Args& args) {
         for (double v : tgTps) j.value(v);
         j.endArray().endObject();
         std::printf("%s\n", j.str().c_str());
+        printProfiles();
         return 0;
     }
 
@@ -252,20 +307,26 @@ int cmdBench(const Args& args) {
                 "test", "t/s", "GB/s", "of BW");
     std::printf("| %-24s | %11s | %9s | %7s | %7s | %18s | %6s | %6s |\n", "------------------------",
                 "----------:", "--------:", "------:", "------:", "-----------------:", "-----:", "-----:");
-    if (*nPrompt > 0) row(fmt::format("pp{}", *nPrompt), fmt::format("{:.2f} ± {:.2f}", pp.mean, pp.std), "", "");
+    const std::string at = *depth > 0 ? fmt::format(" @ d{}", *depth) : "";  // llama-bench's label for a depth
+    if (*nPrompt > 0) {
+        row(fmt::format("pp{}{}", *nPrompt, at), fmt::format("{:.2f} ± {:.2f}", pp.mean, pp.std), "", "");
+    }
     if (*nGen > 0) {
-        row(fmt::format("tg{}", *nGen), fmt::format("{:.2f} ± {:.2f}", tg.mean, tg.std), fmt::format("{:.1f}", tgGbps),
+        row(fmt::format("tg{}{}", *nGen, at), fmt::format("{:.2f} ± {:.2f}", tg.mean, tg.std),
+            fmt::format("{:.1f}", tgGbps),
             fmt::format("{:.0f}%", 100.0 * ratio));
     }
-    std::printf("\nweights read per token %.3f GB (+ KV cache %.2f MB on average) | memory read bandwidth %.1f GB/s "
-                "(%lld threads, median of %zu) | roofline %.1f t/s | isa %s\n",
-                double(bytesPerToken) / 1e9, kvPerToken / 1e6, bw->gbps, (long long)*threads, bw->passGbps.size(),
+    std::printf("\nweights read per token %.3f GB (+ %s KV cache %.2f MB on average) | memory read bandwidth %.1f "
+                "GB/s (%lld threads, median of %zu) | roofline %.1f t/s | isa %s\n",
+                double(bytesPerToken) / 1e9, std::string(engine::kvTypeName(*kvType)).c_str(), kvPerToken / 1e6,
+                bw->gbps, (long long)*threads, bw->passGbps.size(),
                 roofline, isa.c_str());
     const double minShare = std::min({*nPrompt > 0 ? ppShare : 1.0, *nGen > 0 ? tgShare : 1.0, bw->cpuShare});
     if (minShare < 0.9) {
         std::printf("note: the machine is busy (a timed part got only %.0f%% of its threads' CPU time): figures "
                     "understate the engine\n", 100.0 * minShare);
     }
+    printProfiles();
     return 0;
 }
 

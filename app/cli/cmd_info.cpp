@@ -5,9 +5,11 @@
 
 #include <fmt/format.h>
 
+#include "app/cli/cli_common.h"
 #include "app/cli/commands.h"
 #include "app/cli/json_writer.h"
 #include "engine/gguf_reader.h"
+#include "engine/kv_cache.h"
 #include "engine/memory_estimate.h"
 #include "engine/model.h"
 #include "engine/model_config.h"
@@ -59,7 +61,16 @@ int cmdInfo(const Args& args) {
         ++typeCounts[std::string(kernels::typeName(t.type))];
         nParams += uint64_t(t.nElements());
     }
-    const engine::MemoryEstimate mem = engine::estimateMemory(**file, *config, *ctx);
+    // The memory estimate uses the cache type asked for; kv_bytes_per_token stays the F16 figure (issue 5), the
+    // chosen type's is kv_bytes_per_token_selected.
+    auto kvType = kvTypeOption(args, engine::KvType::F16);
+    if (!kvType) return fail(kvType.message());
+    if (Status st = engine::checkKvType(*kvType, config->headDim, config->headDimV); !st) {
+        return fail(*path + ": " + st.message());
+    }
+    const engine::MemoryEstimate mem = engine::estimateMemory(**file, *config, *ctx, engine::kvGgmlType(*kvType));
+    const uint64_t kvPerTokenF16 = engine::kvBytesPerToken(*config, kernels::GgmlType::F16);
+    const std::string kvName(engine::kvTypeName(*kvType));
     const std::optional<engine::SystemMemory> sys = engine::systemMemory();
     const std::string unsupported = unsupportedReason(**file, *config);
 
@@ -84,7 +95,9 @@ int cmdInfo(const Args& args) {
             .field("n_ff", config->nFf)
             .field("n_ctx_train", config->nCtxTrain)
             .field("ctx", *ctx)
-            .field("kv_bytes_per_token", mem.kvBytesPerToken)
+            .field("kv_bytes_per_token", kvPerTokenF16)
+            .field("kv_type", kvName)
+            .field("kv_bytes_per_token_selected", mem.kvBytesPerToken)
             .field("kv_bytes", mem.kvBytes)
             .field("compute_bytes", mem.computeBytes)
             .field("overhead_bytes", mem.overheadBytes)
@@ -113,8 +126,8 @@ int cmdInfo(const Args& args) {
     for (const auto& [name, count] : typeCounts) mix += fmt::format("{}{} {}", mix.empty() ? "" : ", ", name, count);
     std::printf("tensor types:  %s\n", mix.c_str());
     std::printf("weights:       %s\n", humanBytes(mem.weightBytes).c_str());
-    std::printf("KV cache:      %s per token (F16); %s at %lld tokens\n", humanBytes(mem.kvBytesPerToken).c_str(),
-                humanBytes(mem.kvBytes).c_str(), (long long)*ctx);
+    std::printf("KV cache:      %s per token (%s); %s at %lld tokens\n", humanBytes(mem.kvBytesPerToken).c_str(),
+                kvName.c_str(), humanBytes(mem.kvBytes).c_str(), (long long)*ctx);
     std::printf("RAM needed:    %s (weights + KV + %s compute + %s overhead)\n",
                 humanBytes(mem.totalBytes()).c_str(), humanBytes(mem.computeBytes).c_str(),
                 humanBytes(mem.overheadBytes).c_str());

@@ -1,5 +1,5 @@
 // hearth-cli logits: evaluate token ids as one batch on the engine's most exact path (F32 activations and F32
-// KV cache) and print every position's logits as JSON.
+// KV cache, or the --kv-type given) and print every position's logits as JSON.
 #include <cstdio>
 #include <sstream>
 #include <string>
@@ -40,7 +40,8 @@ int cmdLogits(const Args& args) {
     auto params = contextParams(args, *loaded->model);
     if (!params) return fail(params.message());
     params->exact = true;
-    params->kv = engine::KvType::F32;
+    // The exact path keeps an F32 cache unless --kv-type asks for another (to see what the cache type alone does).
+    if (!args.has("--kv-type")) params->kv = engine::KvType::F32;
     if (!args.has("--ctx")) params->nCtx = std::max<int>(params->nCtx, int(tokens->size()));
 
     auto ctx = engine::Context::create(*loaded->model, *params);

@@ -17,27 +17,30 @@ const OptionSpec kThreads{"-t", true, "--threads"};
 const OptionSpec kCtx{"--ctx", true};
 const OptionSpec kJson{"--json", false};
 const OptionSpec kVerbose{"-v", false, "--verbose"};
+const OptionSpec kKvType{"--kv-type", true};
 
 const std::vector<Command>& commands() {
     static const std::vector<Command> table = {
-        {"info", "info -m MODEL [--ctx N] [--json]", {kModel, kCtx, kJson, kVerbose}, cmdInfo},
+        {"info", "info -m MODEL [--ctx N] [--kv-type f16|q8_0|f32] [--json]", {kModel, kCtx, kKvType, kJson, kVerbose},
+         cmdInfo},
         {"tokenize", "tokenize -m MODEL (--text STR | --file PATH | --vocab-test FILE.inp) [--bos]",
          {kModel, {"--text", true}, {"--file", true}, {"--vocab-test", true}, {"--bos", false}, kVerbose},
          cmdTokenize},
-        {"logits", "logits -m MODEL --tokens \"1 2 3\" [-t N] [--ctx N] [--json]",
-         {kModel, {"--tokens", true}, kThreads, kCtx, kJson, kVerbose}, cmdLogits},
+        {"logits", "logits -m MODEL --tokens \"1 2 3\" [-t N] [--ctx N] [--kv-type f32|f16|q8_0] [--json]",
+         {kModel, {"--tokens", true}, kThreads, kCtx, kKvType, kJson, kVerbose}, cmdLogits},
         {"run", "run -m MODEL -p PROMPT [-n N] [--temp T] [--top-k K] [--top-p P] [--min-p P] "
-                "[--repeat-penalty R] [--seed S] [-t N] [--ctx N] [--chat]",
+                "[--repeat-penalty R] [--seed S] [-t N] [--ctx N] [--kv-type f16|q8_0|f32] [--chat]",
          {kModel, {"-p", true, "--prompt"}, {"-n", true}, {"--temp", true}, {"--top-k", true}, {"--top-p", true},
-          {"--min-p", true}, {"--repeat-penalty", true}, {"--seed", true}, kThreads, kCtx, {"--chat", false},
+          {"--min-p", true}, {"--repeat-penalty", true}, {"--seed", true}, kThreads, kCtx, kKvType, {"--chat", false},
           {"--system", true}, kVerbose},
          cmdRun},
-        {"chat", "chat -m MODEL [--system TEXT] [--temp T] [--seed S] [-n N] [-t N] [--ctx N]",
+        {"chat", "chat -m MODEL [--system TEXT] [--temp T] [--seed S] [-n N] [-t N] [--ctx N] [--kv-type f16|q8_0|f32]",
          {kModel, {"--system", true}, {"--temp", true}, {"--top-k", true}, {"--top-p", true}, {"--min-p", true},
-          {"--repeat-penalty", true}, {"--seed", true}, {"-n", true}, kThreads, kCtx, kVerbose},
+          {"--repeat-penalty", true}, {"--seed", true}, {"-n", true}, kThreads, kCtx, kKvType, kVerbose},
          cmdChat},
-        {"bench", "bench -m MODEL [-t N] [-p 512] [-n 128] [-r 3] [--json]",
-         {kModel, kThreads, {"-p", true}, {"-n", true}, {"-r", true}, kJson, kVerbose}, cmdBench},
+        {"bench", "bench -m MODEL [-t N] [-p 512] [-n 128] [-d 0] [-r 3] [--kv-type f16|q8_0|f32] [--json]",
+         {kModel, kThreads, {"-p", true}, {"-n", true}, {"-d", true}, {"-r", true}, kKvType, kJson, kVerbose},
+         cmdBench},
         {"membw", "membw [-t N] [--mib 1024] [--passes 21] [--json]",
          {kThreads, {"--mib", true}, {"--passes", true}, kJson, kVerbose}, cmdMembw},
         {"synth", "synth --arch llama --shape NAME --type FTYPE [--vocab-from GGUF] [--seed S] [-t N] [--pure] "
@@ -53,7 +56,9 @@ void printUsage(FILE* out) {
     std::fprintf(out, "usage: hearth-cli COMMAND [options]\n\ncommands:\n");
     for (const Command& c : commands()) std::fprintf(out, "  hearth-cli %s\n", c.usage);
     std::fprintf(out, "\n-t N sets threads, --ctx N the context (default: the model's, capped at 4096),\n"
-                      "--json prints one JSON document on stdout, -v logs more on stderr.\n");
+                      "--kv-type the KV cache type (f16 default; q8_0 about half the memory, needs head_dim\n"
+                      "a multiple of 32; f32 exact), --json prints one JSON document on stdout,\n"
+                      "-v logs more on stderr.\n");
 }
 
 int runMain(int argc, char** argv) {

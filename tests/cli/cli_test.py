@@ -280,6 +280,63 @@ def case_synth(a):
             check(not os.path.exists(out), "a file was written despite the error")
 
 
+def case_kv_type(a):
+    """--kv-type: f16 (default), q8_0 (34 bytes per 32 elements), f32; bad names and head sizes are refused."""
+    with tempfile.TemporaryDirectory() as d:
+        model = synth_tiny(a, d)  # 2 layers, 4 KV heads of 32 dims: 128 keys + 128 values per position and layer
+        f16_pos, q8_pos = 2 * 2 * 128 * 2, 2 * 2 * 4 * 34
+        base = json.loads(run(a.cli, "info", "-m", model, "--ctx", "256", "--json").stdout)
+        check(base["kv_type"] == "f16", f"default kv_type {base['kv_type']}")
+        check(base["kv_bytes_per_token"] == f16_pos == base["kv_bytes_per_token_selected"],
+              f"f16: {base['kv_bytes_per_token']} / {base['kv_bytes_per_token_selected']}")
+        p = run(a.cli, "info", "-m", model, "--ctx", "256", "--kv-type", "q8_0", "--json")
+        check(p.returncode == 0, f"info --kv-type q8_0 failed: {p.stderr.decode()}")
+        q8 = json.loads(p.stdout)
+        check(q8["kv_bytes_per_token"] == f16_pos, "kv_bytes_per_token must stay the F16 figure")
+        check(q8["kv_type"] == "q8_0" and q8["kv_bytes_per_token_selected"] == q8_pos,
+              f"q8_0: {q8['kv_type']} {q8['kv_bytes_per_token_selected']}")
+        check(q8["kv_bytes"] == 256 * q8_pos, f"kv_bytes {q8['kv_bytes']} is not the q8_0 figure x --ctx")
+        check(base["ram_needed_bytes"] - q8["ram_needed_bytes"] == 256 * (f16_pos - q8_pos),
+              "the memory estimate does not follow the KV type")
+        f32 = json.loads(run(a.cli, "info", "-m", model, "--kv-type", "f32", "--json").stdout)
+        check(f32["kv_bytes_per_token_selected"] == 2 * f16_pos, f"f32: {f32['kv_bytes_per_token_selected']}")
+
+        # bench: the KV bytes read per generated token follow the type ((4 + 1) / 2 positions on average).
+        for kv, per_pos in (("f16", f16_pos), ("q8_0", q8_pos)):
+            doc = bench_json(a, model, "-p", "8", "-n", "4", "--kv-type", kv)
+            check(doc["kv_type"] == kv, f"bench kv_type {doc['kv_type']}")
+            check(doc["kv_bytes_per_token"] == per_pos * 2.5, f"{kv}: kv_bytes_per_token {doc['kv_bytes_per_token']}")
+            check(doc["tg_tps"] > 0 and doc["pp_tps"] > 0, f"{kv}: bench speeds")
+        # -d 6: the runs start with 6 tokens in the context, each generated token reads them too.
+        doc = bench_json(a, model, "-p", "4", "-n", "4", "-d", "6", "--kv-type", "q8_0")
+        check(doc["n_depth"] == 6 and doc["kv_bytes_per_token"] == q8_pos * (6 + 2.5),
+              f"-d 6: n_depth {doc['n_depth']}, kv_bytes_per_token {doc['kv_bytes_per_token']}")
+
+        # Generation and logits run with a q8_0 cache; its logits stay close to the F32-cache ones.
+        p = run(a.cli, "run", "-m", model, "-p", "hello", "-n", "8", "--temp", "0", "-t", "2", "--kv-type", "q8_0")
+        check(p.returncode == 0 and "tokens/s" in p.stderr.decode(), f"run --kv-type q8_0: {p.stderr.decode()}")
+        toks = ["--tokens", "1 20 300 7 99 4 250 31"]
+        exact = json.loads(run(a.cli, "logits", "-m", model, *toks, "--json").stdout)["logits"]
+        p = run(a.cli, "logits", "-m", model, *toks, "--kv-type", "q8_0", "--json")
+        check(p.returncode == 0, f"logits --kv-type q8_0: {p.stderr.decode()}")
+        q8_logits = json.loads(p.stdout)["logits"]
+        worst = max(abs(x - y) for row, qrow in zip(exact, q8_logits) for x, y in zip(row, qrow))
+        check(0 < worst < 0.5, f"q8_0 cache logits differ from the f32 cache's by {worst}")
+        print(f"logits, q8_0 vs f32 cache: max |diff| {worst:.3g}")
+
+        # Bad names: exit 1 and a one-line reason naming the option, the value and the choices.
+        for cmd in (["info"], ["bench", "-n", "1", "-p", "0"], ["run", "-p", "x"], ["logits", "--tokens", "1"]):
+            err = one_line_error(run(a.cli, *cmd, "-m", model, "--kv-type", "q4_0"), f"{cmd[0]} --kv-type q4_0")
+            check("--kv-type" in err and "q4_0" in err and "q8_0" in err, f"{cmd[0]}: unclear error: {err}")
+        one_line_error(run(a.cli, "info", "-m", model, "--kv-type"), "--kv-type without a value")
+    # head_dim 8 cannot hold Q8_0 blocks: refused with head_dim named.
+    stories = os.path.join(a.shared, "models", "stories260K.gguf")
+    if os.path.exists(stories):
+        for cmd in (["run", "-p", "x", "-n", "1"], ["bench", "-p", "4", "-n", "1"], ["info"]):
+            err = one_line_error(run(a.cli, *cmd, "-m", stories, "--kv-type", "q8_0"), f"stories {cmd[0]} q8_0")
+            check("head_dim 8" in err, f"{cmd[0]}: the error does not name head_dim: {err}")
+
+
 CASES = {name[5:]: fn for name, fn in globals().items() if name.startswith("case_")}
 
 

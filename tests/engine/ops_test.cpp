@@ -1,15 +1,19 @@
 // The forward-pass operations against plain textbook formulas: RoPE pairing and angles (incl. the scaling
 // variants no conformance file exercises), attention's online softmax against a full softmax over several key
-// blocks with GQA, RMSNorm, and the KV cache's F16 storage.
+// blocks with GQA, RMSNorm, and the KV cache's F16 and Q8_0 storage (Q8_0: ggml's block bytes, attention on both
+// paths against the full softmax over the unrounded keys).
 #include "engine/ops.h"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
 #include <numbers>
 #include <vector>
 
 #include "engine/kv_cache.h"
+#include "kernels/dispatch.h"
+#include "kernels/format_q8_0.h"
 
 namespace hearth::engine {
 namespace {
@@ -188,6 +192,160 @@ TEST(Ops, KvCacheStoresAndTruncates) {
         EXPECT_EQ((*cache)->size(), 1);
         (*cache)->clear();
         EXPECT_EQ((*cache)->size(), 0);
+    }
+}
+
+// Q8_0 rows are ggml's block_q8_0 as kernels::quantizeRow writes them (so bytes() is what the cache holds and a
+// row could be handed to any Q8_0 kernel), and they read back within the format's error bound.
+TEST(Ops, KvCacheQ8_0StoresGgmlBlocks) {
+    const int64_t kvDimK = 64, kvDimV = 96;  // 2 and 3 blocks per row
+    auto cache = KvCache::create(2, 4, kvDimK, kvDimV, KvType::Q8_0);
+    ASSERT_TRUE(cache.ok()) << cache.message();
+    EXPECT_EQ((*cache)->keyRowBytes(), 2 * sizeof(kernels::BlockQ8_0));
+    EXPECT_EQ((*cache)->valueRowBytes(), 3 * sizeof(kernels::BlockQ8_0));
+    EXPECT_EQ((*cache)->bytes(), size_t(2 * 4 * (2 + 3) * 34));
+    // Against F16: 34 / 64 of the bytes.
+    auto f16 = KvCache::create(2, 4, kvDimK, kvDimV, KvType::F16);
+    ASSERT_TRUE(f16.ok());
+    EXPECT_EQ((*cache)->bytes() * 64, (*f16)->bytes() * 34);
+
+    std::vector<float> k = values(size_t(kvDimK), 3), v = values(size_t(kvDimV), 4);
+    for (float& x : k) x *= 5.f;
+    (*cache)->store(1, 2, k.data(), v.data());
+    std::vector<uint8_t> expectK(size_t(2 * 34)), expectV(size_t(3 * 34));
+    kernels::quantizeRow(kernels::GgmlType::Q8_0, k.data(), expectK.data(), kvDimK);
+    kernels::quantizeRow(kernels::GgmlType::Q8_0, v.data(), expectV.data(), kvDimV);
+    EXPECT_EQ(std::memcmp((*cache)->keyData(1, 2, 0), expectK.data(), expectK.size()), 0);
+    EXPECT_EQ(std::memcmp((*cache)->valueData(1, 2, 0), expectV.data(), expectV.size()), 0);
+    EXPECT_EQ((*cache)->keyData(1, 2, 32), (*cache)->keyData(1, 2, 0) + 34) << "head slices start at a block";
+    EXPECT_EQ((*cache)->keyData(1, 3, 0), (*cache)->keyData(1, 2, 0) + (*cache)->keyRowBytes());
+
+    // Read back the second key block and all values: x - q * d16 = (x - q * d) + q * (d - d16), so |error| <=
+    // d/2 + 127 * d * 2^-11 with d = amax/127 and d16 its F16 rounding (relative error <= 2^-11).
+    std::vector<float> kOut(32), vOut(static_cast<size_t>(kvDimV));
+    (*cache)->loadKeys(1, 2, 1, 32, 32, kOut.data());
+    (*cache)->loadValues(1, 2, 1, 0, kvDimV, vOut.data());
+    auto bound = [](const float* x) {
+        float amax = 0.f;
+        for (int i = 0; i < 32; ++i) amax = std::max(amax, std::abs(x[i]));
+        return amax / 127.f * (0.5f + 127.f / 2048.f) + 1e-7f;
+    };
+    for (int i = 0; i < 32; ++i) EXPECT_NEAR(kOut[size_t(i)], k[size_t(32 + i)], bound(k.data() + 32)) << i;
+    for (int64_t i = 0; i < kvDimV; ++i) {
+        EXPECT_NEAR(vOut[size_t(i)], v[size_t(i)], bound(v.data() + i / 32 * 32)) << i;
+    }
+}
+
+// A Q8_0 cache needs whole 32-element blocks per head: other head sizes are refused with the size named.
+TEST(Ops, KvCacheQ8_0NeedsHeadDimMultipleOf32) {
+    EXPECT_TRUE(checkKvType(KvType::Q8_0, 64, 128).ok());
+    EXPECT_TRUE(checkKvType(KvType::F16, 8, 8).ok());
+    EXPECT_TRUE(checkKvType(KvType::F32, 80, 80).ok());
+    Status st = checkKvType(KvType::Q8_0, 80, 80);
+    ASSERT_FALSE(st.ok());
+    EXPECT_NE(st.message().find("head_dim 80"), std::string::npos) << st.message();
+    EXPECT_NE(st.message().find("multiple of 32"), std::string::npos) << st.message();
+    st = checkKvType(KvType::Q8_0, 64, 48);
+    ASSERT_FALSE(st.ok());
+    EXPECT_NE(st.message().find("head_dim_v 48"), std::string::npos) << st.message();
+    auto cache = KvCache::create(1, 4, 40, 64, KvType::Q8_0);
+    ASSERT_FALSE(cache.ok());
+    EXPECT_NE(cache.message().find("40"), std::string::npos) << cache.message();
+    EXPECT_EQ(parseKvType("q8_0"), KvType::Q8_0);
+    EXPECT_EQ(parseKvType("f16"), KvType::F16);
+    EXPECT_EQ(parseKvType("f32"), KvType::F32);
+    EXPECT_FALSE(parseKvType("q4_0").has_value());
+    EXPECT_FALSE(parseKvType("Q8_0").has_value());
+    EXPECT_EQ(kvGgmlType(KvType::Q8_0), kernels::GgmlType::Q8_0);
+}
+
+// Attention over a Q8_0 cache, on the reference path (one token) and the fast tile path, against a float64 full
+// softmax over the unrounded keys and values, with GQA, several key blocks and causal tiles; F32 and F16 caches
+// for comparison.
+TEST(Ops, AttentionWithQ8_0CacheMatchesFullSoftmax) {
+    // head_dim 160: 5 Q8_0 blocks per head (an odd count: every block of a head slice is found at its offset).
+    const AttentionShape shape{.nHead = 8, .nHeadKv = 2, .headDim = 160, .headDimV = 32, .scale = 0.08f};
+    const int64_t nKeys0 = 150, nTok = 5;  // token i sees nKeys0 + i keys: 64-key blocks, two full and a partial
+    const int64_t nKeys = nKeys0 + nTok - 1;
+    const int64_t qDim = shape.nHead * shape.headDim, outDim = shape.nHead * shape.headDimV;
+    const int64_t kvDimK = shape.nHeadKv * shape.headDim, kvDimV = shape.nHeadKv * shape.headDimV;
+    std::vector<std::vector<float>> keys, vals;
+    for (int64_t p = 0; p < nKeys; ++p) {
+        keys.push_back(values(size_t(kvDimK), uint32_t(100 + p)));
+        vals.push_back(values(size_t(kvDimV), uint32_t(1000 + p)));
+        for (float& v : keys.back()) v *= 3.f;  // scores of a few units: a peaked, not flat, softmax
+    }
+    const std::vector<float> q = values(size_t(nTok * qDim), 7);
+
+    // out[t][h][d] in float64.
+    std::vector<double> ref(size_t(nTok * outDim));
+    for (int64_t t = 0; t < nTok; ++t) {
+        for (int64_t h = 0; h < shape.nHead; ++h) {
+            const int64_t kvh = h / shape.group();
+            const int64_t n = nKeys0 + t;
+            std::vector<double> p(static_cast<size_t>(n));
+            double mx = -1e300, sum = 0;
+            for (int64_t j = 0; j < n; ++j) {
+                const float* qh = q.data() + t * qDim + h * shape.headDim;
+                const float* kj = keys[size_t(j)].data() + kvh * shape.headDim;
+                double d = 0;
+                for (int64_t i = 0; i < shape.headDim; ++i) d += double(qh[i]) * kj[i];
+                p[size_t(j)] = d * shape.scale;
+                mx = std::max(mx, p[size_t(j)]);
+            }
+            for (double& v : p) sum += (v = std::exp(v - mx));
+            for (int64_t i = 0; i < shape.headDimV; ++i) {
+                double o = 0;
+                for (int64_t j = 0; j < n; ++j) {
+                    o += p[size_t(j)] / sum * vals[size_t(j)][size_t(kvh * shape.headDimV + i)];
+                }
+                ref[size_t(t * outDim + h * shape.headDimV + i)] = o;
+            }
+        }
+    }
+
+    auto maxError = [&](const std::vector<float>& out) {
+        double e = 0;
+        for (size_t i = 0; i < out.size(); ++i) {
+            const double d = std::abs(double(out[i]) - ref[i]);
+            e = std::isfinite(d) ? std::max(e, d) : INFINITY;  // NaN must fail, not be skipped by max
+        }
+        return e;
+    };
+    // Tolerances: a stored Q8_0 element is off by <= ~amax/254 (keys 3/254 ~ 0.012, values 1/254 ~ 0.004);
+    // outputs are convex mixes of values in [-1, 1]. Measured maximum output errors: F16 9.7e-5, Q8_0 1.5e-3 on
+    // both paths. The Q8_0 bound, 5e-3, leaves ~3x headroom; head slices read at a wrong block size (32 bytes
+    // instead of 34) give non-finite outputs.
+    for (KvType type : {KvType::F32, KvType::F16, KvType::Q8_0}) {
+        auto cache = KvCache::create(1, 200, kvDimK, kvDimV, type);
+        ASSERT_TRUE(cache.ok()) << cache.message();
+        for (int64_t p = 0; p < nKeys; ++p) (*cache)->store(0, p, keys[size_t(p)].data(), vals[size_t(p)].data());
+        (*cache)->setSize(nKeys);
+        const double tol = type == KvType::F32 ? 1e-5 : type == KvType::F16 ? 5e-4 : 5e-3;
+
+        std::vector<float> tile(size_t(nTok * outDim), NAN);
+        std::vector<float> scratch(size_t(attentionTileScratchFloats(shape)));
+        for (int64_t g = 0; g < shape.nHeadKv; ++g) {
+            const int64_t h0 = g * shape.group();  // first query head of KV head g
+            attentionKvHeadTile(**cache, 0, nKeys0, nTok, shape, g, q.data() + h0 * shape.headDim, qDim,
+                                tile.data() + h0 * shape.headDimV, outDim, scratch.data());
+        }
+        const double tileErr = maxError(tile);
+        std::printf("    %s cache: tile path max error %.3g\n", std::string(kvTypeName(type)).c_str(), tileErr);
+        EXPECT_LE(tileErr, tol) << kvTypeName(type) << " tile path";
+
+        std::vector<float> one(size_t(nTok * outDim), NAN);
+        std::vector<float> scratch1(size_t(attentionScratchFloats(shape)));
+        for (int64_t t = 0; t < nTok; ++t) {
+            for (int64_t g = 0; g < shape.nHeadKv; ++g) {
+                const int64_t h0 = g * shape.group();
+                attentionKvHead(**cache, 0, nKeys0 + t, shape, g, q.data() + t * qDim + h0 * shape.headDim,
+                                one.data() + t * outDim + h0 * shape.headDimV, scratch1.data());
+            }
+        }
+        const double oneErr = maxError(one);
+        std::printf("    %s cache: one-token path max error %.3g\n", std::string(kvTypeName(type)).c_str(), oneErr);
+        EXPECT_LE(oneErr, tol) << kvTypeName(type) << " one-token path";
     }
 }
 
