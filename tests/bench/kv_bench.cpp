@@ -5,9 +5,7 @@
 // Times are this thread's CPU time (CLOCK_THREAD_CPUTIME_ID), so other processes on a shared machine disturb them
 // less than wall time; the best of the repetitions is printed.
 //
-// Build by hand (no CMake target), from a build dir with hearth_model:
-//   g++ -std=c++20 -O2 -I/work/main tests/bench/kv_bench.cpp BUILD/engine/libhearth_model.a \
-//       BUILD/kernels/libhearth_kernels.a -o kv_bench
+// Built with the tests (target kv_bench, bin/kv_bench), never run by ctest.
 // Run: kv_bench [repetitions] [head_dim (default 64; another value also sets 8 KV heads, like Llama 7-8B)]
 #include <algorithm>
 #include <cstdio>
