@@ -7,7 +7,7 @@
 #include <numbers>
 
 #include "engine/kv_cache.h"
-#include "kernels/gemm.h"
+#include "kernels/attention.h"
 
 namespace hearth::engine {
 namespace {
@@ -194,7 +194,7 @@ void attentionKvHead(const KvCache& cache, int64_t layer, int64_t nKeys, const A
 
 int64_t attentionTileScratchFloats(const AttentionShape& s) {
     const int64_t rows = kAttentionTileTokens * s.group();
-    return kAttnBlock * s.headDim + 2 * kAttnBlock * s.headDimV + rows * (s.headDim + kAttnBlock + 2 * s.headDimV + 2);
+    return kAttnBlock * s.headDim + kAttnBlock * s.headDimV + rows * (s.headDim + kAttnBlock + s.headDimV + 3);
 }
 
 void attentionKvHeadTile(const KvCache& cache, int64_t layer, int64_t nKeys0, int64_t nTok, const AttentionShape& s,
@@ -203,15 +203,14 @@ void attentionKvHeadTile(const KvCache& cache, int64_t layer, int64_t nKeys0, in
     assert(nKeys0 > 0 && nTok > 0 && nTok <= kAttentionTileTokens && s.nHead % s.nHeadKv == 0);
     const int64_t group = s.group();
     const int64_t rows = nTok * group;  // query rows of the tile: row i * group + h is token i, head h
-    float* keys = scratch;                            // (kAttnBlock, headDim) one block of this KV head's keys
-    float* values = keys + kAttnBlock * s.headDim;    // (kAttnBlock, headDimV) and values
-    float* valuesT = values + kAttnBlock * s.headDimV;  // (headDimV, nb) the values transposed
-    float* queries = valuesT + kAttnBlock * s.headDimV;  // (rows, headDim) the tile's queries, contiguous
-    float* scores = queries + rows * s.headDim;      // (rows, kAttnBlock) scores, then probabilities
-    float* acc = scores + rows * kAttnBlock;         // (rows, headDimV) running sums of p_j * v_j
-    float* blockOut = acc + rows * s.headDimV;       // (rows, headDimV) this block's sums
-    float* runMax = blockOut + rows * s.headDimV;    // (rows) maximum score so far
-    float* runSum = runMax + rows;                   // (rows) sum of exp(score - runMax) so far
+    float* keys = scratch;                               // (kAttnBlock, headDim) one block of this KV head's keys
+    float* values = keys + kAttnBlock * s.headDim;       // (kAttnBlock, headDimV) and values
+    float* queries = values + kAttnBlock * s.headDimV;   // (rows, headDim) the tile's queries, contiguous
+    float* scores = queries + rows * s.headDim;          // (rows, kAttnBlock) scores, then probabilities
+    float* acc = scores + rows * kAttnBlock;             // (rows, headDimV) running sums of p_j * v_j
+    float* correction = acc + rows * s.headDimV;         // (rows) this block's rescaling of acc
+    float* runMax = correction + rows;                   // (rows) maximum score so far
+    float* runSum = runMax + rows;                       // (rows) sum of exp(score - runMax) so far
     for (int64_t i = 0; i < nTok; ++i) {
         std::copy(q + i * qStride, q + i * qStride + group * s.headDim, queries + i * group * s.headDim);
     }
@@ -219,59 +218,25 @@ void attentionKvHeadTile(const KvCache& cache, int64_t layer, int64_t nKeys0, in
     std::fill(runMax, runMax + rows, -std::numeric_limits<float>::infinity());
     std::fill(runSum, runSum + rows, 0.f);
 
-    // F32 x F32 tiles: y[row * ldy + j] = dot(weight row j, activation row `row`).
-    const kernels::GemmKernels* f32 = kernels::gemmKernelsFor(kernels::GgmlType::F32);
-    auto gemm = [&](const float* w, int64_t nRows, const float* x, int64_t nX, int64_t n, float* y, int64_t ldy) {
-        const size_t wStride = size_t(n) * sizeof(float);
-        const size_t xStride = size_t(n) * sizeof(float);
-        if (f32 != nullptr) {
-            f32->gemm(w, wStride, nRows, x, xStride, nX, n, y, size_t(ldy));
-        } else {
-            kernels::gemmReference(kernels::GgmlType::F32, w, wStride, nRows, x, xStride, nX, n, y, size_t(ldy));
-        }
-    };
-
+    const kernels::AttentionKernels& ak = kernels::attentionKernels();
+    const kernels::GgmlType type = kvGgmlType(cache.type());
     const int64_t nKeysMax = nKeys0 + nTok - 1;  // the tile's last token sees the most keys
     for (int64_t k0 = 0; k0 < nKeysMax; k0 += kAttnBlock) {
         const int64_t nb = std::min(kAttnBlock, nKeysMax - k0);
-        cache.loadKeys(layer, k0, nb, kvHead * s.headDim, s.headDim, keys);
-        cache.loadValues(layer, k0, nb, kvHead * s.headDimV, s.headDimV, values);
-        for (int64_t j = 0; j < nb; ++j) {
-            for (int64_t d = 0; d < s.headDimV; ++d) valuesT[d * nb + j] = values[j * s.headDimV + d];
-        }
+        ak.loadRows(type, cache.keyData(layer, k0, kvHead * s.headDim), cache.keyRowBytes(), nb, s.headDim, keys,
+                    s.headDim);
+        ak.loadRows(type, cache.valueData(layer, k0, kvHead * s.headDimV), cache.valueRowBytes(), nb, s.headDimV,
+                    values, s.headDimV);
 
-        // Scores of every query row against the block's keys: (rows, nb), row stride nb.
-        gemm(keys, nb, queries, rows, s.headDim, scores, nb);
-
+        // Scores of every query row against the block's keys, scaled: (rows, nb), row stride kAttnBlock.
+        ak.scores(queries, s.headDim, rows, keys, s.headDim, nb, s.headDim, s.scale, scores, kAttnBlock);
         for (int64_t row = 0; row < rows; ++row) {
-            float* sc = scores + row * nb;
             // Causality: token i sees keys before nKeys0 + i; later keys of the block get probability 0.
             const int64_t valid = std::clamp<int64_t>(nKeys0 + row / group - k0, 0, nb);
-            float blockMax = -std::numeric_limits<float>::infinity();
-            for (int64_t j = 0; j < valid; ++j) {
-                sc[j] *= s.scale;
-                blockMax = std::max(blockMax, sc[j]);
-            }
-            // Rescale what was accumulated under the old maximum (blockOut is added after the product below).
-            const float newMax = std::max(runMax[row], blockMax);
-            const float correction = valid > 0 ? std::exp(runMax[row] - newMax) : 1.f;
-            float sum = runSum[row] * correction;
-            for (int64_t j = 0; j < valid; ++j) {
-                sc[j] = std::exp(sc[j] - newMax);
-                sum += sc[j];
-            }
-            std::fill(sc + valid, sc + nb, 0.f);
-            float* accRow = acc + row * s.headDimV;
-            for (int64_t d = 0; d < s.headDimV; ++d) accRow[d] *= correction;
-            if (valid > 0) {
-                runSum[row] = sum;
-                runMax[row] = newMax;
-            }
+            correction[row] = ak.softmaxStep(scores + row * kAttnBlock, valid, nb, &runMax[row], &runSum[row]);
         }
-
-        // This block's weighted values: (rows, headDimV) = probabilities (rows, nb) x values (nb, headDimV).
-        gemm(valuesT, s.headDimV, scores, rows, nb, blockOut, s.headDimV);
-        for (int64_t i = 0; i < rows * s.headDimV; ++i) acc[i] += blockOut[i];
+        // acc = acc * correction + probabilities (rows, nb) x values (nb, headDimV), values read row by row.
+        ak.accumulate(scores, kAttnBlock, rows, values, s.headDimV, nb, s.headDimV, correction, acc, s.headDimV);
     }
 
     for (int64_t row = 0; row < rows; ++row) {

@@ -68,13 +68,14 @@ void attentionKvHead(const KvCache& cache, int64_t layer, int64_t nKeys, const A
                      const float* q, float* out, float* scratch);
 
 // The same attention for a tile of nTok consecutive query tokens and one KV head (the fast path): token i sees the
-// keys at positions [0, nKeys0 + i). Each key/value block is loaded once for the whole tile, and the scores
-// (tile rows x block keys) and the weighted values are small matrix products through the F32 tile kernels
-// (kernels/gemm.h), so the result equals attentionKvHead's up to F32 summation order. Keys and values of an F16
-// or Q8_0 cache are converted to F32 per block by the kernel table's (SIMD) dequantizer as they are loaded; the
-// queries stay F32. (Quantizing the queries to Q8_0 and taking the scores with the Q8_0 integer kernels measured
-// slower at head_dim 64 and 128 on AVX-512 VNNI and AVX2 - tests/bench/kv_bench.cpp - since those kernels are
-// built for rows of many blocks while a head is 2-4, and it adds the query's rounding error.)
+// keys at positions [0, nKeys0 + i). Each key/value block is converted to F32 once (kernels/attention.h loadRows,
+// straight from the cache's F32/F16/Q8_0 rows) for all the tile's rows (its tokens times the group's heads); the
+// scores, the online softmax (a polynomial exp) and the weighted values go through the per-ISA attention kernels,
+// which stream keys and values row by row (no transposed copy). The result equals attentionKvHead's up to F32
+// summation order and the exp's rounding (~1e-6 relative). (Quantizing the queries to Q8_0 and taking the scores
+// with the Q8_0 integer kernels measured slower at head_dim 64 and 128 on AVX-512 VNNI and AVX2 -
+// tests/bench/kv_bench.cpp - since those kernels are built for rows of many blocks while a head is 2-4, and it
+// adds the query's rounding error.)
 //   q   token i's (group, headDim) rotated queries at q + i * qStride
 //   out token i's (group, headDimV) output at out + i * outStride
 // nTok <= kAttentionTileTokens; scratch holds attentionTileScratchFloats(shape) floats.

@@ -1,0 +1,187 @@
+// Attention kernels (kernels/attention.h) of every ISA under test against the scalar table: scores, the online
+// softmax step and the weighted-value accumulation, at odd sizes (row counts around the register tiles, key counts
+// around the vector width, widths that are not a multiple of it), with row strides wider than the rows (the gaps
+// must stay untouched) and misaligned rows.
+#include <cmath>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "kernels/attention.h"
+#include "kernels/ggml_type.h"
+#include "tests/kernels/harness.h"
+#include "tests/kernels/test_util.h"
+
+namespace hearth::kernels::test {
+namespace {
+
+constexpr float kSentinel = -12345.0f;
+
+bool close(double got, double want, double tol) { return std::isfinite(got) && std::fabs(got - want) <= tol; }
+
+// Conversion of stored rows is exact: the SIMD rows must equal the scalar ones bit for bit.
+bool checkLoadRows(Isa isa, const AttentionKernels& ak, const AttentionKernels& ref, GgmlType type, int64_t nRows,
+                   int64_t n, Rng& rng) {
+    const size_t rowBytes = kernels::rowBytes(type, uint64_t(n));
+    const size_t stride = rowBytes + 34 * 3;  // rows of a wider cache row, misaligned
+    OffsetBuffer src(size_t(nRows) * stride, 2);
+    std::vector<float> row(static_cast<size_t>(n));
+    for (int64_t r = 0; r < nRows; ++r) {
+        for (float& x : row) x = rng.normal(2.f);
+        quantizeRow(type, row.data(), src.data() + size_t(r) * stride, n);
+    }
+    const int64_t ldD = n + 3;
+    std::vector<float> got(size_t(nRows * ldD), kSentinel), want(size_t(nRows * ldD), kSentinel);
+    ak.loadRows(type, src.data(), stride, nRows, n, got.data(), ldD);
+    ref.loadRows(type, src.data(), stride, nRows, n, want.data(), ldD);
+    for (size_t i = 0; i < got.size(); ++i) {
+        if (!CHECK_MSG(bitsOf(got[i]) == bitsOf(want[i]), "%s loadRows %s rows %lld n %lld: [%zu] = %.9g, scalar %.9g",
+                       std::string(isaName(isa)).c_str(), std::string(typeName(type)).c_str(), (long long)nRows,
+                       (long long)n, i, double(got[i]), double(want[i]))) {
+            return false;
+        }
+    }
+    return true;
+}
+
+bool checkScores(Isa isa, const AttentionKernels& ak, const AttentionKernels& ref, int64_t nRows, int64_t nKeys,
+                 int64_t n, Rng& rng) {
+    const int64_t ldQ = n + 1, ldK = n + 3, ldS = nKeys + 2;
+    OffsetBuffer qBuf(size_t(nRows * ldQ) * 4, 4), kBuf(size_t(nKeys * ldK) * 4, 8);
+    float* q = qBuf.floats();
+    float* k = kBuf.floats();
+    for (int64_t i = 0; i < nRows * ldQ; ++i) q[i] = rng.normal(1.f);
+    for (int64_t i = 0; i < nKeys * ldK; ++i) k[i] = rng.normal(1.f);
+    const float scale = 0.125f;
+    std::vector<float> got(size_t(nRows * ldS), kSentinel), want(size_t(nRows * ldS), kSentinel);
+    ak.scores(q, ldQ, nRows, k, ldK, nKeys, n, scale, got.data(), ldS);
+    ref.scores(q, ldQ, nRows, k, ldK, nKeys, n, scale, want.data(), ldS);
+    for (int64_t r = 0; r < nRows; ++r) {
+        for (int64_t j = 0; j < ldS; ++j) {
+            const size_t at = size_t(r * ldS + j);
+            if (j >= nKeys) {
+                if (!CHECK_MSG(got[at] == kSentinel, "%s scores: wrote past the keys at [%lld][%lld]",
+                               std::string(isaName(isa)).c_str(), (long long)r, (long long)j)) {
+                    return false;
+                }
+                continue;
+            }
+            double absSum = 0.0;
+            for (int64_t d = 0; d < n; ++d) absSum += std::fabs(double(q[r * ldQ + d]) * double(k[j * ldK + d]));
+            const double tol = 2e-6 * absSum * scale + 1e-30;
+            if (!CHECK_MSG(close(got[at], want[at], tol), "%s scores rows %lld keys %lld n %lld: s[%lld][%lld] = %.9g, "
+                           "scalar %.9g", std::string(isaName(isa)).c_str(), (long long)nRows, (long long)nKeys,
+                           (long long)n, (long long)r, (long long)j, double(got[at]), double(want[at]))) {
+                return false;
+            }
+        }
+    }
+    return true;
+}
+
+bool checkSoftmax(Isa isa, const AttentionKernels& ak, const AttentionKernels& ref, int64_t nb, int64_t valid,
+                  float oldMax, Rng& rng) {
+    std::vector<float> s(size_t(nb) + 1);
+    for (float& x : s) x = rng.normal(4.f);
+    s[size_t(nb)] = kSentinel;
+    std::vector<float> got = s, want = s;
+    float gotMax = oldMax, wantMax = oldMax, gotSum = oldMax > -1e30f ? 3.5f : 0.f, wantSum = gotSum;
+    const float gotC = ak.softmaxStep(got.data(), valid, nb, &gotMax, &gotSum);
+    const float wantC = ref.softmaxStep(want.data(), valid, nb, &wantMax, &wantSum);
+    const std::string what = format("%s softmaxStep nb %lld valid %lld old max %g", std::string(isaName(isa)).c_str(),
+                                    (long long)nb, (long long)valid, double(oldMax));
+    bool ok = CHECK_MSG(gotMax == wantMax, "%s: max %.9g, scalar %.9g", what.c_str(), double(gotMax), double(wantMax));
+    ok = ok && CHECK_MSG(close(gotC, wantC, 1e-6 * wantC), "%s: correction %.9g, scalar %.9g", what.c_str(),
+                         double(gotC), double(wantC));
+    ok = ok && CHECK_MSG(close(gotSum, wantSum, 2e-6 * wantSum), "%s: sum %.9g, scalar %.9g", what.c_str(),
+                         double(gotSum), double(wantSum));
+    for (int64_t j = 0; j <= nb && ok; ++j) {
+        const float w = want[size_t(j)];
+        ok = CHECK_MSG(j < valid ? close(got[size_t(j)], w, 1e-6 * w + 1e-38) : got[size_t(j)] == w,
+                       "%s: p[%lld] = %.9g, scalar %.9g", what.c_str(), (long long)j, double(got[size_t(j)]),
+                       double(w));
+    }
+    return ok;
+}
+
+bool checkAccumulate(Isa isa, const AttentionKernels& ak, const AttentionKernels& ref, int64_t nRows,
+                     int64_t nKeys, int64_t n, Rng& rng) {
+    const int64_t ldP = nKeys + 1, ldV = n + 5, ldA = n + 2;
+    OffsetBuffer pBuf(size_t(nRows * ldP) * 4, 4), vBuf(size_t(nKeys * ldV) * 4, 12);
+    float* p = pBuf.floats();
+    float* v = vBuf.floats();
+    for (int64_t i = 0; i < nRows * ldP; ++i) p[i] = std::fabs(rng.uniform());
+    for (int64_t i = 0; i < nKeys * ldV; ++i) v[i] = rng.normal(1.f);
+    std::vector<float> corr(static_cast<size_t>(nRows)), acc0(static_cast<size_t>(nRows * ldA));
+    for (float& c : corr) c = std::fabs(rng.uniform());
+    for (int64_t r = 0; r < nRows; ++r) {
+        for (int64_t d = 0; d < ldA; ++d) acc0[size_t(r * ldA + d)] = d < n ? rng.normal(3.f) : kSentinel;
+    }
+    std::vector<float> got = acc0, want = acc0;
+    ak.accumulate(p, ldP, nRows, v, ldV, nKeys, n, corr.data(), got.data(), ldA);
+    ref.accumulate(p, ldP, nRows, v, ldV, nKeys, n, corr.data(), want.data(), ldA);
+    for (int64_t r = 0; r < nRows; ++r) {
+        for (int64_t d = 0; d < ldA; ++d) {
+            const size_t at = size_t(r * ldA + d);
+            double absSum = std::fabs(double(acc0[at]) * corr[size_t(r)]);
+            for (int64_t j = 0; j < nKeys && d < n; ++j) absSum += std::fabs(double(p[r * ldP + j]) * v[j * ldV + d]);
+            const bool ok = d < n ? close(got[at], want[at], 2e-6 * absSum + 1e-30) : got[at] == kSentinel;
+            if (!CHECK_MSG(ok, "%s accumulate rows %lld keys %lld n %lld: acc[%lld][%lld] = %.9g, scalar %.9g",
+                           std::string(isaName(isa)).c_str(), (long long)nRows, (long long)nKeys, (long long)n,
+                           (long long)r, (long long)d, double(got[at]), double(want[at]))) {
+                return false;
+            }
+        }
+    }
+    return true;
+}
+
+}  // namespace
+
+HEARTH_TEST(attentionMatchesScalar) {
+    const AttentionKernels* ref = attentionKernels(Isa::Scalar);
+    if (!CHECK(ref != nullptr)) return;
+    const int64_t rowCounts[] = {1, 3, 4, 5, 8, 13};
+    const int64_t keyCounts[] = {1, 5, 8, 16, 17, 40, 64};
+    const int64_t widths[] = {1, 7, 16, 32, 33, 64, 80, 96, 128, 136};
+    int tested = 0;
+    for (const Isa isa : isasUnderTest()) {
+        const AttentionKernels* ak = attentionKernels(isa);
+        if (ak == nullptr) continue;
+        Rng rng(uint64_t(isa) * 131 + 7);
+        for (const GgmlType type : {GgmlType::F32, GgmlType::F16, GgmlType::Q8_0}) {
+            for (const int64_t n : {int64_t(32), int64_t(64), int64_t(96), int64_t(128), int64_t(256)}) {
+                for (const int64_t nRows : {int64_t(1), int64_t(3), int64_t(64)}) {
+                    if (!checkLoadRows(isa, *ak, *ref, type, nRows, n, rng)) return;
+                }
+            }
+            if (type != GgmlType::Q8_0 && !checkLoadRows(isa, *ak, *ref, type, 5, 23, rng)) return;  // F16 tails
+        }
+        for (const int64_t nRows : rowCounts) {
+            for (const int64_t nKeys : keyCounts) {
+                for (const int64_t n : widths) {
+                    if (!checkScores(isa, *ak, *ref, nRows, nKeys, n, rng)) return;
+                    if (!checkAccumulate(isa, *ak, *ref, nRows, nKeys, n, rng)) return;
+                }
+            }
+        }
+        for (const int64_t nb : keyCounts) {
+            for (const int64_t valid : {int64_t(0), int64_t(1), nb / 2, nb - 1, nb}) {
+                if (valid < 0) continue;
+                for (const float oldMax : {-std::numeric_limits<float>::infinity(), -2.f, 1.f, 30.f}) {
+                    if (!checkSoftmax(isa, *ak, *ref, nb, valid, oldMax, rng)) return;
+                }
+            }
+        }
+        ++tested;
+    }
+    if (tested == 0) skip("this build or CPU has none of the ISAs under test");
+}
+
+// The active table is the one of the active ISA (HEARTH_ISA applies), and every ISA falls back to a table.
+HEARTH_TEST(attentionDispatch) {
+    CHECK(&attentionKernels() == attentionKernels(activeIsa()));
+    for (const Isa isa : runnableIsas()) CHECK(attentionKernels(isa) != nullptr);
+}
+
+}  // namespace hearth::kernels::test
