@@ -14,6 +14,7 @@
 #include "kernels/fp16.h"
 #include "kernels/gemm_tables.h"
 #include "kernels/gemm_tiling.h"
+#include "kernels/simd_x86_common.h"
 
 namespace hearth::kernels {
 namespace {
@@ -44,13 +45,6 @@ inline float loadScalar(const uint8_t* p) {
     }
     if constexpr (T == GgmlType::F16) return fp16ToF32(loadU16(p));
     if constexpr (T == GgmlType::BF16) return bitsToFloat(uint32_t(loadU16(p)) << 16);
-}
-
-inline float hsum(__m256 v) {
-    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    s = _mm_add_ss(s, _mm_shuffle_ps(s, s, 1));
-    return _mm_cvtss_f32(s);
 }
 
 template <GgmlType T, int MR, int NT>

@@ -40,6 +40,7 @@
 #include "kernels/gemm_tables.h"
 #include "kernels/gemm_tiling.h"
 #include "kernels/reference.h"
+#include "kernels/simd_x86_common.h"
 
 namespace hearth::kernels {
 namespace {
@@ -125,20 +126,6 @@ void packQ(const void* act, void* dst, int64_t n) {
         std::memcpy(sb + 576 + 4 * lane, &start, 4);
     }
 }
-
-// Sum of the 16 lanes (not _mm512_reduce_add_ps: GCC 12 warns about its undefined upper halves).
-inline float hsum(__m512 v) {
-    v = _mm512_add_ps(v, _mm512_shuffle_f32x4(v, v, _MM_SHUFFLE(1, 0, 3, 2)));
-    v = _mm512_add_ps(v, _mm512_shuffle_f32x4(v, v, _MM_SHUFFLE(2, 3, 0, 1)));
-    __m128 s = _mm512_castps512_ps128(v);
-    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    s = _mm_add_ss(s, _mm_shuffle_ps(s, s, 1));
-    return _mm_cvtss_f32(s);
-}
-
-__m512i join(__m256i low, __m256i high) { return _mm512_inserti64x4(_mm512_castsi256_si512(low), high, 1); }
-__m128i load128(const uint8_t* p) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p)); }
-__m256i load256(const uint8_t* p) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)); }
 
 // A weight group (4 consecutive blocks starting at g) as unsigned bytes in the packed lo/hi layout.
 template <GgmlType T>

@@ -29,6 +29,7 @@
 #include "kernels/fp16.h"
 #include "kernels/gemm_tables.h"
 #include "kernels/gemm_tiling.h"
+#include "kernels/simd_x86_common.h"
 
 namespace hearth::kernels {
 namespace {
@@ -53,24 +54,6 @@ constexpr int64_t kBlockBytes = T == GgmlType::TQ2_0 ? int64_t(sizeof(BlockTq2_0
 template <GgmlType T>
 constexpr bool kHasMin = T == GgmlType::Q2_K;
 
-float loadF32(const uint8_t* p) {
-    float v;
-    std::memcpy(&v, p, sizeof v);
-    return v;
-}
-void storeF32(uint8_t* p, float v) { std::memcpy(p, &v, sizeof v); }
-float half(const uint8_t* p) { return _cvtsh_ss(loadU16(p)); }
-__m128i load128(const uint8_t* p) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p)); }
-__m256i load256(const uint8_t* p) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)); }
-void store256(uint8_t* p, __m256i v) { _mm256_storeu_si256(reinterpret_cast<__m256i*>(p), v); }
-
-float hsum(__m256 v) {
-    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    s = _mm_add_ss(s, _mm_movehdup_ps(s));
-    return _mm_cvtss_f32(s);
-}
-
 // --- preparing the weights ----------------------------------------------------------------------------------------
 
 // TQ2_0 / Q2_K codes: bits 2s..2s+1 of qs[32h + l] are element 128h + 32s + l, so the 32 codes of (h, s) are the
@@ -81,7 +64,7 @@ void prepareTq2_0(const uint8_t* wb, uint8_t* pb) {
         const __m256i q = load256(wb + 32 * h);
         for (int s = 0; s < 4; ++s) store256(pb + 32 * (4 * h + s), _mm256_and_si256(_mm256_srli_epi16(q, 2 * s), m3));
     }
-    storeF32(pb + kPrepDAt, half(wb + 64));
+    storeF32(pb + kPrepDAt, halfAt(wb + 64));
 }
 
 // Q2_K: u = q * sc through the per-lane table {0, sc, 2 sc, 3 sc} = (sc & [bit 0]) + (2 sc & [bit 1]); the 128-bit
@@ -105,8 +88,8 @@ void prepareQ2_K(const uint8_t* wb, uint8_t* pb) {
             store256(pb + 32 * c, _mm256_shuffle_epi8(table, _mm256_and_si256(_mm256_srli_epi16(q, 2 * s), m3)));
         }
     }
-    storeF32(pb + kPrepDAt, half(wb + 80));
-    storeF32(pb + kPrepNegDminAt, -half(wb + 82));
+    storeF32(pb + kPrepDAt, halfAt(wb + 80));
+    storeF32(pb + kPrepNegDminAt, -halfAt(wb + 82));
     _mm256_store_si256(reinterpret_cast<__m256i*>(pb + kPrepMinsAt), mins);
 }
 
@@ -142,7 +125,7 @@ void prepareTq1_0(const uint8_t* wb, uint8_t* pb) {
     store256(pb + 160, trits(_mm256_setr_m128i(c1, c3)));
     store256(pb + 192, trits(_mm256_setr_m128i(c9, c27)));
     store256(pb + 224, trits(_mm256_setr_m128i(c81, qh)));
-    storeF32(pb + kPrepDAt, half(wb + 52));
+    storeF32(pb + kPrepDAt, halfAt(wb + 52));
 }
 
 template <GgmlType T>

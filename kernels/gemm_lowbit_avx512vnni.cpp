@@ -49,6 +49,7 @@
 #include "kernels/fp16.h"
 #include "kernels/gemm_tables.h"
 #include "kernels/gemm_tiling.h"
+#include "kernels/simd_x86_common.h"
 
 namespace hearth::kernels {
 namespace {
@@ -76,25 +77,6 @@ constexpr int64_t kBlockBytes = T == GgmlType::TQ2_0 ? int64_t(sizeof(BlockTq2_0
                                                       : int64_t(sizeof(BlockTq1_0));
 template <GgmlType T>
 constexpr bool kHasMin = T == GgmlType::Q2_K;
-
-float loadF32(const uint8_t* p) {
-    float v;
-    std::memcpy(&v, p, sizeof v);
-    return v;
-}
-float half(const uint8_t* p) { return _cvtsh_ss(loadU16(p)); }
-__m128i load128(const uint8_t* p) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p)); }
-__m256i load256(const uint8_t* p) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)); }
-
-// Sum of the 16 lanes (not _mm512_reduce_add_ps: GCC 12 warns about its undefined upper halves).
-inline float hsum(__m512 v) {
-    v = _mm512_add_ps(v, _mm512_shuffle_f32x4(v, v, _MM_SHUFFLE(1, 0, 3, 2)));
-    v = _mm512_add_ps(v, _mm512_shuffle_f32x4(v, v, _MM_SHUFFLE(2, 3, 0, 1)));
-    __m128 s = _mm512_castps512_ps128(v);
-    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    s = _mm_add_ss(s, _mm_shuffle_ps(s, s, 1));
-    return _mm_cvtss_f32(s);
-}
 
 // --- packing the activations ------------------------------------------------------------------------------------
 
@@ -144,7 +126,7 @@ struct Decoded {
     const __m512i v = _mm512_loadu_si512(wb);
     const __m512i m3 = _mm512_set1_epi8(3);
     for (int s = 0; s < 4; ++s) o.u[s] = _mm512_and_si512(_mm512_srli_epi16(v, 2 * s), m3);
-    o.d = _mm512_set1_ps(half(wb + 64));
+    o.d = _mm512_set1_ps(halfAt(wb + 64));
 }
 
 // Q2_K: as TQ2_0, then u = q * sc by a per-lane table. 16-byte lane k of zmm s holds sub-block
@@ -168,8 +150,8 @@ struct Decoded {
         const __m512i table = _mm512_add_epi8(_mm512_and_si512(sc, bit0), _mm512_and_si512(_mm512_add_epi8(sc, sc), bit1));
         o.u[s] = _mm512_shuffle_epi8(table, _mm512_and_si512(_mm512_srli_epi16(v, 2 * s), m3));
     }
-    o.d = _mm512_set1_ps(half(wb + 80));
-    o.negDmin = _mm512_set1_ps(-half(wb + 82));
+    o.d = _mm512_set1_ps(halfAt(wb + 80));
+    o.negDmin = _mm512_set1_ps(-halfAt(wb + 82));
 }
 
 // TQ1_0 (format_tq1_0.h): trit k of byte b is the high byte of 3 * (uint8)(b * 3^k), i.e. [m >= 86] + [m >= 171]
@@ -182,7 +164,6 @@ inline __m512i trits(__m512i m) {
     const __m512i t = _mm512_maskz_mov_epi8(ge86, _mm512_set1_epi8(1));
     return _mm512_mask_mov_epi8(t, ge171, _mm512_set1_epi8(2));
 }
-inline __m512i join(__m256i low, __m256i high) { return _mm512_inserti64x4(_mm512_castsi256_si512(low), high, 1); }
 
 // Elements in order: qs[0..31] hold 32k + l (k = 0..4), qs[32..47] hold 160 + 16k + l, qh[0..3] 240 + 4k + l.
 [[gnu::always_inline]] inline void decodeTq1_0(const uint8_t* wb, Decoded& o) {
@@ -207,7 +188,7 @@ inline __m512i join(__m256i low, __m256i high) { return _mm512_inserti64x4(_mm51
     o.u[1] = trits(join(a9, a27));
     o.u[2] = trits(join(a81, _mm256_set_m128i(c3, c1)));
     o.u[3] = trits(join(_mm256_set_m128i(c27, c9), _mm256_set_m128i(qh, c81)));
-    o.d = _mm512_set1_ps(half(wb + 52));
+    o.d = _mm512_set1_ps(halfAt(wb + 52));
 }
 
 // Q2_K for the tiles that read raw rows (batch 1 and small batches): folding the scales into the bytes costs
@@ -229,8 +210,8 @@ inline __m512i join(__m256i low, __m256i high) { return _mm512_inserti64x4(_mm51
         o.scales[s] = _mm512_shuffle_epi8(scales, pick);
         o.u[s] = _mm512_and_si512(_mm512_srli_epi16(v, 2 * s), m3);
     }
-    o.d = _mm512_set1_ps(half(wb + 80));
-    o.negDmin = _mm512_set1_ps(-half(wb + 82));
+    o.d = _mm512_set1_ps(halfAt(wb + 80));
+    o.negDmin = _mm512_set1_ps(-halfAt(wb + 82));
 }
 
 template <GgmlType T>

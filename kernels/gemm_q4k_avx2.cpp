@@ -26,6 +26,7 @@
 #include "kernels/fp16.h"
 #include "kernels/gemm_tables.h"
 #include "kernels/gemm_tiling.h"
+#include "kernels/simd_x86_common.h"
 
 namespace hearth::kernels {
 namespace {
@@ -44,13 +45,6 @@ template <bool Q5>
 constexpr int64_t kQsAt = Q5 ? 48 : 16;
 
 const uint8_t* bytes(const void* p) { return static_cast<const uint8_t*>(p); }
-__m128i load128(const uint8_t* p) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p)); }
-__m256i load256(const uint8_t* p) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)); }
-float f32At(const uint8_t* p) {
-    float v;
-    std::memcpy(&v, p, sizeof v);
-    return v;
-}
 
 size_t packedRowBytesK(int64_t n) { return size_t(n / kQkK * kPackedBytes); }
 
@@ -69,13 +63,6 @@ void packK(const void* act, void* dst, int64_t n) {
         std::memcpy(o + kDxAt, xb, sizeof(float));
         std::memset(o + kDxAt + 4, 0, size_t(kPackedBytes - kDxAt - 4));
     }
-}
-
-float hsum(__m256 v) {
-    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    s = _mm_add_ss(s, _mm_movehdup_ps(s));
-    return _mm_cvtss_f32(s);
 }
 
 // Q4_K / Q5_K's eight 6-bit scales and minimums (kQuantScaleMin), unpacked 4 at a time with 32-bit masks, as int16:
@@ -145,7 +132,7 @@ void tileK(const uint8_t* w, size_t wStride, const uint8_t* x, size_t xStride, i
             const __m256 negDmin = _mm256_set1_ps(-_cvtsh_ss(loadU16(wb + 2)));
             for (int t = 0; t < NT; ++t) {
                 const uint8_t* xb = x + size_t(t) * xStride + b * kPackedBytes;
-                const __m256 dx = _mm256_set1_ps(f32At(xb + kDxAt));
+                const __m256 dx = _mm256_set1_ps(loadF32(xb + kDxAt));
                 acc[r][t] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(isum[t]), _mm256_mul_ps(d, dx), acc[r][t]);
                 const __m256i msum = _mm256_madd_epi16(mins, _mm256_broadcastsi128_si256(load128(xb + kXsumAt)));
                 acc[r][t] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(msum), _mm256_mul_ps(negDmin, dx), acc[r][t]);

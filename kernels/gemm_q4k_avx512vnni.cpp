@@ -39,6 +39,7 @@
 #include "kernels/format_q8_k.h"
 #include "kernels/gemm_tables.h"
 #include "kernels/gemm_tiling.h"
+#include "kernels/simd_x86_common.h"
 
 namespace hearth::kernels {
 namespace {
@@ -57,8 +58,6 @@ template <bool Q5>
 constexpr int64_t kQsAt = Q5 ? 48 : 16;
 
 const uint8_t* bytes(const void* p) { return static_cast<const uint8_t*>(p); }
-__m128i load128(const uint8_t* p) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p)); }
-__m256i load256(const uint8_t* p) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)); }
 
 size_t packedRowBytesK(int64_t n) { return size_t(n / kQkK * kPackedBytes); }
 
@@ -82,16 +81,6 @@ void packK(const void* act, void* dst, int64_t n) {
         std::memcpy(o + kDxAt, xb, sizeof(float));
         std::memset(o + kDxAt + 4, 0, size_t(kPackedBytes - kDxAt - 4));
     }
-}
-
-// Sum of the 16 lanes (not _mm512_reduce_add_ps: GCC 12 warns about its undefined upper halves).
-inline float hsum(__m512 v) {
-    v = _mm512_add_ps(v, _mm512_shuffle_f32x4(v, v, _MM_SHUFFLE(1, 0, 3, 2)));
-    v = _mm512_add_ps(v, _mm512_shuffle_f32x4(v, v, _MM_SHUFFLE(2, 3, 0, 1)));
-    __m128 s = _mm512_castps512_ps128(v);
-    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    s = _mm_add_ss(s, _mm_shuffle_ps(s, s, 1));
-    return _mm_cvtss_f32(s);
 }
 
 // The decoded headers of up to 4 rows' super-blocks, row r in 128-bit lane r.

@@ -30,6 +30,7 @@
 #include "kernels/fp16.h"
 #include "kernels/gemm_tables.h"
 #include "kernels/gemm_tiling.h"
+#include "kernels/simd_x86_common.h"
 
 namespace hearth::kernels {
 namespace {
@@ -43,20 +44,6 @@ constexpr int kNt = 4;                    // tokens per tile (batches: one row a
 constexpr size_t kL2Budget = 192 * 1024;
 
 const uint8_t* bytes(const void* p) { return static_cast<const uint8_t*>(p); }
-__m256i load256(const uint8_t* p) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)); }
-float halfAt(const uint8_t* p) { return _cvtsh_ss(loadU16(p)); }
-float loadF32(const uint8_t* p) {
-    float v;
-    std::memcpy(&v, p, sizeof v);
-    return v;
-}
-
-inline float hsum(__m256 v) {
-    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    s = _mm_add_ss(s, _mm_movehdup_ps(s));
-    return _mm_cvtss_f32(s);
-}
 
 template <GgmlType T>
 struct KQuant;

@@ -45,6 +45,7 @@
 #include "kernels/fp16.h"
 #include "kernels/gemm_tables.h"
 #include "kernels/gemm_tiling.h"
+#include "kernels/simd_x86_common.h"
 
 namespace hearth::kernels {
 namespace {
@@ -68,21 +69,8 @@ constexpr int64_t kPrepareMinTokens = 8;
 constexpr size_t kPreparedBudget = 768 * 1024;  // prepared bytes per row block (L2 is 2 MiB here)
 
 const uint8_t* bytes(const void* p) { return static_cast<const uint8_t*>(p); }
-__m128i load128(const uint8_t* p) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p)); }
-__m256i load256(const uint8_t* p) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)); }
 __m512i load512(const uint8_t* p) { return _mm512_loadu_si512(p); }
 __m512i bcast256(const uint8_t* p) { return _mm512_broadcast_i64x4(load256(p)); }
-int32_t loadI32(const uint8_t* p) {
-    int32_t v;
-    std::memcpy(&v, p, sizeof v);
-    return v;
-}
-float loadF32(const uint8_t* p) {
-    float v;
-    std::memcpy(&v, p, sizeof v);
-    return v;
-}
-float halfAt(const uint8_t* p) { return _cvtsh_ss(loadU16(p)); }
 
 // vpternlog immediate of a bitwise function f(a, b, c) of the three operands.
 template <class F>
@@ -92,16 +80,6 @@ constexpr int ternImm(F f) {
     return imm;
 }
 constexpr int kAOrBAndC = ternImm([](int a, int b, int c) { return a | (b & c); });
-
-// Sum of the 16 lanes (not _mm512_reduce_add_ps: GCC 12 warns about its undefined upper halves).
-inline float hsum(__m512 v) {
-    v = _mm512_add_ps(v, _mm512_shuffle_f32x4(v, v, _MM_SHUFFLE(1, 0, 3, 2)));
-    v = _mm512_add_ps(v, _mm512_shuffle_f32x4(v, v, _MM_SHUFFLE(2, 3, 0, 1)));
-    __m128 s = _mm512_castps512_ps128(v);
-    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    s = _mm_add_ss(s, _mm_shuffle_ps(s, s, 1));
-    return _mm_cvtss_f32(s);
-}
 
 // --- weight formats: unsigned levels in element order, signed scales ------------------------------------------
 
