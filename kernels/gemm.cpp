@@ -65,6 +65,15 @@ GemmTables compiledGemmTables(Isa isa) {
     }
 }
 
+GemmTables compiledRepackTables(Isa isa) {
+    switch (isa) {
+#ifdef HEARTH_GEMM_HAVE_AVX512VNNI
+    case Isa::Avx512Vnni: return {repackQ4Avx512VnniTable(), repackQ4kAvx512VnniTable(), repackQ6kAvx512VnniTable()};
+#endif
+    default: (void)isa; return {};
+    }
+}
+
 const GemmKernels* findIn(const GemmTables& tables, GgmlType type) {
     for (const std::span<const GemmKernels> table : tables) {
         for (const GemmKernels& k : table) {
@@ -87,6 +96,16 @@ const GemmKernels* gemmKernelsFor(GgmlType type) {
 const GemmKernels* gemmKernelsFor(GgmlType type, Isa isa) {
     if (static_cast<size_t>(isa) >= static_cast<size_t>(Isa::Count) || !cpuSupports(isa)) return nullptr;
     return findIn(compiledGemmTables(isa), type);
+}
+
+const GemmKernels* repackedGemmFor(GgmlType type) {
+    static const GemmTables active = compiledRepackTables(activeIsa());
+    return findIn(active, type);
+}
+
+const GemmKernels* repackedGemmFor(GgmlType type, Isa isa) {
+    if (static_cast<size_t>(isa) >= static_cast<size_t>(Isa::Count) || !cpuSupports(isa)) return nullptr;
+    return findIn(compiledRepackTables(isa), type);
 }
 
 void gemmReference(GgmlType type, const void* w, size_t wStride, int64_t nRows, const void* x, size_t xStride,

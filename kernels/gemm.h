@@ -34,12 +34,32 @@ struct GemmKernels {
     // a multiple of the weight type's block size.
     void (*gemm)(const void* w, size_t wStride, int64_t nRows, const void* x, size_t xStride, int64_t nTok,
                  int64_t n, float* y, size_t ldy);
+
+    // Load-time weight layout (repacked kernels only, see repackedGemmFor; the tile kernels above read the rows as
+    // the file stores them and leave these at their defaults). rowGroup consecutive rows are re-laid out together
+    // so that one vector register holds the same elements of all of them (one row per 32-bit lane): the per-block
+    // scales of a group load as one vector, the integer dot products accumulate one row per lane without horizontal
+    // sums, and each activation load (a 4-byte broadcast) serves rowGroup rows.
+    // With a repacked weight, gemm's w points at the group that holds row 0 of the range, wStride is
+    // groupBytes(n), and the range starts at a multiple of rowGroup (it may end inside a group: only nRows rows
+    // of y are written).
+    int64_t rowGroup = 1;
+    // Bytes of one repacked group of rowGroup rows of n elements (a multiple of 64).
+    size_t (*groupBytes)(int64_t n) = nullptr;
+    // Repacks nRows rows of n elements (in the file's layout, wStride bytes apart, any alignment) into
+    // ceil(nRows / rowGroup) groups at dst (64-byte aligned); the missing rows of a last partial group are zeros.
+    void (*repack)(const void* w, size_t wStride, int64_t nRows, int64_t n, void* dst) = nullptr;
 };
 
 // Tile kernels for a weight type on the active ISA (or a given one, for tests); nullptr if that ISA has none for
 // the type (the caller then uses the per-row kernels of kernelsFor()).
 const GemmKernels* gemmKernelsFor(GgmlType type);
 const GemmKernels* gemmKernelsFor(GgmlType type, Isa isa);
+
+// Repacked kernels for a weight type on the active ISA (or a given one): GemmKernels whose repack is set, for
+// weights the engine re-lays out once at load; nullptr if that ISA has none for the type.
+const GemmKernels* repackedGemmFor(GgmlType type);
+const GemmKernels* repackedGemmFor(GgmlType type, Isa isa);
 
 // The scalar oracle of gemm for tests: the same products through the scalar reference's fast-path dot products
 // (kernels/reference.h) over unpacked actType rows (Q8_0 rows for Q8_0/Q4_0 weights, F32 rows otherwise).

@@ -3,6 +3,7 @@
 // on the active ISA (HEARTH_ISA=avx2|scalar|... to force a lower one):
 //   - the per-row dot products (kernelsFor(type)->dotAct or dotF32), the path without tiles, at batch 1;
 //   - the tile kernel (gemmKernelsFor) at batch 1 and at batch 64, and the per-row path at batch 64;
+//   - the repacked kernel (repackedGemmFor: weights re-laid out once, as at model load), at batch 1 and 64;
 //   - for TQ2_0 the T-MAC style lookup-table GEMV (kernels/lut_tq2_0_avx512.h), with its table build.
 // Batch 1 is reported in GB/s of weights (the matrix fits in L2/L3 after the first pass, so this is the kernel's
 // compute ceiling, which must exceed the machine's per-core memory bandwidth for generation to be memory bound),
@@ -113,6 +114,29 @@ void run(GgmlType type, int64_t nRows, int64_t n, int reps) {
         std::printf("%-6s %5lld x %5lld  batch %lld: tile %8.2f ms (%6.0f tok/s of this matrix), per-row %8.2f ms\n",
                     name.c_str(), (long long)nRows, (long long)n, (long long)kBatch, t64 * 1e3, double(kBatch) / t64,
                     tRow64 * 1e3);
+    }
+    if (const GemmKernels* g = repackedGemmFor(type)) {
+        // Weights repacked once (as at model load), then the same batch-1 / batch-64 timings.
+        const size_t xs = g->pack != nullptr ? g->packedRowBytes(n) : xRow;
+        std::vector<uint8_t> packed(size_t(kBatch) * xs + 64);
+        const uint8_t* p = act.data();
+        if (g->pack != nullptr) {
+            uint8_t* dst = align64(packed);
+            for (int64_t t = 0; t < kBatch; ++t) g->pack(act.data() + size_t(t) * xRow, dst + size_t(t) * xs, n);
+            p = dst;
+        }
+        const size_t gBytes = g->groupBytes(n);
+        std::vector<uint8_t> rw(size_t((nRows + g->rowGroup - 1) / g->rowGroup) * gBytes + 64);
+        uint8_t* wp = align64(rw);
+        const double tRepack = best(1, [&] { g->repack(w.data(), wRow, nRows, n, wp); });
+        const double t1 = best(reps, [&] { g->gemm(wp, gBytes, nRows, p, xs, 1, n, y.data(), size_t(nRows)); });
+        const double t64 = best(std::max(1, reps / 4), [&] {
+            g->gemm(wp, gBytes, nRows, p, xs, kBatch, n, y.data(), size_t(nRows));
+        });
+        std::printf("%-6s %5lld x %5lld  repacked  batch 1: %8.3f ms %6.2f GB/s (repack %.1f ms)\n", name.c_str(),
+                    (long long)nRows, (long long)n, t1 * 1e3, gb / t1, tRepack * 1e3);
+        std::printf("%-6s %5lld x %5lld  batch %lld: repacked %8.2f ms (%6.0f tok/s of this matrix)\n", name.c_str(),
+                    (long long)nRows, (long long)n, (long long)kBatch, t64 * 1e3, double(kBatch) / t64);
     }
 #if defined(__x86_64__)
     if (type == GgmlType::TQ2_0 && cpuSupports(Isa::Avx512)) {

@@ -67,7 +67,21 @@ bool checkCase(Isa isa, const GemmKernels& gk, const Case& c, size_t wOffset, si
     const float kSentinel = -12345.0f;
     std::vector<float> want(size_t(c.nTok) * ldy, kSentinel), got(size_t(c.nTok) * ldy, kSentinel);
     gemmReference(type, w.data(), wRowBytes, c.nRows, act.data(), actRowBytes, c.nTok, c.n, want.data(), ldy);
-    gk.gemm(w.data(), wRowBytes, c.nRows, packed.data(), xStride, c.nTok, c.n, got.data(), ldy);
+    if (gk.repack == nullptr) {
+        gk.gemm(w.data(), wRowBytes, c.nRows, packed.data(), xStride, c.nTok, c.n, got.data(), ldy);
+    } else {
+        // Repacked once, as at model load; then computed in two row ranges the way two threads split it (the
+        // second starting at a group boundary, both possibly ending inside a group).
+        const int64_t g = gk.rowGroup;
+        const size_t groupBytes = gk.groupBytes(c.n);
+        const int64_t nGroups = (c.nRows + g - 1) / g;
+        OffsetBuffer rw(size_t(nGroups) * groupBytes, 0);
+        gk.repack(w.data(), wRowBytes, c.nRows, c.n, rw.data());
+        const int64_t split = (c.nRows / 2) / g * g;
+        if (split > 0) gk.gemm(rw.data(), groupBytes, split, packed.data(), xStride, c.nTok, c.n, got.data(), ldy);
+        gk.gemm(rw.data() + size_t(split / g) * groupBytes, groupBytes, c.nRows - split, packed.data(), xStride,
+                c.nTok, c.n, got.data() + split, ldy);
+    }
 
     // Tolerance: F32 summation-order differences, relative to the sum of |w_j x_j| of the dequantized values.
     std::vector<float> wf(size_t(c.n)), xf(size_t(c.n));
@@ -141,6 +155,42 @@ HEARTH_TEST(gemmMatchesReference) {
         }
     }
     if (tested == 0) skip("no tile kernels on the ISAs under test");
+}
+
+// The repacked kernels (weights re-laid out at load, GemmKernels::repack), the same way: partial row groups, row
+// ranges that start at a later group, partial token tiles, odd block counts.
+HEARTH_TEST(repackedMatchesReference) {
+    const int64_t blockCounts[] = {1, 2, 3, 5, 8, 13, 64};
+    const int64_t rowCounts[] = {1, 7, 16, 17, 33, 64};
+    const int64_t tokCounts[] = {1, 2, 3, 5, 8, 13};
+    int tested = 0;
+    for (const Isa isa : isasUnderTest()) {
+        for (const GgmlType type : gemmTypes()) {
+            const GemmKernels* gk = repackedGemmFor(type, isa);
+            if (gk == nullptr) continue;
+            CHECK(gk->type == type && gk->repack != nullptr && gk->groupBytes != nullptr && gk->rowGroup >= 1);
+            CHECK((gk->pack == nullptr) == (gk->packedRowBytes == nullptr));
+            Rng rng(uint64_t(type) * 104729 + uint64_t(isa));
+            const int64_t blockElems = int64_t(traitsOf(type).blockElems);
+            int i = 0;
+            for (const int64_t b : blockCounts) {
+                const int64_t n = b * blockElems;
+                for (const int64_t nRows : rowCounts) {
+                    for (const int64_t nTok : tokCounts) {
+                        if (n >= 2048 && nRows * nTok > 100) continue;  // keep the large rows quick
+                        ++i;
+                        if (!checkCase(isa, *gk, Case{nRows, nTok, n}, size_t(i % 5), size_t((i / 5) % 3) * 4, rng)) {
+                            return;
+                        }
+                        ++tested;
+                    }
+                }
+            }
+            // A prompt-sized batch, past any token blocking of the kernel.
+            if (!checkCase(isa, *gk, Case{40, 301, 8 * blockElems}, 1, 0, rng)) return;
+        }
+    }
+    if (tested == 0) skip("no repacked kernels on the ISAs under test");
 }
 
 // A token count above the kernels' cache chunk (their activation blocking), so chunk boundaries are crossed.
