@@ -549,4 +549,9 @@ const GgufTensor* GgufFile::findTensor(std::string_view name) const {
     return it == tensorIndex_.end() ? nullptr : &tensors_[it->second];
 }
 
+void GgufFile::dropPages(const uint8_t* p, size_t n) const {
+    if (map_ == nullptr || p < bytes_.data() || p > bytes_.data() + bytes_.size()) return;
+    map_->dropPages(size_t(p - bytes_.data()), n);
+}
+
 }  // namespace hearth::engine

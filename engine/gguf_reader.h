@@ -122,6 +122,10 @@ public:
     const std::vector<GgufTensor>& tensors() const { return tensors_; }
     const GgufTensor* findTensor(std::string_view name) const;
 
+    // Hint that tensor bytes [p, p + n) (inside this file's data) will not be read for a while: on a mapped file
+    // their whole pages leave resident memory (MappedFile::dropPages); a parsed buffer is left alone.
+    void dropPages(const uint8_t* p, size_t n) const;
+
 private:
     GgufFile() = default;
     Status parseAll();

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <utility>
@@ -72,6 +73,16 @@ void MappedFile::release() {
     if (data_ != nullptr) ::munmap(const_cast<uint8_t*>(data_), size_);
     data_ = nullptr;
     size_ = 0;
+}
+
+void MappedFile::dropPages(size_t offset, size_t n) const {
+    if (data_ == nullptr || offset >= size_) return;
+    n = std::min(n, size_ - offset);
+    const auto page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+    const auto base = reinterpret_cast<uintptr_t>(data_) + offset;
+    const uintptr_t first = (base + page - 1) / page * page;  // whole pages only: neighbours may still be in use
+    const uintptr_t last = (base + n) / page * page;
+    if (first < last) madvise(reinterpret_cast<void*>(first), last - first, MADV_DONTNEED);
 }
 
 }  // namespace hearth::engine

@@ -30,6 +30,11 @@ public:
     size_t size() const { return size_; }
     const std::string& path() const { return path_; }
 
+    // Tells the kernel that bytes [offset, offset + n) of the mapping will not be read for a while (e.g. weights
+    // copied elsewhere at load): the whole pages inside the range leave this process's resident memory and are
+    // read from the file again if touched. A hint; out-of-range parts are ignored.
+    void dropPages(size_t offset, size_t n) const;
+
 private:
     void release();
 

@@ -81,6 +81,7 @@ struct Job {
     const Weight* w = nullptr;
     float* y = nullptr;
     const kernels::GemmKernels* gemm = nullptr;  // tile kernels, or nullptr for a per-row path
+    bool repacked = false;                       // gemm reads w.repackedData (groups of gemm->rowGroup rows)
     bool f32 = false;                            // per-row dotF32 over F32 activations (else dotAct over x)
     const uint8_t* x = nullptr;                  // the rows the kernel reads (F32, quantized or packed)
     size_t xStride = 0;                          // bytes between them
@@ -93,6 +94,21 @@ Job makeJob(ThreadPool& pool, const Weight& w, MatmulInput& in, float* y, bool e
     const int64_t nIn = w.nIn;
     Job job{&w, y};
     const bool wholeActBlocks = nIn % int64_t(kernels::traitsOf(k.actType).blockElems) == 0;
+    if (!exact && w.repacked != nullptr) {
+        // Repacked at load (the kernels chose the layout and their activation type).
+        const kernels::GemmKernels* g = w.repacked;
+        job.gemm = g;
+        job.repacked = true;
+        assert(g->actType == k.actType && wholeActBlocks);
+        if (g->pack != nullptr) {
+            job.x = in.packed(*g, k, pool);
+            job.xStride = g->packedRowBytes(nIn);
+        } else {
+            job.x = in.quantized(k, pool);
+            job.xStride = kernels::rowBytes(k.actType, uint64_t(nIn));
+        }
+        return job;
+    }
     const kernels::GemmKernels* g = exact ? nullptr : kernels::gemmKernelsFor(w.type);
     if (g != nullptr && (g->actType == GgmlType::F32 || (g->actType == k.actType && wholeActBlocks))) {
         job.gemm = g;
@@ -127,6 +143,14 @@ void runRows(const Job& job, int64_t nTok, int64_t r0, int64_t r1) {
     const Weight& w = *job.w;
     const int64_t nIn = w.nIn;
     const int64_t nOut = w.nOut;
+    if (job.repacked) {
+        const int64_t g = job.gemm->rowGroup;
+        assert(r0 % g == 0);
+        const size_t groupBytes = job.gemm->groupBytes(nIn);
+        job.gemm->gemm(w.repackedData + size_t(r0 / g) * groupBytes, groupBytes, r1 - r0, job.x, job.xStride, nTok,
+                       nIn, job.y + r0, size_t(nOut));
+        return;
+    }
     if (job.gemm != nullptr) {
         job.gemm->gemm(w.row(r0), w.rowBytes, r1 - r0, job.x, job.xStride, nTok, nIn, job.y + r0, size_t(nOut));
         return;
@@ -143,11 +167,15 @@ void runRows(const Job& job, int64_t nTok, int64_t r0, int64_t r1) {
     }
 }
 
-// Chunk boundaries in whole row tiles (the tile kernels' row count), about ThreadPool::grainFor of work each.
+// Chunk boundaries in whole row tiles, about ThreadPool::grainFor of work each: a multiple of the tile kernels'
+// row count (4) and of every repacked kernel's row group (16), so a chunk of a repacked weight starts on a group.
+constexpr int64_t kRowTile = 16;
+
 int64_t rowGrain(int64_t nIn, int64_t nTok) {
-    constexpr int64_t kRowTile = 4;
     return (ThreadPool::grainFor(nIn * nTok) + kRowTile - 1) / kRowTile * kRowTile;
 }
+
+int64_t roundUpRows(int64_t rows) { return (rows + kRowTile - 1) / kRowTile * kRowTile; }
 
 }  // namespace
 
@@ -166,16 +194,19 @@ void matmulGroup(ThreadPool& pool, std::span<const MatmulOut> outs, MatmulInput&
     constexpr size_t kMaxOuts = 4;
     assert(outs.size() <= kMaxOuts);
     Job jobs[kMaxOuts];
-    int64_t first[kMaxOuts + 1] = {};  // job j owns rows [first[j], first[j + 1]) of the concatenation
+    // Job j owns [first[j], first[j + 1]) of the concatenation: its rows, padded to whole row tiles so that every
+    // chunk of it starts on a tile (and a repacked group); the padding rows are skipped.
+    int64_t first[kMaxOuts + 1] = {};
     for (size_t j = 0; j < outs.size(); ++j) {
         jobs[j] = makeJob(pool, *outs[j].w, in, outs[j].y, exact);
-        first[j + 1] = first[j] + outs[j].w->nOut;
+        first[j + 1] = first[j] + roundUpRows(outs[j].w->nOut);
     }
     const int64_t nTok = in.nTok();
     pool.parallelFor(first[outs.size()], [&](int64_t c0, int64_t c1) {
         for (size_t j = 0; j < outs.size(); ++j) {
-            const int64_t r0 = std::max(c0, first[j]), r1 = std::min(c1, first[j + 1]);
-            if (r0 < r1) runRows(jobs[j], nTok, r0 - first[j], r1 - first[j]);
+            const int64_t r0 = std::max(c0, first[j]) - first[j];
+            const int64_t r1 = std::min(std::min(c1, first[j + 1]) - first[j], jobs[j].w->nOut);
+            if (r0 < r1) runRows(jobs[j], nTok, r0, r1);
         }
     }, rowGrain(in.n(), nTok));
 }

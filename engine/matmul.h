@@ -32,6 +32,11 @@ struct Weight {
     int64_t nOut = 0;                              // ne[1]: rows (the output width)
     size_t rowBytes = 0;                           // bytes of one row
     const kernels::TypeKernels* kernels = nullptr; // kernelsFor(type), resolved once at load
+    // The same rows re-laid out at load for the active ISA's repacked kernels (kernels::repackedGemmFor), or
+    // nullptr: groups of repacked->rowGroup rows, repacked->groupBytes(nIn) bytes each, owned by the Model. Fast
+    // mode reads only this copy; exact mode and the embedding lookup read `data`.
+    const kernels::GemmKernels* repacked = nullptr;
+    const uint8_t* repackedData = nullptr;
 
     const uint8_t* row(int64_t r) const { return data + size_t(r) * rowBytes; }
 };

@@ -1,10 +1,15 @@
 #include "engine/model.h"
 
+#include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <string>
+#include <thread>
 
 #include "kernels/dispatch.h"
+#include "kernels/gemm.h"
 
 namespace hearth::engine {
 namespace {
@@ -163,7 +168,60 @@ Status bindWeights(const GgufFile& file, const ModelConfig& c, const ArchDescrip
     return {};
 }
 
+// Every matrix the forward pass multiplies by (token_embd is read one row per token, and stays as it is).
+std::vector<Weight*> matmulWeights(ModelWeights& w) {
+    std::vector<Weight*> out;
+    for (LayerWeights& L : w.layers) {
+        for (Weight* m : {&L.wq, &L.wk, &L.wv, &L.wo, &L.ffnGate, &L.ffnUp, &L.ffnDown}) out.push_back(m);
+    }
+    out.push_back(&w.output);
+    return out;
+}
+
 }  // namespace
+
+void Model::FreeDeleter::operator()(uint8_t* p) const { std::free(p); }
+
+void Model::repackWeights() {
+    struct Job {
+        Weight* w;
+        const kernels::GemmKernels* g;
+        uint8_t* dst;
+    };
+    std::vector<Job> jobs;
+    for (Weight* w : matmulWeights(weights_)) {
+        const kernels::GemmKernels* g = kernels::repackedGemmFor(w->type);
+        if (g == nullptr || w->nOut <= 0) continue;
+        const size_t groups = size_t((w->nOut + g->rowGroup - 1) / g->rowGroup);
+        const size_t bytes = groups * g->groupBytes(w->nIn);  // a multiple of 64, as aligned_alloc wants
+        auto* dst = static_cast<uint8_t*>(std::aligned_alloc(64, bytes));
+        if (dst == nullptr) continue;  // no memory for the copy: this matrix keeps the in-place kernels
+        repackedStorage_.emplace_back(dst);
+        repackedBytes_ += bytes;
+        jobs.push_back(Job{w, g, dst});
+    }
+    if (jobs.empty()) return;
+    // Each matrix is repacked by one thread; the threads take matrices in turn (a load of a 1B model repacks
+    // ~150 of them).
+    std::atomic<size_t> next{0};
+    auto work = [&] {
+        for (size_t i = next++; i < jobs.size(); i = next++) {
+            const Job& j = jobs[i];
+            j.g->repack(j.w->data, j.w->rowBytes, j.w->nOut, j.w->nIn, j.dst);
+        }
+    };
+    const unsigned nThreads = std::clamp(std::thread::hardware_concurrency(), 1u, 8u);
+    std::vector<std::thread> threads;
+    for (unsigned t = 1; t < nThreads && t < jobs.size(); ++t) threads.emplace_back(work);
+    work();
+    for (std::thread& t : threads) t.join();
+    for (const Job& j : jobs) {
+        j.w->repacked = j.g;
+        j.w->repackedData = j.dst;
+        // Only the copy is read from now on (exact mode and a tied embedding fault their pages back in).
+        file_->dropPages(j.w->data, j.w->rowBytes * size_t(j.w->nOut));
+    }
+}
 
 const ArchDescriptor* findArch(std::string_view arch) {
     for (const ArchDescriptor* a : kArchs) {
@@ -180,7 +238,7 @@ Result<std::unique_ptr<Model>> Model::load(const std::string& path, const ModelO
     return model;
 }
 
-Result<std::unique_ptr<Model>> Model::load(std::unique_ptr<GgufFile> file, const ModelOptions& /*options*/) {
+Result<std::unique_ptr<Model>> Model::load(std::unique_ptr<GgufFile> file, const ModelOptions& options) {
     const std::optional<std::string_view> archName = file->getString("general.architecture");
     if (!archName) {
         // Present with another type is not "missing": say what was found.
@@ -204,6 +262,7 @@ Result<std::unique_ptr<Model>> Model::load(std::unique_ptr<GgufFile> file, const
     m->arch_ = arch;
     if (Status s = bindWeights(*file, m->config_, *arch, &m->weights_); !s) return s.error();
     m->file_ = std::move(file);
+    if (options.repack) m->repackWeights();
     return m;
 }
 

@@ -60,7 +60,10 @@ struct ModelWeights {
 };
 
 struct ModelOptions {
-    // Nothing yet: every weight is used in place from the mapping. (Reserved for repacking / mlock choices.)
+    // Re-lay out the matrices that the active ISA has repacked kernels for (kernels::repackedGemmFor) into memory
+    // of the model's own, once at load, and drop their pages of the mapping. Off: every weight is used in place
+    // from the mapping.
+    bool repack = true;
 };
 
 class Model {
@@ -77,14 +80,22 @@ public:
 
     // Bytes of all tensor data (what one token reads, plus the embedding table).
     uint64_t weightBytes() const;
+    // Bytes of the repacked copies made at load (ModelOptions::repack), included in what stays resident.
+    uint64_t repackedBytes() const { return repackedBytes_; }
 
 private:
     Model() = default;
+    void repackWeights();
 
     std::unique_ptr<GgufFile> file_;
     ModelConfig config_;
     const ArchDescriptor* arch_ = nullptr;
     ModelWeights weights_;
+    struct FreeDeleter {
+        void operator()(uint8_t* p) const;
+    };
+    std::vector<std::unique_ptr<uint8_t[], FreeDeleter>> repackedStorage_;  // one per repacked matrix
+    uint64_t repackedBytes_ = 0;
 };
 
 }  // namespace hearth::engine

@@ -7,6 +7,7 @@
 #include <numbers>
 
 #include "engine/kv_cache.h"
+#include "kernels/activation.h"
 #include "kernels/attention.h"
 
 namespace hearth::engine {
@@ -29,12 +30,7 @@ void addInPlace(float* x, const float* y, int64_t n) {
     for (int64_t i = 0; i < n; ++i) x[i] += y[i];
 }
 
-void swiglu(float* gate, const float* up, int64_t n) {
-    for (int64_t i = 0; i < n; ++i) {
-        const float g = gate[i];
-        gate[i] = g / (1.f + std::exp(-g)) * up[i];
-    }
-}
+void swiglu(float* gate, const float* up, int64_t n) { kernels::activationKernels().swiglu(gate, up, n); }
 
 void softmax(float* x, int64_t n) {
     if (n <= 0) return;
