@@ -177,6 +177,10 @@ int64_t rowGrain(int64_t nIn, int64_t nTok) {
 
 int64_t roundUpRows(int64_t rows) { return (rows + kRowTile - 1) / kRowTile * kRowTile; }
 
+// Rows per claimed chunk: about 8 chunks per thread, so the threads end within a chunk of each other even when
+// one streams slower or is descheduled for a while (a static half each made the caller wait ~10 % of a token).
+int64_t rowChunk(int64_t rows, int nThreads) { return rows / (int64_t(nThreads) * 8); }
+
 }  // namespace
 
 void prepareMatmulInput(ThreadPool& pool, const Weight& w, MatmulInput& in, bool exact) {
@@ -186,8 +190,9 @@ void prepareMatmulInput(ThreadPool& pool, const Weight& w, MatmulInput& in, bool
 void matmul(ThreadPool& pool, const Weight& w, MatmulInput& in, float* y, bool exact) {
     const Job job = makeJob(pool, w, in, y, exact);
     const int64_t nTok = in.nTok();
-    // Each thread takes a contiguous block of rows and computes it for all tokens.
-    pool.parallelFor(w.nOut, [&](int64_t r0, int64_t r1) { runRows(job, nTok, r0, r1); }, rowGrain(w.nIn, nTok));
+    // Each thread claims blocks of rows in turn and computes each for all tokens.
+    pool.parallelForDynamic(w.nOut, [&](int64_t r0, int64_t r1) { runRows(job, nTok, r0, r1); },
+                            rowGrain(w.nIn, nTok), rowChunk(w.nOut, pool.size()));
 }
 
 void matmulGroup(ThreadPool& pool, std::span<const MatmulOut> outs, MatmulInput& in, bool exact) {
@@ -202,13 +207,14 @@ void matmulGroup(ThreadPool& pool, std::span<const MatmulOut> outs, MatmulInput&
         first[j + 1] = first[j] + roundUpRows(outs[j].w->nOut);
     }
     const int64_t nTok = in.nTok();
-    pool.parallelFor(first[outs.size()], [&](int64_t c0, int64_t c1) {
+    const int64_t total = first[outs.size()];
+    pool.parallelForDynamic(total, [&](int64_t c0, int64_t c1) {
         for (size_t j = 0; j < outs.size(); ++j) {
             const int64_t r0 = std::max(c0, first[j]) - first[j];
             const int64_t r1 = std::min(std::min(c1, first[j + 1]) - first[j], jobs[j].w->nOut);
             if (r0 < r1) runRows(jobs[j], nTok, r0, r1);
         }
-    }, rowGrain(in.n(), nTok));
+    }, rowGrain(in.n(), nTok), rowChunk(total, pool.size()));
 }
 
 }  // namespace hearth::engine

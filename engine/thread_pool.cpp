@@ -86,6 +86,24 @@ void ThreadPool::run(const std::function<void(int, int)>& fn) {
     task_ = nullptr;
 }
 
+void ThreadPool::parallelForDynamic(int64_t n, const std::function<void(int64_t, int64_t)>& fn, int64_t grain,
+                                    int64_t chunkItems) {
+    if (n <= 0) return;
+    grain = std::max<int64_t>(1, grain);
+    if (nThreads_ == 1 || n <= grain) {
+        fn(0, n);
+        return;
+    }
+    const int64_t step = std::max<int64_t>(1, (chunkItems + grain - 1) / grain) * grain;
+    std::atomic<int64_t> next{0};
+    run([&](int, int) {
+        for (int64_t begin = next.fetch_add(step, std::memory_order_relaxed); begin < n;
+             begin = next.fetch_add(step, std::memory_order_relaxed)) {
+            fn(begin, std::min(n, begin + step));
+        }
+    });
+}
+
 void ThreadPool::chunk(int64_t n, int ith, int nth, int64_t grain, int64_t* begin, int64_t* end) {
     grain = std::max<int64_t>(1, grain);
     const int64_t units = (n + grain - 1) / grain;  // the last unit may be partial

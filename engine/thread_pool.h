@@ -33,6 +33,13 @@ public:
     // for each non-empty chunk. With grain > 1, chunk boundaries fall on multiples of grain (except n itself).
     void parallelFor(int64_t n, const std::function<void(int64_t begin, int64_t end)>& fn, int64_t grain = 1);
 
+    // Like parallelFor, but the threads claim chunks of `chunkItems` (rounded up to a multiple of grain) in turn
+    // until none is left, so a thread that runs slower (its memory stream, or descheduled on a shared machine)
+    // takes fewer chunks instead of keeping the others waiting. Which thread gets a chunk varies from run to run:
+    // fn must compute each item the same way whoever runs it.
+    void parallelForDynamic(int64_t n, const std::function<void(int64_t begin, int64_t end)>& fn, int64_t grain,
+                            int64_t chunkItems);
+
     // Work (roughly: multiply-adds) below which waking a thread costs more than it saves: a dispatch costs a few
     // microseconds, about what a core needs for this much work. grainFor(cost of one item) is the number of items
     // per chunk that reaches it, so small problems (and tiny models) stay on the calling thread. A different

@@ -24,9 +24,15 @@ Result<LoadedModel> loadModel(const Args& args) {
     if (!file) return file.error();
     auto vocab = engine::Vocab::fromGguf(**file);
     if (!vocab) return Error{*path + ": " + vocab.message()};
-    auto model = engine::Model::load(std::move(file).value());
+    auto model = engine::Model::load(std::move(file).value(), modelOptions(args));
     if (!model) return Error{*path + ": " + model.message()};
     return LoadedModel{std::move(model).value(), std::move(vocab).value()};
+}
+
+engine::ModelOptions modelOptions(const Args& args) {
+    engine::ModelOptions options;
+    options.repack = !args.has("--no-repack");
+    return options;
 }
 
 Result<engine::KvType> kvTypeOption(const Args& args, engine::KvType fallback) {

@@ -21,6 +21,9 @@ struct LoadedModel {
 // -m MODEL: maps the file, binds the weights and reads the vocabulary.
 Result<LoadedModel> loadModel(const Args& args);
 
+// The load options the command line asks for (--no-repack).
+engine::ModelOptions modelOptions(const Args& args);
+
 // --kv-type f16|q8_0|f32 (fallback when absent). An unknown name is an error listing the accepted ones.
 Result<engine::KvType> kvTypeOption(const Args& args, engine::KvType fallback);
 

@@ -133,7 +133,9 @@ int cmdBench(const Args& args) {
     auto kvType = kvTypeOption(args, engine::KvType::F16);
     if (!kvType) return fail(kvType.message());
 
-    auto loaded = engine::Model::load(*path);
+    const auto loadStart = std::chrono::steady_clock::now();
+    auto loaded = engine::Model::load(*path, modelOptions(args));
+    const double loadSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - loadStart).count();
     if (!loaded) return fail(loaded.message());
     const engine::Model& model = **loaded;
     const engine::ModelConfig& cfg = model.config();
@@ -278,6 +280,8 @@ int cmdBench(const Args& args) {
             .field("bw_ratio", ratio)
             .field("roofline_tps", roofline)
             .field("isa", isa)
+            .field("repacked_bytes", model.repackedBytes())
+            .field("load_seconds", loadSeconds)
             .field("pp_cpu_share", ppShare)
             .field("tg_cpu_share", tgShare)
             .field("mem_cpu_share", bw->cpuShare);
@@ -321,6 +325,8 @@ int cmdBench(const Args& args) {
                 double(bytesPerToken) / 1e9, std::string(engine::kvTypeName(*kvType)).c_str(), kvPerToken / 1e6,
                 bw->gbps, (long long)*threads, bw->passGbps.size(),
                 roofline, isa.c_str());
+    std::printf("load %.2f s, of which weights repacked for this CPU's kernels: %.1f MB\n", loadSeconds,
+                double(model.repackedBytes()) / 1e6);
     const double minShare = std::min({*nPrompt > 0 ? ppShare : 1.0, *nGen > 0 ? tgShare : 1.0, bw->cpuShare});
     if (minShare < 0.9) {
         std::printf("note: the machine is busy (a timed part got only %.0f%% of its threads' CPU time): figures "

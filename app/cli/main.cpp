@@ -18,6 +18,7 @@ const OptionSpec kCtx{"--ctx", true};
 const OptionSpec kJson{"--json", false};
 const OptionSpec kVerbose{"-v", false, "--verbose"};
 const OptionSpec kKvType{"--kv-type", true};
+const OptionSpec kNoRepack{"--no-repack", false};
 
 const std::vector<Command>& commands() {
     static const std::vector<Command> table = {
@@ -27,19 +28,20 @@ const std::vector<Command>& commands() {
          {kModel, {"--text", true}, {"--file", true}, {"--vocab-test", true}, {"--bos", false}, kVerbose},
          cmdTokenize},
         {"logits", "logits -m MODEL --tokens \"1 2 3\" [-t N] [--ctx N] [--kv-type f32|f16|q8_0] [--json]",
-         {kModel, {"--tokens", true}, kThreads, kCtx, kKvType, kJson, kVerbose}, cmdLogits},
+         {kModel, {"--tokens", true}, kThreads, kCtx, kKvType, kNoRepack, kJson, kVerbose}, cmdLogits},
         {"run", "run -m MODEL -p PROMPT [-n N] [--temp T] [--top-k K] [--top-p P] [--min-p P] "
                 "[--repeat-penalty R] [--seed S] [-t N] [--ctx N] [--kv-type f16|q8_0|f32] [--chat]",
          {kModel, {"-p", true, "--prompt"}, {"-n", true}, {"--temp", true}, {"--top-k", true}, {"--top-p", true},
           {"--min-p", true}, {"--repeat-penalty", true}, {"--seed", true}, kThreads, kCtx, kKvType, {"--chat", false},
-          {"--system", true}, kVerbose},
+          {"--system", true}, kNoRepack, kVerbose},
          cmdRun},
         {"chat", "chat -m MODEL [--system TEXT] [--temp T] [--seed S] [-n N] [-t N] [--ctx N] [--kv-type f16|q8_0|f32]",
          {kModel, {"--system", true}, {"--temp", true}, {"--top-k", true}, {"--top-p", true}, {"--min-p", true},
-          {"--repeat-penalty", true}, {"--seed", true}, {"-n", true}, kThreads, kCtx, kKvType, kVerbose},
+          {"--repeat-penalty", true}, {"--seed", true}, {"-n", true}, kThreads, kCtx, kKvType, kNoRepack, kVerbose},
          cmdChat},
-        {"bench", "bench -m MODEL [-t N] [-p 512] [-n 128] [-d 0] [-r 3] [--kv-type f16|q8_0|f32] [--json]",
-         {kModel, kThreads, {"-p", true}, {"-n", true}, {"-d", true}, {"-r", true}, kKvType, kJson, kVerbose},
+        {"bench", "bench -m MODEL [-t N] [-p 512] [-n 128] [-d 0] [-r 3] [--kv-type f16|q8_0|f32] [--no-repack] [--json]",
+         {kModel, kThreads, {"-p", true}, {"-n", true}, {"-d", true}, {"-r", true}, kKvType, kNoRepack, kJson,
+          kVerbose},
          cmdBench},
         {"membw", "membw [-t N] [--mib 1024] [--passes 21] [--json]",
          {kThreads, {"--mib", true}, {"--passes", true}, kJson, kVerbose}, cmdMembw},
@@ -57,7 +59,8 @@ void printUsage(FILE* out) {
     for (const Command& c : commands()) std::fprintf(out, "  hearth-cli %s\n", c.usage);
     std::fprintf(out, "\n-t N sets threads, --ctx N the context (default: the model's, capped at 4096),\n"
                       "--kv-type the KV cache type (f16 default; q8_0 about half the memory, needs head_dim\n"
-                      "a multiple of 32; f32 exact), --json prints one JSON document on stdout,\n"
+                      "a multiple of 32; f32 exact), --no-repack keeps every weight in the file's layout\n"
+                      "(no load-time copy for the faster kernels), --json prints one JSON document on stdout,\n"
                       "-v logs more on stderr.\n");
 }
 

@@ -1,5 +1,5 @@
-// ThreadPool: every index of a parallelFor is visited exactly once, for every range size and thread count; the
-// split is deterministic; the pool can be reused many times and runs callbacks on distinct threads.
+// ThreadPool: every index of a parallelFor (and of a parallelForDynamic, on grain boundaries) is visited exactly
+// once, for every range size and thread count; the static split is deterministic; the pool can be reused many times and runs callbacks on distinct threads.
 #include "engine/thread_pool.h"
 
 #include <gtest/gtest.h>
@@ -36,6 +36,26 @@ TEST(ThreadPool, ParallelForCoversEveryIndexOnce) {
                     ASSERT_EQ(hits[size_t(i)].load(), 1)
                         << "index " << i << " of " << n << " with " << nThreads << " threads, grain " << grain;
                 }
+            }
+        }
+    }
+}
+
+TEST(ThreadPool, DynamicChunksCoverEveryIndexOnceOnGrainBoundaries) {
+    for (const int nThreads : {1, 2, 3}) {
+        ThreadPool pool(nThreads);
+        for (const int64_t n : {1, 15, 16, 17, 100, 1000, 11264}) {
+            for (const int64_t chunkItems : {0, 1, 40, 704}) {
+                std::vector<std::atomic<int>> hits(static_cast<size_t>(n));
+                std::atomic<bool> aligned{true};
+                pool.parallelForDynamic(n, [&](int64_t b, int64_t e) {
+                    if (b % 16 != 0 || (e != n && e % 16 != 0) || b >= e) aligned = false;
+                    for (int64_t i = b; i < e; ++i) hits[size_t(i)].fetch_add(1);
+                }, 16, chunkItems);
+                for (int64_t i = 0; i < n; ++i) {
+                    ASSERT_EQ(hits[size_t(i)].load(), 1) << "n " << n << " index " << i << " threads " << nThreads;
+                }
+                EXPECT_TRUE(aligned.load()) << "n " << n << " chunk " << chunkItems << " threads " << nThreads;
             }
         }
     }
