@@ -103,6 +103,9 @@ Job makeJob(ThreadPool& pool, const Weight& w, MatmulInput& in, float* y, bool e
         if (g->pack != nullptr) {
             job.x = in.packed(*g, k, pool);
             job.xStride = g->packedRowBytes(nIn);
+        } else if (g->actType == GgmlType::F32) {
+            job.x = reinterpret_cast<const uint8_t*>(in.f32());
+            job.xStride = size_t(nIn) * sizeof(float);
         } else {
             job.x = in.quantized(k, pool);
             job.xStride = kernels::rowBytes(k.actType, uint64_t(nIn));

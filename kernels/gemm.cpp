@@ -47,7 +47,7 @@ constexpr GemmKernels kScalarTable[] = {
 };
 
 // An ISA's tables, one per source file (gemm_tables.h); a type appears in at most one of them.
-using GemmTables = std::array<std::span<const GemmKernels>, 4>;
+using GemmTables = std::array<std::span<const GemmKernels>, 6>;
 
 GemmTables compiledGemmTables(Isa isa) {
     switch (isa) {
@@ -68,7 +68,9 @@ GemmTables compiledGemmTables(Isa isa) {
 GemmTables compiledRepackTables(Isa isa) {
     switch (isa) {
 #ifdef HEARTH_GEMM_HAVE_AVX512VNNI
-    case Isa::Avx512Vnni: return {repackQ4Avx512VnniTable(), repackQ4kAvx512VnniTable(), repackQ6kAvx512VnniTable()};
+    case Isa::Avx512Vnni:
+        return {repackQ4Avx512VnniTable(), repackQ4kAvx512VnniTable(), repackQ6kAvx512VnniTable(),
+                repackQ2kAvx512VnniTable(), repackTqAvx512VnniTable(), repackF16Avx512VnniTable()};
 #endif
     default: (void)isa; return {};
     }

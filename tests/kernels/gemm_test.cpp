@@ -172,9 +172,14 @@ HEARTH_TEST(repackedMatchesReference) {
             CHECK((gk->pack == nullptr) == (gk->packedRowBytes == nullptr));
             Rng rng(uint64_t(type) * 104729 + uint64_t(isa));
             const int64_t blockElems = int64_t(traitsOf(type).blockElems);
+            std::vector<int64_t> ns;
+            if (blockElems > 1) {
+                for (const int64_t b : blockCounts) ns.push_back(b * blockElems);
+            } else {
+                ns = {1, 7, 16, 17, 33, 172, 256, 1000};  // plain types: rows of any length
+            }
             int i = 0;
-            for (const int64_t b : blockCounts) {
-                const int64_t n = b * blockElems;
+            for (const int64_t n : ns) {
                 for (const int64_t nRows : rowCounts) {
                     for (const int64_t nTok : tokCounts) {
                         if (n >= 2048 && nRows * nTok > 100) continue;  // keep the large rows quick
@@ -187,7 +192,7 @@ HEARTH_TEST(repackedMatchesReference) {
                 }
             }
             // A prompt-sized batch, past any token blocking of the kernel.
-            if (!checkCase(isa, *gk, Case{40, 301, 8 * blockElems}, 1, 0, rng)) return;
+            if (!checkCase(isa, *gk, Case{40, 301, std::max<int64_t>(8 * blockElems, 256)}, 1, 0, rng)) return;
         }
     }
     if (tested == 0) skip("no repacked kernels on the ISAs under test");

@@ -1,0 +1,12 @@
+// AVX-512 VNNI repacked kernels for Q2_K, Q3_K weights (kernels/gemm.h, GemmKernels::repack). Only this file is
+// compiled with the AVX-512 VNNI flags; gemm.cpp calls repackQ2kAvx512VnniTable() only after
+// cpuSupports(Isa::Avx512Vnni). (Placeholder: no kernels yet.)
+#include <span>
+
+#include "kernels/gemm_tables.h"
+
+namespace hearth::kernels {
+
+std::span<const GemmKernels> repackQ2kAvx512VnniTable() { return {}; }
+
+}  // namespace hearth::kernels
