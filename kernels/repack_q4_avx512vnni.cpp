@@ -1,12 +1,504 @@
-// AVX-512 VNNI repacked kernels for Q4_0,Q8_0 weights (kernels/gemm.h, GemmKernels::repack). Only this file is
-// compiled with -mavx512vnni; gemm.cpp calls repackQ4Avx512VnniTable() only after cpuSupports(Isa::Avx512Vnni).
-// (Placeholder: no kernels yet.)
-#include <span>
+// AVX-512 VNNI repacked kernels for Q4_0, Q8_0 weights x Q8_0 activations (kernels/gemm.h, GemmKernels::repack).
+// Only this file is compiled with -mavx512vnni; gemm.cpp calls repackQ4Avx512VnniTable() only after
+// cpuSupports(Isa::Avx512Vnni).
+//
+// Repacked weight group: kRows (16) consecutive rows, one row per int32 lane, so vpdpbusd(acc, weights, broadcast
+// of 4 activation bytes) accumulates 16 rows x 4 elements with no horizontal sum, and each 4-byte activation
+// broadcast serves the 16 rows. Blocks (32 elements) go in pairs, each pair a whole number of cache lines:
+//
+//   pair of blocks b, b + 1 (kPairBytes: 576 for Q4_0 = 2 x 16 x 18, 1088 for Q8_0 = 2 x 16 x 34):
+//     bytes  0..31   16 F16 scales d of block b, lane r = row r (one vcvtph2ps)
+//     bytes 32..63   the same for block b + 1
+//     then kQuantBytes per block (256 for Q4_0, 512 for Q8_0), block b then block b + 1, as 64-byte vectors k:
+//       Q4_0: vector k = 0..3, lane r = qs[4k..4k+3] of row r, as stored (low nibble of qs[j] = element j, high
+//             nibble = element j + 16): elements 4k..4k+3 and 16+4k..16+4k+3
+//       Q8_0: vector k = 0..7, lane r = qs[4k..4k+3] of row r, each byte ^ 0x80 (= q + 128, unsigned)
+//   an odd last block: its 32 bytes of scales, 32 zero bytes, its quants (the only bytes the file does not have).
+//   Rows past nRows in the last group: zero scales and quants.
+//
+// Q4_0 nibbles enter the products as 16 x nibble, both halves: hi16 = v & 0xf0, lo16 = vpshufb(table 16 x i,
+// v & 0x0f), so decoding 64 bytes costs two logic ops and a shuffle, no shift; the 1/16 goes to the activation scale.
+//
+// Packed activation row (packedRowBytes: kActBlockBytes per block, padded to 64 bytes), per block:
+//     bytes  0..31   the 32 int8 quants as quantizeAct stored them (broadcast 4 at a time)
+//     bytes 32..35   F32 scale: d for Q8_0 weights, d / 16 for Q4_0 weights (exact: a power of two)
+//     bytes 36..39   int32 -128 * sum(q): the offset correction, exact in int32 (Q8_0: u = q + 128; Q4_0:
+//                    u = 16 * nibble = 16 * (q + 8)), the starting value of the block's int32 accumulator
+//
+// Per (16-row group, token, block): 8 vpdpbusd from the correction, one int->float conversion, one scale product
+// (16 weight scales x the broadcast activation scale) and one FMA into the token's F32 accumulator (16 rows).
+//
+// Two paths (the switch, kWideMinTokens, measured per type):
+//   - token generation and small batches: one group x up to kTok tokens per tile (each decoded weight vector serves
+//     them all, each activation broadcast is an embedded {1to16} operand); a group meets its token tiles while it
+//     is in L1/L2, and with up to kTok tokens the matrix is one pass over the weights, prefetched kPrefetchPairs
+//     pairs ahead.
+//   - prompt processing: chunks of tokens whose packed activations stay in L2 (kActChunkBudget); per chunk, blocks
+//     of kWideGroups groups stream past (Q4_0 first decoded into the Q8_0 layout, see prepareQ4Group), in chunks
+//     of kWideKBlocks blocks that stay in L1 while they meet the chunk's tiles of kWideTok tokens (each activation
+//     broadcast feeds kWideGroups vpdpbusd); the next groups' weights are prefetched to L2 meanwhile.
+//
+// Repacked size: exactly the file's bytes (plus 32 bytes per group when the row has an odd number of blocks).
+#ifndef __AVX512VNNI__
+#error "repack_q4_avx512vnni.cpp must be compiled with -mavx512vnni"
+#endif
 
+#include <immintrin.h>
+
+#include <algorithm>
+#include <array>
+#include <climits>
+#include <cstring>
+#include <span>
+#include <utility>
+#include <vector>
+
+#include "kernels/format_q4_0.h"
+#include "kernels/format_q8_0.h"
+#include "kernels/fp16.h"
 #include "kernels/gemm_tables.h"
+#include "kernels/simd_x86_common.h"
 
 namespace hearth::kernels {
+namespace {
 
-std::span<const GemmKernels> repackQ4Avx512VnniTable() { return {}; }
+constexpr int64_t kQk = 32;              // elements per block
+constexpr int kRows = 16;                // rows per group: one per int32 lane of a zmm
+constexpr int64_t kScaleBytes = 2 * kRows;  // F16 scales of one block of a group
+constexpr int64_t kActBlockBytes = 40;   // packed activation block: 32 quants, F32 scale, int32 correction
+constexpr int kTok = 8;                  // tokens per tile of the token-generation path
+// From this many tokens on, the prompt-processing path (measured: Q4_0's in-tile nibble decoding stays ahead of the
+// decoded copy up to about 48 tokens, Q8_0 has nothing to decode).
+template <GgmlType T>
+constexpr int64_t kWideMinTokens = T == GgmlType::Q4_0 ? 48 : 16;
+constexpr size_t kActChunkBudget = 512 * 1024;  // packed activations of a token chunk (stay in L2, 1 MiB/core)
+// Tokens per chunk at most: larger chunks measured slower at 512 tokens (their y rows span more pages), and the
+// weights streamed again per chunk are prefetched (48..72 measured best for n = 2048 and 5632).
+constexpr int64_t kChunkMaxTokens = 72;
+
+const uint8_t* bytes(const void* p) { return static_cast<const uint8_t*>(p); }
+
+template <GgmlType T>
+constexpr int64_t kBlockBytes = T == GgmlType::Q8_0 ? int64_t(sizeof(BlockQ8_0)) : int64_t(sizeof(BlockQ4_0));
+template <GgmlType T>
+constexpr int64_t kQuantBytes = kRows * (kBlockBytes<T> - 2);  // one block's quants of a group
+template <GgmlType T>
+constexpr int64_t kPairBytes = 2 * kScaleBytes + 2 * kQuantBytes<T>;
+// Token generation: the prefetch distance ahead of the weight stream, in pairs of blocks (about 3 KiB of Q4_0, 6 KiB
+// of Q8_0; measured flat from 3 to 9 KiB, lower without).
+constexpr int64_t kPrefetchPairs = 5;
+static_assert(kPairBytes<GgmlType::Q4_0> % 64 == 0 && kPairBytes<GgmlType::Q8_0> % 64 == 0);
+
+template <GgmlType T>
+size_t groupBytesQ(int64_t n) {
+    const int64_t nb = n / kQk;
+    return size_t(nb / 2 * kPairBytes<T> + nb % 2 * (2 * kScaleBytes + kQuantBytes<T>));
+}
+
+// The rows of a group are gathered 4 bytes at a time (one gather per 64-byte vector of the layout); rows past nRows
+// are masked off and so zero. Rows too far apart for 32-bit gather offsets take the scalar copy.
+template <GgmlType T>
+void repackQ(const void* wv, size_t wStride, int64_t nRows, int64_t n, void* dst) {
+    const uint8_t* w = bytes(wv);
+    auto* out = static_cast<uint8_t*>(dst);
+    const int64_t nb = n / kQk;
+    const size_t gb = groupBytesQ<T>(n);
+    constexpr int64_t bb = kBlockBytes<T>;
+    constexpr int words = int(bb - 2) / 4;  // 4-byte words of quants per block and row
+    const uint32_t flip = T == GgmlType::Q8_0 ? 0x80808080u : 0u;  // Q8_0: q + 128 as an unsigned byte
+    const bool gather = wStride <= size_t(INT32_MAX / kRows);
+    const __m512i rowOffsets =
+        _mm512_mullo_epi32(_mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0),
+                           _mm512_set1_epi32(gather ? int32_t(wStride) : 0));
+    for (int64_t g = 0; g * kRows < nRows; ++g) {
+        uint8_t* group = out + size_t(g) * gb;
+        const int64_t rows = std::min<int64_t>(kRows, nRows - g * kRows);
+        const auto m = static_cast<__mmask16>((1u << rows) - 1u);
+        const uint8_t* rows0 = w + size_t(g * kRows) * wStride;
+        if (nb % 2 != 0) std::memset(group + nb / 2 * kPairBytes<T> + kScaleBytes, 0, kScaleBytes);  // odd block pad
+        for (int64_t b = 0; b < nb; ++b) {
+            uint8_t* pair = group + b / 2 * kPairBytes<T>;
+            uint8_t* scales = pair + (b % 2) * kScaleBytes;
+            uint8_t* quants = pair + 2 * kScaleBytes + (b % 2) * kQuantBytes<T>;
+            const uint8_t* block = rows0 + size_t(b * bb);
+            if (gather) {
+                auto load = [&](int64_t offset) {
+                    return _mm512_mask_i32gather_epi32(_mm512_setzero_si512(), m, rowOffsets, block + offset, 1);
+                };
+                store256(scales, _mm512_cvtepi32_epi16(load(0)));  // d in the low 16 bits of each lane
+                for (int k = 0; k < words; ++k) {
+                    const __m512i v = _mm512_maskz_xor_epi32(m, load(2 + 4 * k), _mm512_set1_epi32(int32_t(flip)));
+                    _mm512_storeu_si512(quants + 64 * k, v);
+                }
+                continue;
+            }
+            std::memset(scales, 0, kScaleBytes);
+            std::memset(quants, 0, kQuantBytes<T>);
+            for (int64_t r = 0; r < rows; ++r) {
+                const uint8_t* rb = block + size_t(r) * wStride;
+                std::memcpy(scales + 2 * r, rb, 2);
+                for (int k = 0; k < words; ++k) {
+                    uint32_t v;
+                    std::memcpy(&v, rb + 2 + 4 * k, 4);
+                    v ^= flip;
+                    std::memcpy(quants + 64 * k + 4 * r, &v, 4);
+                }
+            }
+        }
+    }
+}
+
+size_t packedRowBytesQ(int64_t n) { return size_t((n / kQk * kActBlockBytes + 63) / 64 * 64); }
+
+template <GgmlType T>
+void packQ(const void* act, void* dst, int64_t n) {
+    const uint8_t* src = bytes(act);
+    auto* out = static_cast<uint8_t*>(dst);
+    const int64_t nb = n / kQk;
+    // Q4_0 weights enter the products as 16 x nibble (see the top of the file): the 1/16 goes to the scale.
+    const float scaleFactor = T == GgmlType::Q4_0 ? 1.0f / 16.0f : 1.0f;
+    for (int64_t b = 0; b < nb; ++b) {
+        const uint8_t* block = src + b * int64_t(sizeof(BlockQ8_0));
+        uint8_t* o = out + b * kActBlockBytes;
+        std::memcpy(o, block + 2, 32);
+        int32_t sum = 0;
+        for (int64_t k = 0; k < kQk; ++k) sum += static_cast<int8_t>(block[2 + k]);
+        storeF32(o + 32, fp16ToF32(loadU16(block)) * scaleFactor);
+        const int32_t start = -128 * sum;
+        std::memcpy(o + 36, &start, 4);
+    }
+    const size_t used = size_t(nb * kActBlockBytes);
+    std::memset(out + used, 0, packedRowBytesQ(n) - used);
+}
+
+inline __m512i bcast32(const uint8_t* p) { return _mm512_set1_epi32(loadI32(p)); }
+
+// vpshufb table: byte i (of each 16-byte lane) = 16 * i, for a low nibble as 16 x nibble.
+inline __m512i nibbleTimes16() {
+    return _mm512_broadcast_i32x4(_mm_setr_epi8(0, 16, 32, 48, 64, 80, 96, 112, char(128), char(144), char(160),
+                                                char(176), char(192), char(208), char(224), char(240)));
+}
+
+// acc + vpdpbusd(u, broadcast of the 4 signed bytes at p), with the broadcast as the instruction's embedded {1to16}
+// memory operand: one fused uop. (GCC 12 emits a separate vpbroadcastd for the intrinsic form, which doubles the
+// front-end uops of the inner loop.)
+inline __m512i dpbusdBcast(__m512i acc, __m512i u, const uint8_t* p) {
+    asm("vpdpbusd %2%{1to16%}, %1, %0" : "+v"(acc) : "v"(u), "m"(*reinterpret_cast<const int32_t*>(p)));
+    return acc;
+}
+
+// One block of a group (scales at sc, quants at q) against NT tokens' packed blocks (xb, xStride apart).
+template <GgmlType T, int NT>
+inline void blockStep(const uint8_t* sc, const uint8_t* q, const uint8_t* xb, size_t xStride, __m512* acc) {
+    __m512i dot[NT];
+    for (int t = 0; t < NT; ++t) dot[t] = bcast32(xb + size_t(t) * xStride + 36);
+    if constexpr (T == GgmlType::Q4_0) {
+        const __m512i low = _mm512_set1_epi8(0x0f);
+        const __m512i times16 = nibbleTimes16();
+#pragma GCC unroll 4
+        for (int k = 0; k < 4; ++k) {
+            const __m512i v = _mm512_loadu_si512(q + 64 * k);
+            const __m512i lo = _mm512_shuffle_epi8(times16, _mm512_and_si512(v, low));
+            const __m512i hi = _mm512_andnot_si512(low, v);
+#pragma GCC unroll 16
+            for (int t = 0; t < NT; ++t) {
+                const uint8_t* x = xb + size_t(t) * xStride;
+                dot[t] = dpbusdBcast(dot[t], lo, x + 4 * k);
+                dot[t] = dpbusdBcast(dot[t], hi, x + 16 + 4 * k);
+            }
+        }
+    } else {
+#pragma GCC unroll 8
+        for (int k = 0; k < 8; ++k) {
+            const __m512i v = _mm512_loadu_si512(q + 64 * k);
+#pragma GCC unroll 16
+            for (int t = 0; t < NT; ++t) dot[t] = dpbusdBcast(dot[t], v, xb + size_t(t) * xStride + 4 * k);
+        }
+    }
+    const __m512 dw = _mm512_cvtph_ps(load256(sc));
+#pragma GCC unroll 16
+    for (int t = 0; t < NT; ++t) {
+        const __m512 dx = _mm512_set1_ps(loadF32(xb + size_t(t) * xStride + 32));
+        acc[t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(dot[t]), _mm512_mul_ps(dw, dx), acc[t]);
+    }
+}
+
+// One group (rows lanes valid) x NT tokens over nb blocks: y[t * ldy + r] for r < rows.
+template <GgmlType T, int NT>
+void tileQ(const uint8_t* wg, int64_t nb, const uint8_t* x, size_t xStride, float* y, size_t ldy, int rows) {
+    __m512 acc[NT];
+    for (__m512& a : acc) a = _mm512_setzero_ps();
+    constexpr int64_t pb = kPairBytes<T>;
+    const int64_t nPairs = nb / 2;
+    for (int64_t p = 0; p < nPairs; ++p) {
+        const uint8_t* pair = wg + p * pb;
+        // The groups are consecutive, so this runs ahead into the next group too.
+#pragma GCC unroll 32
+        for (int64_t o = 0; o < pb; o += 64) {
+            _mm_prefetch(reinterpret_cast<const char*>(pair + kPrefetchPairs * pb + o), _MM_HINT_T0);
+        }
+        const uint8_t* xp = x + 2 * p * kActBlockBytes;
+        blockStep<T, NT>(pair, pair + 2 * kScaleBytes, xp, xStride, acc);
+        blockStep<T, NT>(pair + kScaleBytes, pair + 2 * kScaleBytes + kQuantBytes<T>, xp + kActBlockBytes, xStride,
+                         acc);
+    }
+    if (nb % 2 != 0) {
+        const uint8_t* pair = wg + nPairs * pb;
+        blockStep<T, NT>(pair, pair + 2 * kScaleBytes, x + 2 * nPairs * kActBlockBytes, xStride, acc);
+    }
+    const auto m = static_cast<__mmask16>((1u << rows) - 1u);
+    for (int t = 0; t < NT; ++t) _mm512_mask_storeu_ps(y + size_t(t) * ldy, m, acc[t]);
+}
+
+using TileFn = void (*)(const uint8_t*, int64_t, const uint8_t*, size_t, float*, size_t, int);
+
+template <GgmlType T, int... NTs>
+constexpr std::array<TileFn, sizeof...(NTs)> tileTable(std::integer_sequence<int, NTs...>) {
+    return {tileQ<T, NTs + 1>...};
+}
+
+// kTiles<T>[nt - 1]: the tile for nt tokens.
+template <GgmlType T>
+constexpr auto kTiles = tileTable<T>(std::make_integer_sequence<int, kTok>());
+
+// --- prompt processing -------------------------------------------------------------------------------------------
+//
+// A group meets many token tiles there, so the Q4_0 nibbles are decoded once per token chunk (one chunk of blocks
+// at a time, just before its tiles) into the Q8_0 group layout ("prepared": vectors k = 0..3 the low nibbles, 4..7
+// the high nibbles, each as 16 x nibble, which pairs vector k with activation bytes 4k..4k+3 exactly as for Q8_0).
+// Then one tile serves both types: kWideGroups groups x NT tokens, each 4-byte activation broadcast feeding
+// kWideGroups vpdpbusd, each weight vector NT.
+constexpr int kWideGroups = 2;  // groups per prompt tile
+constexpr int kWideTok = 6;     // tokens per prompt tile
+constexpr int64_t kWideKBlocks = 16;  // blocks per L1 chunk (even: whole pairs)
+constexpr int64_t kWideQuantBytes = kQuantBytes<GgmlType::Q8_0>;
+constexpr int64_t kWidePairBytes = kPairBytes<GgmlType::Q8_0>;
+
+// Decodes blocks b0..b1 of one Q4_0 group into the Q8_0 group layout at out (a whole group is
+// groupBytesQ<Q8_0>(32 nb) bytes; the blocks land where they would in it).
+void prepareQ4Group(const uint8_t* wg, int64_t b0, int64_t b1, uint8_t* out) {
+    const __m512i low = _mm512_set1_epi8(0x0f);
+    const __m512i times16 = nibbleTimes16();
+    for (int64_t b = b0; b < b1; ++b) {
+        const uint8_t* pair = wg + b / 2 * kPairBytes<GgmlType::Q4_0>;
+        const uint8_t* q = pair + 2 * kScaleBytes + (b % 2) * kQuantBytes<GgmlType::Q4_0>;
+        uint8_t* opair = out + b / 2 * kWidePairBytes;
+        uint8_t* oq = opair + 2 * kScaleBytes + (b % 2) * kWideQuantBytes;
+        std::memcpy(opair + (b % 2) * kScaleBytes, pair + (b % 2) * kScaleBytes, kScaleBytes);
+        for (int k = 0; k < 4; ++k) {
+            const __m512i v = _mm512_loadu_si512(q + 64 * k);
+            _mm512_storeu_si512(oq + 64 * k, _mm512_shuffle_epi8(times16, _mm512_and_si512(v, low)));
+            _mm512_storeu_si512(oq + 64 * (k + 4), _mm512_andnot_si512(low, v));
+        }
+    }
+}
+
+// A broadcast load the compiler may not merge with an identical one: two groups starting their accumulators from
+// the same correction then cost two loads instead of a load and a register copy (a vector ALU uop).
+inline __m512i bcast32Load(const uint8_t* p) {
+    __m512i v;
+    asm volatile("vpbroadcastd %1, %0" : "=v"(v) : "m"(*reinterpret_cast<const int32_t*>(p)));
+    return v;
+}
+
+// One block of G groups (scales sc[g], quants q[g], Q8_0 layout) x NT tokens (packed blocks xt[t]).
+template <int G, int NT>
+inline void blockWide(const uint8_t* const* sc, const uint8_t* const* q, const uint8_t* const* xt, __m512 (*acc)[NT]) {
+    __m512i dot[G][NT];
+#pragma GCC unroll 16
+    for (int t = 0; t < NT; ++t) {
+#pragma GCC unroll 4
+        for (int g = 0; g < G; ++g) dot[g][t] = bcast32Load(xt[t] + 36);
+    }
+#pragma GCC unroll 8
+    for (int k = 0; k < 8; ++k) {
+        __m512i wv[G];
+#pragma GCC unroll 4
+        for (int g = 0; g < G; ++g) wv[g] = _mm512_loadu_si512(q[g] + 64 * k);
+#pragma GCC unroll 16
+        for (int t = 0; t < NT; ++t) {
+            if constexpr (G == 1) {
+                dot[0][t] = dpbusdBcast(dot[0][t], wv[0], xt[t] + 4 * k);
+            } else {
+                const __m512i xv = bcast32(xt[t] + 4 * k);
+#pragma GCC unroll 4
+                for (int g = 0; g < G; ++g) dot[g][t] = _mm512_dpbusd_epi32(dot[g][t], wv[g], xv);
+            }
+        }
+    }
+#pragma GCC unroll 4
+    for (int g = 0; g < G; ++g) {
+        const __m512 dw = _mm512_cvtph_ps(load256(sc[g]));
+#pragma GCC unroll 16
+        for (int t = 0; t < NT; ++t) {
+            const __m512 dx = _mm512_set1_ps(loadF32(xt[t] + 32));
+            acc[g][t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(dot[g][t]), _mm512_mul_ps(dw, dx), acc[g][t]);
+        }
+    }
+}
+
+// G groups (Q8_0 layout, gStride bytes apart; the last one has `rows` valid lanes) x NT tokens over blocks b0..b1
+// (b0 even): y[t * ldy + r] = the dot products, or y += them when accumulate (a later chunk of blocks).
+template <int G, int NT>
+void tileWide(const uint8_t* wg, size_t gStride, int64_t b0, int64_t b1, const uint8_t* x, size_t xStride, float* y,
+              size_t ldy, int rows, bool accumulate, const uint8_t* pf, const uint8_t* pfEnd) {
+    __m512 acc[G][NT];
+    for (auto& a : acc) {
+        for (__m512& v : a) v = _mm512_setzero_ps();
+    }
+    const uint8_t* xt[NT];
+    for (int t = 0; t < NT; ++t) xt[t] = x + size_t(t) * xStride + b0 * kActBlockBytes;
+    const uint8_t* pair[G];
+    for (int g = 0; g < G; ++g) pair[g] = wg + size_t(g) * gStride + b0 / 2 * kWidePairBytes;
+    auto step = [&](int j) {  // block j (0 or 1) of the current pairs
+        const uint8_t* sc[G];
+        const uint8_t* q[G];
+        const uint8_t* xj[NT];
+        for (int g = 0; g < G; ++g) {
+            sc[g] = pair[g] + j * kScaleBytes;
+            q[g] = pair[g] + 2 * kScaleBytes + j * kWideQuantBytes;
+        }
+        for (int t = 0; t < NT; ++t) xj[t] = xt[t] + j * kActBlockBytes;
+        blockWide<G, NT>(sc, q, xj, acc);
+    };
+    // The prefetch range (the next groups' weights, to L2) is spread evenly over the pairs of blocks.
+    const int64_t pfPerPair = (pfEnd - pf + 64 * ((b1 - b0) / 2) - 1) / std::max<int64_t>(1, 64 * ((b1 - b0) / 2));
+    for (int64_t b = b0; b + 1 < b1; b += 2) {
+        for (int64_t i = 0; i < pfPerPair && pf < pfEnd; ++i, pf += 64) {
+            _mm_prefetch(reinterpret_cast<const char*>(pf), _MM_HINT_T1);
+        }
+        step(0);
+        step(1);
+        for (int g = 0; g < G; ++g) pair[g] += kWidePairBytes;
+        for (int t = 0; t < NT; ++t) xt[t] += 2 * kActBlockBytes;
+    }
+    if ((b1 - b0) % 2 != 0) step(0);
+    for (int g = 0; g < G; ++g) {
+        const auto m = static_cast<__mmask16>(g + 1 < G ? 0xffffu : (1u << rows) - 1u);
+        for (int t = 0; t < NT; ++t) {
+            float* yt = y + size_t(t) * ldy + size_t(g * kRows);
+            const __m512 sum = accumulate ? _mm512_add_ps(acc[g][t], _mm512_maskz_loadu_ps(m, yt)) : acc[g][t];
+            _mm512_mask_storeu_ps(yt, m, sum);
+        }
+    }
+}
+
+using WideTileFn = void (*)(const uint8_t*, size_t, int64_t, int64_t, const uint8_t*, size_t, float*, size_t, int, bool,
+                            const uint8_t*, const uint8_t*);
+
+template <int G, int... NTs>
+constexpr std::array<WideTileFn, sizeof...(NTs)> wideTableRow(std::integer_sequence<int, NTs...>) {
+    return {tileWide<G, NTs + 1>...};
+}
+
+template <int... Gs>
+constexpr std::array<std::array<WideTileFn, kWideTok>, sizeof...(Gs)> wideTable(std::integer_sequence<int, Gs...>) {
+    return {wideTableRow<Gs + 1>(std::make_integer_sequence<int, kWideTok>())...};
+}
+
+// kWideTiles[g - 1][nt - 1]: the tile for g groups and nt tokens.
+constexpr auto kWideTiles = wideTable(std::make_integer_sequence<int, kWideGroups>());
+
+template <GgmlType T>
+void gemmQ(const void* wv, size_t wStride, int64_t nRows, const void* xv, size_t xStride, int64_t nTok, int64_t n,
+           float* y, size_t ldy) {
+    const uint8_t* w = bytes(wv);
+    const uint8_t* x = bytes(xv);
+    const int64_t nb = n / kQk;
+    const int64_t nGroups = (nRows + kRows - 1) / kRows;
+    if (nRows <= 0 || nTok <= 0) return;
+    if (nb == 0) {  // empty rows: the dot products are 0
+        for (int64_t t = 0; t < nTok; ++t) std::fill_n(y + size_t(t) * ldy, size_t(nRows), 0.0f);
+        return;
+    }
+    if (nTok < kWideMinTokens<T>) {
+        // Token generation and small batches: each group meets the tokens in tiles of up to kTok while it is in L1/L2
+        // (one tile, a pure stream over the weights, for up to kTok tokens).
+        for (int64_t g = 0; g < nGroups; ++g) {
+            const int rows = int(std::min<int64_t>(kRows, nRows - g * kRows));
+            for (int64_t t = 0; t < nTok; t += kTok) {
+                const int nt = int(std::min<int64_t>(kTok, nTok - t));
+                kTiles<T>[size_t(nt - 1)](w + size_t(g) * wStride, nb, x + size_t(t) * xStride, xStride,
+                                          y + size_t(t) * ldy + size_t(g * kRows), ldy, rows);
+            }
+        }
+        return;
+    }
+    // Prompt processing: chunks of tokens whose packed activations stay in L2 while every group streams past them;
+    // a block of kWideGroups groups (prepared, for Q4_0) stays in L1/L2 while it meets the chunk's token tiles.
+    struct alignas(64) CacheLine {
+        uint8_t bytes[64];
+    };
+    thread_local std::vector<CacheLine> prepared;
+    const size_t preparedStride = groupBytesQ<GgmlType::Q8_0>(n);
+    if constexpr (T == GgmlType::Q4_0) prepared.resize(kWideGroups * preparedStride / sizeof(CacheLine));
+    // Equal chunks (no short last one that would stream all the weights again for a few tokens).
+    const int64_t fit = std::min<int64_t>(kChunkMaxTokens, int64_t(kActChunkBudget / std::max<size_t>(1, xStride)));
+    const int64_t chunkMax = std::max<int64_t>(kWideTok, fit / kWideTok * kWideTok);
+    const int64_t nChunks = (nTok + chunkMax - 1) / chunkMax;
+    const int64_t chunk = ((nTok + nChunks - 1) / nChunks + kWideTok - 1) / kWideTok * kWideTok;
+    for (int64_t t0 = 0; t0 < nTok; t0 += chunk) {
+        const int64_t t1 = std::min(nTok, t0 + chunk);
+        for (int64_t g = 0; g < nGroups; g += kWideGroups) {
+            const int ng = int(std::min<int64_t>(kWideGroups, nGroups - g));
+            const uint8_t* wg = w + size_t(g) * wStride;
+            size_t gStride = wStride;
+            const uint8_t* source = wg;
+            if constexpr (T == GgmlType::Q4_0) {
+                wg = reinterpret_cast<const uint8_t*>(prepared.data());
+                gStride = preparedStride;
+            }
+            const int rows = int(std::min<int64_t>(kRows, nRows - (g + ng - 1) * kRows));
+            // While these groups meet the chunk's tokens, the next groups' weights (consecutive in the repacked
+            // matrix) are prefetched to L2, a slice per tile call.
+            const int64_t nextGroups = std::min<int64_t>(kWideGroups, nGroups - g - ng);
+            const uint8_t* pf = w + size_t(g + ng) * wStride;
+            const int64_t calls = (nb + kWideKBlocks - 1) / kWideKBlocks * ((t1 - t0 + kWideTok - 1) / kWideTok);
+            const int64_t pfSlice = (nextGroups * int64_t(wStride) / 64 + calls - 1) / calls * 64;
+            const uint8_t* pfEnd = pf + nextGroups * int64_t(wStride);
+            for (int64_t b0 = 0; b0 < nb; b0 += kWideKBlocks) {
+                const int64_t b1 = std::min(nb, b0 + kWideKBlocks);
+                if constexpr (T == GgmlType::Q4_0) {
+                    // Decoded just before its token tiles, so it is still in L1 for them.
+                    auto* prep = reinterpret_cast<uint8_t*>(prepared.data());
+                    for (int i = 0; i < ng; ++i) {
+                        prepareQ4Group(source + size_t(i) * wStride, b0, b1, prep + size_t(i) * preparedStride);
+                    }
+                }
+                for (int64_t t = t0; t < t1; t += kWideTok) {
+                    const int nt = int(std::min<int64_t>(kWideTok, t1 - t));
+                    const uint8_t* pfNext = std::min(pfEnd, pf + pfSlice);
+                    kWideTiles[size_t(ng - 1)][size_t(nt - 1)](wg, gStride, b0, b1, x + size_t(t) * xStride, xStride,
+                                                               y + size_t(t) * ldy + size_t(g * kRows), ldy, rows,
+                                                               b0 > 0, pf, pfNext);
+                    pf = pfNext;
+                }
+            }
+        }
+    }
+}
+
+constexpr GemmKernels makeKernels(GgmlType type, size_t (*groupBytes)(int64_t),
+                                  void (*pack)(const void*, void*, int64_t),
+                                  void (*gemm)(const void*, size_t, int64_t, const void*, size_t, int64_t, int64_t,
+                                               float*, size_t),
+                                  void (*repack)(const void*, size_t, int64_t, int64_t, void*)) {
+    GemmKernels k{type, GgmlType::Q8_0, packedRowBytesQ, pack, gemm};
+    k.rowGroup = kRows;
+    k.groupBytes = groupBytes;
+    k.repack = repack;
+    return k;
+}
+
+constexpr GemmKernels kTable[] = {
+    makeKernels(GgmlType::Q8_0, groupBytesQ<GgmlType::Q8_0>, packQ<GgmlType::Q8_0>, gemmQ<GgmlType::Q8_0>,
+                repackQ<GgmlType::Q8_0>),
+    makeKernels(GgmlType::Q4_0, groupBytesQ<GgmlType::Q4_0>, packQ<GgmlType::Q4_0>, gemmQ<GgmlType::Q4_0>,
+                repackQ<GgmlType::Q4_0>),
+};
+
+}  // namespace
+
+std::span<const GemmKernels> repackQ4Avx512VnniTable() { return kTable; }
 
 }  // namespace hearth::kernels

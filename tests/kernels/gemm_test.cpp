@@ -193,6 +193,11 @@ HEARTH_TEST(repackedMatchesReference) {
             }
             // A prompt-sized batch, past any token blocking of the kernel.
             if (!checkCase(isa, *gk, Case{40, 301, std::max<int64_t>(8 * blockElems, 256)}, 1, 0, rng)) return;
+            // Long rows in a batch: sums carried across the kernels' blocks of the row (an odd block count, a
+            // partial last group).
+            const int64_t longN = blockElems > 1 ? 37 * blockElems : 1500;
+            if (!checkCase(isa, *gk, Case{33, 64, longN}, 2, 4, rng)) return;
+            if (!checkCase(isa, *gk, Case{17, 130, blockElems > 1 ? 17 * blockElems : 777}, 0, 0, rng)) return;
         }
     }
     if (tested == 0) skip("no repacked kernels on the ISAs under test");
