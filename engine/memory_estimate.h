@@ -4,7 +4,9 @@
 // Needed RAM = weights + KV cache + compute buffers + fixed overhead, where
 //   weights      = sum over tensors of their stored size (GgufTensor::nbytes). The file is memory-mapped, so
 //                  these pages are page cache rather than anonymous memory, but they must stay resident for
-//                  usable speed, so they count in full.
+//                  usable speed, so they count in full. Matrices that Model::load repacks for the CPU's kernels
+//                  move into anonymous memory of the same size and leave the mapping (TQ1_0 is the exception: it is
+//                  expanded to 2-bit codes, 1.22x its stored size, on AVX-512 VNNI CPUs; not counted here).
 //   KV cache     = kvBytesPerToken * n_ctx, with
 //                  kvBytesPerToken = n_layer * (rowBytes(kvType, n_head_kv * head_dim_k)
 //                                               + rowBytes(kvType, n_head_kv * head_dim_v))

@@ -208,6 +208,9 @@ void Model::repackWeights() {
         for (size_t i = next++; i < jobs.size(); i = next++) {
             const Job& j = jobs[i];
             j.g->repack(j.w->data, j.w->rowBytes, j.w->nOut, j.w->nIn, j.dst);
+            // Only the copy is read from now on (exact mode and a tied embedding fault their pages back in).
+            // Dropped matrix by matrix, so a load never holds both forms of the whole model.
+            file_->dropPages(j.w->data, j.w->rowBytes * size_t(j.w->nOut));
         }
     };
     const unsigned nThreads = std::clamp(std::thread::hardware_concurrency(), 1u, 8u);
@@ -218,8 +221,6 @@ void Model::repackWeights() {
     for (const Job& j : jobs) {
         j.w->repacked = j.g;
         j.w->repackedData = j.dst;
-        // Only the copy is read from now on (exact mode and a tied embedding fault their pages back in).
-        file_->dropPages(j.w->data, j.w->rowBytes * size_t(j.w->nOut));
     }
 }
 
