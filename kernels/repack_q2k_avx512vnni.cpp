@@ -121,13 +121,6 @@ constexpr int ternImm(F f) {
 }
 constexpr int kSelect = ternImm([](int a, int b, int c) { return c ? a : b; });  // bits of a where c, else b
 
-// acc + vpdpbusd(u, broadcast of the 4 signed bytes at p), the broadcast as the instruction's embedded {1to16}
-// memory operand: one fused uop (GCC 12 emits a separate vpbroadcastd for the intrinsic form).
-inline __m512i dpbusdBcast(__m512i acc, __m512i u, const uint8_t* p) {
-    asm("vpdpbusd %2%{1to16%}, %1, %0" : "+v"(acc) : "v"(u), "m"(*reinterpret_cast<const int32_t*>(p)));
-    return acc;
-}
-
 // pshufb control: in each int32 lane, byte b of that lane to byte 0 and zeros elsewhere (zero-extension).
 inline __m512i pickByte(int b) {
     const auto lane = [b](int k) { return int(0x80808000u | unsigned(4 * k + b)); };

@@ -179,14 +179,6 @@ inline __m512i nibbleTimes16() {
                                                 char(176), char(192), char(208), char(224), char(240)));
 }
 
-// acc + vpdpbusd(u, broadcast of the 4 signed bytes at p), with the broadcast as the instruction's embedded {1to16}
-// memory operand: one fused uop. (GCC 12 emits a separate vpbroadcastd for the intrinsic form, which doubles the
-// front-end uops of the inner loop.)
-inline __m512i dpbusdBcast(__m512i acc, __m512i u, const uint8_t* p) {
-    asm("vpdpbusd %2%{1to16%}, %1, %0" : "+v"(acc) : "v"(u), "m"(*reinterpret_cast<const int32_t*>(p)));
-    return acc;
-}
-
 // One block of a group (scales at sc, quants at q) against NT tokens' packed blocks (xb, xStride apart).
 template <GgmlType T, int NT>
 inline void blockStep(const uint8_t* sc, const uint8_t* q, const uint8_t* xb, size_t xStride, __m512* acc) {

@@ -153,13 +153,6 @@ void packK(const void* act, void* dst, int64_t n) {
 inline __m512i load512(const uint8_t* p) { return _mm512_loadu_si512(p); }
 // (a & mask) | b, one vpternlogd (b must be zero where mask is set).
 inline __m512i andOr(__m512i a, __m512i mask, __m512i b) { return _mm512_ternarylogic_epi32(a, mask, b, 0xEA); }
-// acc + dot of the 4-byte groups of w (unsigned) with the 4 bytes at p (signed) broadcast to every lane: an embedded
-// {1to16} memory operand (GCC 12 does not fold _mm512_set1_epi32 of a load into vpdpbusd by itself, and a separate
-// vpbroadcastd per product costs a front-end slot).
-inline __m512i dpbusdBcast(__m512i acc, __m512i w, const uint8_t* p) {
-    asm("vpdpbusd %2%{1to16%}, %1, %0" : "+v"(acc) : "v"(w), "m"(*reinterpret_cast<const int32_t*>(p)));
-    return acc;
-}
 inline __m512 bcastF(const uint8_t* p) { return _mm512_set1_ps(loadF32(p)); }
 
 // A super-block's per-row factors for the 16 rows, shared by the tile's tokens.

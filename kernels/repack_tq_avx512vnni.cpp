@@ -175,13 +175,6 @@ void packTq(const void* act, void* dst, int64_t n) {
 
 // --- the kernel --------------------------------------------------------------------------------------------------
 
-// acc + vpdpbusd(u, broadcast of the 4 signed bytes at p), with the broadcast as the instruction's embedded {1to16}
-// memory operand: one fused uop (GCC 12 emits a separate vpbroadcastd for the intrinsic form).
-inline __m512i dpbusdBcast(__m512i acc, __m512i u, const uint8_t* p) {
-    asm("vpdpbusd %2%{1to16%}, %1, %0" : "+v"(acc) : "v"(u), "m"(*reinterpret_cast<const int32_t*>(p)));
-    return acc;
-}
-
 // One block of a group (scales at sc, codes at q) against NT tokens' packed blocks (xt[t]), added to acc[t]. With
 // one token the vectors alternate between two sets of sums, so 8 dependency chains hide vpdpbusd's latency.
 template <int NT, bool Stream>

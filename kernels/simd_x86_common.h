@@ -58,5 +58,15 @@ inline float hsum(__m512 v) {
 }
 #endif
 
+#ifdef __AVX512VNNI__
+// acc + vpdpbusd(u, broadcast of the 4 signed bytes at p) (u: unsigned bytes), the broadcast as the instruction's
+// embedded {1to16} memory operand: one fused uop. GCC 12 emits a separate vpbroadcastd for the intrinsic form
+// (_mm512_dpbusd_epi32 of _mm512_set1_epi32 of a load), a front-end slot per product in the repacked kernels' loops.
+inline __m512i dpbusdBcast(__m512i acc, __m512i u, const uint8_t* p) {
+    asm("vpdpbusd %2%{1to16%}, %1, %0" : "+v"(acc) : "v"(u), "m"(*reinterpret_cast<const int32_t*>(p)));
+    return acc;
+}
+#endif
+
 }  // namespace
 }  // namespace hearth::kernels
