@@ -61,7 +61,9 @@ Result<std::unique_ptr<Session>> Session::create(const Model& model, const Vocab
     return std::unique_ptr<Session>(new Session(vocab, std::move(ctx).value()));
 }
 
-Status Session::feedPrompt(std::span<const int32_t> tokens, GenerationStats& stats) {
+Status Session::feedPrompt(std::span<const int32_t> tokens, GenerationStats& stats, const std::atomic<bool>* cancel,
+                           bool& cancelled) {
+    cancelled = false;
     if (tokens.empty()) return Error{"the prompt is empty"};
     if (int64_t(tokens.size()) >= ctx_->nCtx()) {
         return Error{"the prompt has " + std::to_string(tokens.size()) + " tokens, the context holds " +
@@ -75,19 +77,34 @@ Status Session::feedPrompt(std::span<const int32_t> tokens, GenerationStats& sta
     cached_.resize(common);
 
     const auto start = Clock::now();
-    const std::span<const int32_t> rest = tokens.subspan(common);
-    if (Status s = ctx_->eval(rest, false); !s) return s;
-    stats.promptSeconds = secondsSince(start);
     stats.promptTokens = int(tokens.size());
-    stats.promptEvaluated = int(rest.size());
-    cached_.insert(cached_.end(), rest.begin(), rest.end());
+    const std::span<const int32_t> rest = tokens.subspan(common);
+    // Batch by batch (the context would batch the same way) so a cancel is noticed between batches; every batch
+    // that was evaluated is recorded in cached_ at once, so cache and list agree whenever we return.
+    const size_t batch = size_t(std::max(1, ctx_->params().nBatch));
+    for (size_t at = 0; at < rest.size(); at += batch) {
+        if (cancel && cancel->load(std::memory_order_relaxed)) {
+            cancelled = true;
+            break;
+        }
+        const std::span<const int32_t> part = rest.subspan(at, std::min(batch, rest.size() - at));
+        if (Status s = ctx_->eval(part, false); !s) return s;
+        cached_.insert(cached_.end(), part.begin(), part.end());
+        stats.promptEvaluated += int(part.size());
+    }
+    stats.promptSeconds = secondsSince(start);
     return {};
 }
 
 Result<GenerationStats> Session::generate(std::span<const int32_t> prompt, const GenerationParams& params,
                                           const TextCallback& onText) {
     GenerationStats stats;
-    if (Status s = feedPrompt(prompt, stats); !s) return s.error();
+    bool cancelled = false;
+    if (Status s = feedPrompt(prompt, stats, params.cancel, cancelled); !s) return s.error();
+    if (cancelled) {
+        stats.stopReason = StopReason::Cancelled;
+        return stats;
+    }
 
     sampler_.setParams(params.sampler);
     Utf8Stream utf8;
@@ -104,6 +121,10 @@ Result<GenerationStats> Session::generate(std::span<const int32_t> prompt, const
                        });
 
     for (;;) {
+        if (params.cancel && params.cancel->load(std::memory_order_relaxed)) {
+            stats.stopReason = StopReason::Cancelled;
+            break;
+        }
         if (params.maxTokens >= 0 && stats.generatedTokens >= params.maxTokens) {
             stats.stopReason = StopReason::MaxTokens;
             break;

@@ -7,6 +7,7 @@
 // tokens arrives whole, and text that might be the start of a stop string is held back until it is not.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -28,7 +29,7 @@ enum class StopReason : uint8_t {
     StopString,       // the output reached one of the stop strings
     MaxTokens,        // the requested number of tokens was generated
     ContextFull,      // the KV cache has no room for another token
-    Cancelled,        // the text callback returned false
+    Cancelled,        // the text callback returned false, or GenerationParams::cancel was set
 };
 std::string_view stopReasonName(StopReason reason);
 
@@ -36,6 +37,9 @@ struct GenerationParams {
     int maxTokens = 512;                   // < 0: until another stop condition
     SamplerParams sampler;
     std::vector<std::string> stopStrings;  // besides the vocabulary's end-of-generation tokens
+    // Set from any thread to stop soon: checked between prompt batches (of the context's nBatch tokens) and before
+    // each token, so a long prompt can be abandoned too. What was evaluated stays in the cache for the next call.
+    const std::atomic<bool>* cancel = nullptr;
 };
 
 struct GenerationStats {
@@ -84,12 +88,18 @@ public:
     const Context& context() const { return *ctx_; }
     const Vocab& vocab() const { return vocab_; }
     int nPast() const { return ctx_->nPast(); }
+    // The tokens whose keys/values the cache holds (nPast of them): lets a caller see how much of its next prompt
+    // will be reused before it calls generate.
+    std::span<const int32_t> cachedTokens() const { return cached_; }
     int nCtx() const { return ctx_->nCtx(); }
 
 private:
     Session(const Vocab& vocab, std::unique_ptr<Context> ctx);
     // Brings the cache to hold exactly `tokens` (reusing the common prefix) and leaves the last token's logits.
-    Status feedPrompt(std::span<const int32_t> tokens, GenerationStats& stats);
+    // When `cancel` is set between two batches it returns early with `cancelled` true; the cache then holds the
+    // prefix evaluated so far (and cached_ says so).
+    Status feedPrompt(std::span<const int32_t> tokens, GenerationStats& stats, const std::atomic<bool>* cancel,
+                      bool& cancelled);
 
     Vocab vocab_;  // cheap to copy: shared, immutable tables
     std::unique_ptr<Context> ctx_;
