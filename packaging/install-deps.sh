@@ -14,7 +14,7 @@ packages=(
   libspdlog-dev libfmt-dev libxsimd-dev xtl-dev libpcre2-dev
   # Qt 6 (front ends) and coroutines
   qt6-base-dev qt6-declarative-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
-  qcoro-qt6-dev libgl-dev
+  qcoro-qt6-dev libgl-dev libqt6sql6-sqlite qt6-qpa-plugins
   qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-layouts
   qml6-module-qtquick-dialogs qml6-module-qtqml-workerscript qml6-module-qttest
   qml6-module-qtquick-templates qml6-module-qtquick-window qml6-module-qtqml
