@@ -1,0 +1,142 @@
+// One message: user messages on the right as plain text, answers on the left rendered as Markdown. Copy, edit
+// (user messages: resend as a new branch) and the "< 1/2 >" branch switch when the message has siblings.
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import Hearth.Core
+
+Item {
+    id: message
+
+    // Roles of MessageListModel.
+    required property int index
+    required property string role
+    required property string text
+    required property bool complete
+    required property int branchIndex
+    required property int branchCount
+
+    readonly property bool isUser: role === "user"
+    readonly property real maxBubbleWidth: Math.max(200, width * 0.78)
+    property bool editing: false
+
+    implicitHeight: bubble.height
+
+    Rectangle {
+        id: bubble
+        anchors.right: message.isUser ? parent.right : undefined
+        anchors.left: message.isUser ? undefined : parent.left
+        anchors.leftMargin: 12
+        anchors.rightMargin: 12
+        width: message.editing ? message.maxBubbleWidth
+               : Math.max(Math.min(body.implicitWidth, message.maxBubbleWidth - 24), tools.implicitWidth) + 24
+        height: column.implicitHeight + 16
+        radius: 8
+        color: message.isUser ? "#dbe9ff" : "#f2f2f2"
+        border.color: message.isUser ? "#b8d0f5" : "#e0e0e0"
+
+        ColumnLayout {
+            id: column
+            anchors.fill: parent
+            anchors.margins: 8
+            spacing: 4
+
+            TextEdit {
+                id: body
+                objectName: "messageText"
+                visible: !message.editing
+                text: message.text
+                textFormat: message.isUser ? TextEdit.PlainText : TextEdit.MarkdownText
+                readOnly: true
+                selectByMouse: true
+                wrapMode: TextEdit.Wrap
+                color: "#1a1a1a"
+                Layout.fillWidth: true
+                Layout.maximumWidth: message.maxBubbleWidth - 24
+                Accessible.name: message.isUser ? qsTr("Your message") : qsTr("Answer")
+                // Links are never fetched by themselves: they open only when clicked.
+                onLinkActivated: (link) => Qt.openUrlExternally(link)
+            }
+
+            TextArea {
+                id: editArea
+                visible: message.editing
+                wrapMode: TextEdit.Wrap
+                Layout.fillWidth: true
+                Accessible.name: qsTr("Edit the message")
+            }
+
+            RowLayout {
+                id: tools
+                spacing: 2
+                Layout.fillWidth: true
+
+                BusyIndicator {
+                    visible: !message.complete
+                    running: visible
+                    Layout.preferredWidth: 20
+                    Layout.preferredHeight: 20
+                    Accessible.name: qsTr("Generating")
+                }
+
+                // Branches: the other answers (or edits) at this point of the conversation.
+                ToolButton {
+                    visible: message.branchCount > 1
+                    enabled: message.branchIndex > 0 && !ChatController.generating
+                    text: "<"
+                    Accessible.name: qsTr("Previous version")
+                    onClicked: ChatController.switchBranch(message.index, -1)
+                }
+                Label {
+                    visible: message.branchCount > 1
+                    text: qsTr("%1/%2").arg(message.branchIndex + 1).arg(message.branchCount)
+                    Accessible.name: qsTr("Version %1 of %2").arg(message.branchIndex + 1).arg(message.branchCount)
+                }
+                ToolButton {
+                    visible: message.branchCount > 1
+                    enabled: message.branchIndex + 1 < message.branchCount && !ChatController.generating
+                    text: ">"
+                    Accessible.name: qsTr("Next version")
+                    onClicked: ChatController.switchBranch(message.index, 1)
+                }
+
+                Item { Layout.fillWidth: true }
+
+                ToolButton {
+                    visible: !message.editing
+                    text: qsTr("Copy")
+                    font.pixelSize: 11
+                    Accessible.name: qsTr("Copy the message")
+                    onClicked: ChatController.copyToClipboard(message.text)
+                }
+                ToolButton {
+                    visible: message.isUser && !message.editing
+                    enabled: !ChatController.generating && ChatController.modelLoaded
+                    text: qsTr("Edit")
+                    font.pixelSize: 11
+                    Accessible.name: qsTr("Edit and resend the message")
+                    onClicked: {
+                        editArea.text = message.text
+                        message.editing = true
+                        editArea.forceActiveFocus()
+                    }
+                }
+                ToolButton {
+                    visible: message.editing
+                    text: qsTr("Cancel")
+                    Accessible.name: qsTr("Cancel the edit")
+                    onClicked: message.editing = false
+                }
+                ToolButton {
+                    visible: message.editing
+                    text: qsTr("Send")
+                    Accessible.name: qsTr("Send the edited message")
+                    onClicked: {
+                        if (ChatController.editAndResend(message.index, editArea.text))
+                            message.editing = false
+                    }
+                }
+            }
+        }
+    }
+}
