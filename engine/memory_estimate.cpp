@@ -9,6 +9,7 @@
 
 #include "engine/gguf_reader.h"
 #include "engine/model_config.h"
+#include "kernels/gemm.h"
 
 namespace hearth::engine {
 namespace {
@@ -140,6 +141,44 @@ uint64_t weightBytes(const GgufFile& file) {
     return sum;
 }
 
+namespace {
+
+// The matrices Model::load hands to the matmul kernels (engine/model.cpp matmulWeights): per layer the attention
+// projections and the FFN, and the output.
+bool isMatmulWeight(std::string_view name) {
+    if (name == "output.weight") return true;
+    if (!name.starts_with("blk.")) return false;
+    for (std::string_view suffix : {".attn_q.weight", ".attn_k.weight", ".attn_v.weight", ".attn_output.weight",
+                                    ".ffn_gate.weight", ".ffn_up.weight", ".ffn_down.weight"}) {
+        if (name.ends_with(suffix)) return true;
+    }
+    return false;
+}
+
+uint64_t repackedBytes(const GgufTensor& t) {
+    const kernels::GemmKernels* g = kernels::repackedGemmFor(t.type);
+    if (g == nullptr || t.nDims != 2 || t.ne[1] <= 0) return 0;
+    const uint64_t groups = u64((t.ne[1] + g->rowGroup - 1) / g->rowGroup);
+    return groups * g->groupBytes(t.ne[0]);
+}
+
+}  // namespace
+
+uint64_t loadedWeightBytes(const GgufFile& file, bool repack) {
+    if (!repack) return weightBytes(file);
+    uint64_t sum = 0;
+    for (const GgufTensor& t : file.tensors()) {
+        const uint64_t packed = isMatmulWeight(t.name) ? repackedBytes(t) : 0;
+        sum += packed != 0 ? packed : t.nbytes;
+    }
+    // Tied output: the embedding is also the output matrix, repacked as a copy while the file's form stays for
+    // the per-token row lookups.
+    if (file.findTensor("output.weight") == nullptr) {
+        if (const GgufTensor* embd = file.findTensor("token_embd.weight")) sum += repackedBytes(*embd);
+    }
+    return sum;
+}
+
 uint64_t kvBytesPerToken(const ModelConfig& config, kernels::GgmlType kvType) {
     return u64(config.nLayer) * (rowBytesCeil(kvType, config.kvDim()) + rowBytesCeil(kvType, config.kvDimV()));
 }
@@ -153,7 +192,7 @@ uint64_t computeBytes(const ModelConfig& c, int64_t nCtx, int64_t nBatch) {
 MemoryEstimate estimateMemory(const GgufFile& file, const ModelConfig& config, int64_t nCtx,
                               kernels::GgmlType kvType, int64_t nBatch) {
     MemoryEstimate e;
-    e.weightBytes = weightBytes(file);
+    e.weightBytes = loadedWeightBytes(file);
     e.kvBytesPerToken = kvBytesPerToken(config, kvType);
     e.nCtx = nCtx;
     e.kvBytes = e.kvBytesPerToken * u64(nCtx);
@@ -165,7 +204,7 @@ MemoryEstimate estimateMemory(const GgufFile& file, const ModelConfig& config, i
 int64_t maxContextForBudget(const GgufFile& file, const ModelConfig& config, uint64_t budgetBytes,
                             kernels::GgmlType kvType, int64_t nBatch) {
     // total(n) = fixed + n * perToken, both parts read off the formulas above.
-    const uint64_t fixed = weightBytes(file) + computeBytes(config, 0, nBatch) + kFixedOverheadBytes;
+    const uint64_t fixed = loadedWeightBytes(file) + computeBytes(config, 0, nBatch) + kFixedOverheadBytes;
     const uint64_t perToken = kvBytesPerToken(config, kvType) + computeBytes(config, 1, nBatch) -
                               computeBytes(config, 0, nBatch);
     if (budgetBytes <= fixed || perToken == 0) return 0;

@@ -5,8 +5,10 @@
 //   weights      = sum over tensors of their stored size (GgufTensor::nbytes). The file is memory-mapped, so
 //                  these pages are page cache rather than anonymous memory, but they must stay resident for
 //                  usable speed, so they count in full. Matrices that Model::load repacks for the CPU's kernels
-//                  move into anonymous memory of the same size and leave the mapping (TQ1_0 is the exception: it is
-//                  expanded to 2-bit codes, 1.22x its stored size, on AVX-512 VNNI CPUs; not counted here).
+//                  move into anonymous memory of about the same size and leave the mapping; loadedWeightBytes
+//                  counts them at their repacked size (TQ1_0 is expanded to 2-bit codes, 1.22x its stored size, on
+//                  AVX-512 VNNI CPUs), and a tied output matrix (no output.weight) twice: the embedding keeps its
+//                  file form for row lookups next to the repacked copy the output matmul reads.
 //   KV cache     = kvBytesPerToken * n_ctx, with
 //                  kvBytesPerToken = n_layer * (rowBytes(kvType, n_head_kv * head_dim_k)
 //                                               + rowBytes(kvType, n_head_kv * head_dim_v))
@@ -40,7 +42,7 @@ inline constexpr uint64_t kFixedOverheadBytes = uint64_t{64} << 20;  // 64 MiB, 
 inline constexpr int64_t kDefaultBatch = 512;                        // tokens per prompt-processing batch
 
 struct MemoryEstimate {
-    uint64_t weightBytes = 0;      // sum of tensor sizes
+    uint64_t weightBytes = 0;      // loadedWeightBytes (with repacking)
     uint64_t kvBytesPerToken = 0;  // all layers, K and V
     int64_t nCtx = 0;              // context the KV figure is for
     uint64_t kvBytes = 0;          // kvBytesPerToken * nCtx
@@ -52,6 +54,10 @@ struct MemoryEstimate {
 
 // Sum of GgufTensor::nbytes over every tensor of the file.
 uint64_t weightBytes(const GgufFile& file);
+
+// The weights' RAM once Model::load has run on this CPU: weightBytes, with the matrices the active ISA has
+// repacked kernels for (kernels::repackedGemmFor) at their repacked size, when repack is on (ModelOptions::repack).
+uint64_t loadedWeightBytes(const GgufFile& file, bool repack = true);
 
 // Bytes of one KV cache position over all layers (see above). kvType is F32, F16 or Q8_0 (any type works: a
 // row is rounded up to whole blocks).

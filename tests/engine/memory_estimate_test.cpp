@@ -9,7 +9,9 @@
 #include <string>
 
 #include "engine/gguf_reader.h"
+#include "engine/model.h"
 #include "engine/model_config.h"
+#include "kernels/gemm.h"
 
 namespace hearth::engine {
 namespace {
@@ -68,6 +70,32 @@ TEST(MemoryEstimate, QuantizedWeightsAreCountedAtTheirStoredSize) {
     EXPECT_EQ(kvBytesPerToken(q8Cfg), kvBytesPerToken(f32Cfg));
     // Every tensor's bytes lie inside the file, so the sum cannot exceed it.
     EXPECT_LT(weightBytes(q4), q4.fileBytes());
+}
+
+// What the estimate says the weights take once loaded is what Model::load really allocates: the tensors it
+// leaves in the mapping at their stored size plus its repacked copies (TQ1_0 grows to 2-bit codes on AVX-512
+// VNNI; a tied output adds a copy of the embedding).
+TEST(MemoryEstimate, LoadedWeightsMatchWhatTheModelAllocates) {
+    for (const char* rel : {"conformance/models/qcov-TQ1_0.gguf", "conformance/models/qcov-Q4_K_M.gguf",
+                            "conformance/models/qcov-Q8_0.gguf", "conformance/models/stories260K-Q4_0.gguf"}) {
+        SCOPED_TRACE(rel);
+        LOAD_OR_SKIP(f, rel);
+        auto model = Model::load(fPath.string());
+        ASSERT_TRUE(model.ok()) << model.message();
+        uint64_t inMapping = 0;
+        for (const GgufTensor& t : f.tensors()) {
+            const bool matmul = t.name == "output.weight" ||
+                                (t.name.starts_with("blk.") && !t.name.ends_with("_norm.weight") &&
+                                 !t.name.ends_with(".bias"));
+            if (!matmul || kernels::repackedGemmFor(t.type) == nullptr) inMapping += t.nbytes;
+        }
+        EXPECT_EQ(loadedWeightBytes(f), inMapping + (*model)->repackedBytes());
+        EXPECT_EQ(loadedWeightBytes(f, /*repack=*/false), weightBytes(f));
+        EXPECT_EQ(estimateMemory(f, fCfg, 256).weightBytes, loadedWeightBytes(f));
+        if (kernels::repackedGemmFor(GgmlType::TQ1_0) != nullptr && std::string(rel).find("TQ1_0") != std::string::npos) {
+            EXPECT_GT(loadedWeightBytes(f), weightBytes(f) * 11 / 10);  // the 1.22x expansion shows
+        }
+    }
 }
 
 TEST(MemoryEstimate, MaxContextIsTheLargestThatFits) {
