@@ -182,7 +182,7 @@ std::vector<Weight*> matmulWeights(ModelWeights& w) {
 
 void Model::FreeDeleter::operator()(uint8_t* p) const { std::free(p); }
 
-void Model::repackWeights() {
+void Model::repackWeights(const std::function<void(double)>& progress) {
     struct Job {
         Weight* w;
         const kernels::GemmKernels* g;
@@ -200,24 +200,34 @@ void Model::repackWeights() {
         repackedBytes_ += bytes;
         jobs.push_back(Job{w, g, dst});
     }
-    if (jobs.empty()) return;
+    if (jobs.empty()) {
+        if (progress) progress(1.0);
+        return;
+    }
+    uint64_t totalBytes = 0;
+    for (const Job& j : jobs) totalBytes += j.w->rowBytes * uint64_t(j.w->nOut);
     // Each matrix is repacked by one thread; the threads take matrices in turn (a load of a 1B model repacks
-    // ~150 of them).
+    // ~150 of them). Progress counts stored bytes done; only the calling thread reports it.
     std::atomic<size_t> next{0};
-    auto work = [&] {
+    std::atomic<uint64_t> doneBytes{0};
+    auto work = [&](bool reports) {
         for (size_t i = next++; i < jobs.size(); i = next++) {
             const Job& j = jobs[i];
             j.g->repack(j.w->data, j.w->rowBytes, j.w->nOut, j.w->nIn, j.dst);
             // Only the copy is read from now on (exact mode and a tied embedding fault their pages back in).
             // Dropped matrix by matrix, so a load never holds both forms of the whole model.
-            file_->dropPages(j.w->data, j.w->rowBytes * size_t(j.w->nOut));
+            const uint64_t bytes = j.w->rowBytes * uint64_t(j.w->nOut);
+            file_->dropPages(j.w->data, bytes);
+            const uint64_t done = doneBytes += bytes;
+            if (reports && progress && totalBytes > 0) progress(double(done) / double(totalBytes));
         }
     };
     const unsigned nThreads = std::clamp(std::thread::hardware_concurrency(), 1u, 8u);
     std::vector<std::thread> threads;
-    for (unsigned t = 1; t < nThreads && t < jobs.size(); ++t) threads.emplace_back(work);
-    work();
+    for (unsigned t = 1; t < nThreads && t < jobs.size(); ++t) threads.emplace_back(work, false);
+    work(true);
     for (std::thread& t : threads) t.join();
+    if (progress) progress(1.0);
     for (const Job& j : jobs) {
         j.w->repacked = j.g;
         j.w->repackedData = j.dst;
@@ -263,7 +273,7 @@ Result<std::unique_ptr<Model>> Model::load(std::unique_ptr<GgufFile> file, const
     m->arch_ = arch;
     if (Status s = bindWeights(*file, m->config_, *arch, &m->weights_); !s) return s.error();
     m->file_ = std::move(file);
-    if (options.repack) m->repackWeights();
+    if (options.repack) m->repackWeights(options.progress);
     return m;
 }
 

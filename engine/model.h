@@ -5,6 +5,7 @@
 // tensors exist, which are optional, how RoPE pairs dims. Binding is generic over the descriptor.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -64,6 +65,9 @@ struct ModelOptions {
     // of the model's own, once at load, and drop their pages of the mapping. Off: every weight is used in place
     // from the mapping.
     bool repack = true;
+    // Called on the loading thread with the fraction (0..1] of the repacking done, after each matrix it finishes
+    // and once at the end: the one slow step of a load (the mapping itself costs nothing until pages are read).
+    std::function<void(double)> progress;
 };
 
 class Model {
@@ -85,7 +89,7 @@ public:
 
 private:
     Model() = default;
-    void repackWeights();
+    void repackWeights(const std::function<void(double)>& progress);
 
     std::unique_ptr<GgufFile> file_;
     ModelConfig config_;

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <fstream>
 #include <limits>
 #include <string>
 #include <vector>
@@ -248,6 +249,32 @@ TEST(ModelLoad, KvCacheBeyondAddressSpaceIsRefused) {
     ASSERT_FALSE(cache.ok());
     EXPECT_NE(cache.message().find("cannot allocate the KV cache"), std::string::npos) << cache.message();
     EXPECT_NE(cache.message().find("1073741824 positions"), std::string::npos) << cache.message();
+}
+
+// The load's progress (the GUI's progress bar): rises, never goes back, ends at 1; with repacked kernels for the
+// file's types (AVX-512 VNNI here) it moves in steps, one per matrix the loading thread repacks.
+TEST(ModelLoad, ReportsProgressUpToOne) {
+    const std::string path = std::string(HEARTH_SHARED_DIR) + "/conformance/models/qcov-Q4_K_M.gguf";
+    if (!std::ifstream(path).good()) GTEST_SKIP() << "shared test data not found: " << path;
+    std::vector<double> seen;
+    ModelOptions options;
+    options.progress = [&](double f) { seen.push_back(f); };
+    auto m = Model::load(path, options);
+    ASSERT_TRUE(m.ok()) << m.message();
+    ASSERT_FALSE(seen.empty());
+    EXPECT_EQ(seen.back(), 1.0);
+    for (size_t i = 0; i < seen.size(); ++i) {
+        EXPECT_GT(seen[i], 0.0);
+        EXPECT_LE(seen[i], 1.0);
+        if (i > 0) EXPECT_GE(seen[i], seen[i - 1]);
+    }
+    if ((*m)->repackedBytes() > 0) EXPECT_GT(seen.size(), 2u);
+
+    // Without repacking there is nothing slow to report.
+    seen.clear();
+    options.repack = false;
+    ASSERT_TRUE(Model::load(path, options).ok());
+    EXPECT_TRUE(seen.empty());
 }
 
 }  // namespace
