@@ -3,6 +3,10 @@
 #if defined(__x86_64__) || defined(_M_X64)
 #include <cpuid.h>
 #define HEARTH_CPU_X86 1
+#if defined(__linux__)
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
 #elif defined(__aarch64__) && defined(__linux__)
 #include <sys/auxv.h>
 #define HEARTH_CPU_AARCH64_LINUX 1
@@ -52,6 +56,27 @@ X86Features detectX86() {
     f.avx512vnni = f.avx512 && vnni;
     return f;
 }
+
+// AMX-TILE + AMX-INT8 with the tile state enabled in XCR0 (17: XTILECFG, 18: XTILEDATA), then Linux's permission for
+// this process: the tile data state is off by default (XFD) and the first tile instruction would fault without it.
+bool detectAmxInt8() {
+    unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+    if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx) || (ecx & (1u << 27)) == 0) return false;  // OSXSAVE
+    if (!__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx)) return false;
+    const bool amxTile = edx & (1u << 24);
+    const bool amxInt8 = edx & (1u << 25);
+    if (!amxTile || !amxInt8) return false;
+    constexpr uint64_t kTileState = (1ull << 17) | (1ull << 18);
+    if ((readXcr0() & kTileState) != kTileState) return false;
+#if defined(__linux__)
+    // From the kernel's arch/x86/include/uapi/asm/prctl.h and asm/fpu/types.h (stable ABI).
+    constexpr long kArchReqXcompPerm = 0x1023;
+    constexpr long kXfeatureXtiledata = 18;
+    return syscall(SYS_arch_prctl, kArchReqXcompPerm, kXfeatureXtiledata) == 0;
+#else
+    return false;
+#endif
+}
 #endif
 
 #ifdef HEARTH_CPU_AARCH64_LINUX
@@ -61,6 +86,15 @@ constexpr unsigned long kHwcapAsimdDp = 1ul << 20;
 #endif
 
 }  // namespace
+
+bool cpuSupportsAmxInt8() {
+#ifdef HEARTH_CPU_X86
+    static const bool amx = detectAmxInt8();
+    return amx;
+#else
+    return false;
+#endif
+}
 
 bool cpuSupports(Isa isa) {
     if (isa == Isa::Scalar) return true;

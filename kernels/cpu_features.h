@@ -11,4 +11,9 @@ namespace hearth::kernels {
 // architecture family are false. Says nothing about whether this build contains code for isa.
 bool cpuSupports(Isa isa);
 
+// True if this CPU has AMX-TILE and AMX-INT8, the OS saves the tile state (XCR0 bits 17, 18), and Linux granted this
+// process the tile data state (arch_prctl(ARCH_REQ_XCOMP_PERM, XFEATURE_XTILEDATA), asked once, process-wide). AMX is
+// not an Isa of its own: it speeds up some of Avx512Vnni's repacked kernels (kernels/gemm.h, repackedAmxGemmFor).
+bool cpuSupportsAmxInt8();
+
 }  // namespace hearth::kernels

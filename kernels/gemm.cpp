@@ -1,8 +1,11 @@
 #include "kernels/gemm.h"
 
+#include <algorithm>
 #include <array>
 #include <cassert>
+#include <cstdlib>
 #include <span>
+#include <string_view>
 
 #include "kernels/cpu_features.h"
 #include "kernels/gemm_tables.h"
@@ -47,7 +50,7 @@ constexpr GemmKernels kScalarTable[] = {
 };
 
 // An ISA's tables, one per source file (gemm_tables.h); a type appears in at most one of them.
-using GemmTables = std::array<std::span<const GemmKernels>, 6>;
+using GemmTables = std::array<std::span<const GemmKernels>, 7>;
 
 GemmTables compiledGemmTables(Isa isa) {
     switch (isa) {
@@ -76,6 +79,30 @@ GemmTables compiledRepackTables(Isa isa) {
     }
 }
 
+// The AMX table, when this build has it, the CPU runs it and HEARTH_AMX does not turn it off ("0").
+std::span<const GemmKernels> amxTable() {
+#ifdef HEARTH_GEMM_HAVE_AMX
+    const char* env = std::getenv("HEARTH_AMX");
+    if (env != nullptr && std::string_view(env) == "0") return {};
+    if (!cpuSupports(Isa::Avx512Vnni) || !cpuSupportsAmxInt8()) return {};
+    return repackAmxTable();
+#else
+    return {};
+#endif
+}
+
+// The active ISA's repacked tables, the AMX one first (it overrides the VNNI entries of its types).
+GemmTables activeRepackTables() {
+    GemmTables tables = compiledRepackTables(activeIsa());
+    if (activeIsa() != Isa::Avx512Vnni) return tables;
+    const std::span<const GemmKernels> amx = amxTable();
+    if (amx.empty()) return tables;
+    GemmTables withAmx{amx};
+    std::copy(tables.begin(), tables.end() - 1, withAmx.begin() + 1);
+    assert(tables.back().empty());
+    return withAmx;
+}
+
 const GemmKernels* findIn(const GemmTables& tables, GgmlType type) {
     for (const std::span<const GemmKernels> table : tables) {
         for (const GemmKernels& k : table) {
@@ -101,8 +128,13 @@ const GemmKernels* gemmKernelsFor(GgmlType type, Isa isa) {
 }
 
 const GemmKernels* repackedGemmFor(GgmlType type) {
-    static const GemmTables active = compiledRepackTables(activeIsa());
+    static const GemmTables active = activeRepackTables();
     return findIn(active, type);
+}
+
+const GemmKernels* repackedAmxGemmFor(GgmlType type) {
+    static const GemmTables amx{amxTable()};
+    return findIn(amx, type);
 }
 
 const GemmKernels* repackedGemmFor(GgmlType type, Isa isa) {

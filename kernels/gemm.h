@@ -61,6 +61,12 @@ const GemmKernels* gemmKernelsFor(GgmlType type, Isa isa);
 const GemmKernels* repackedGemmFor(GgmlType type);
 const GemmKernels* repackedGemmFor(GgmlType type, Isa isa);
 
+// AMX-INT8 repacked kernels for a weight type: the Avx512Vnni ones (same repack, pack and layouts) with a gemm that
+// runs prompt batches on the tile unit and smaller ones on VNNI. nullptr unless this build has them, the CPU and OS
+// support AMX-INT8 (cpuSupportsAmxInt8) and HEARTH_AMX is not 0. repackedGemmFor(type) returns them when the active
+// ISA is Avx512Vnni; repackedGemmFor(type, Isa::Avx512Vnni) never does (the tests cover both).
+const GemmKernels* repackedAmxGemmFor(GgmlType type);
+
 // The scalar oracle of gemm for tests: the same products through the scalar reference's fast-path dot products
 // (kernels/reference.h) over unpacked actType rows (Q8_0 rows for Q8_0/Q4_0 weights, F32 rows otherwise).
 void gemmReference(GgmlType type, const void* w, size_t wStride, int64_t nRows, const void* x, size_t xStride,

@@ -29,5 +29,10 @@ std::span<const GemmKernels> repackQ2kAvx512VnniTable();   // repack_q2k_avx512v
 std::span<const GemmKernels> repackTqAvx512VnniTable();    // repack_tq_avx512vnni.cpp: TQ2_0, TQ1_0
 std::span<const GemmKernels> repackF16Avx512VnniTable();   // repack_f16_avx512vnni.cpp: F16 (AVX-512 F + F16C)
 #endif
+#ifdef HEARTH_GEMM_HAVE_AMX
+// AMX-INT8 variants of some Avx512Vnni repacked kernels (same layouts, prompt batches on the tile unit); call only
+// after cpuSupportsAmxInt8().
+std::span<const GemmKernels> repackAmxTable();             // repack_q4_amx.cpp: Q8_0, Q4_0
+#endif
 
 }  // namespace hearth::kernels

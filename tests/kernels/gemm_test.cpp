@@ -203,6 +203,40 @@ HEARTH_TEST(repackedMatchesReference) {
     if (tested == 0) skip("no repacked kernels on the ISAs under test");
 }
 
+// The AMX-INT8 repacked kernels (prompt batches on the tile unit, the rest on VNNI): token counts around the AMX
+// threshold and the tile of 16, rows that end inside a group, rows of 1 to 128 blocks (odd counts: a half pair at the end), and
+// two row ranges as two threads split them. Skipped where the build, CPU or OS has no AMX (or HEARTH_AMX=0).
+HEARTH_TEST(amxMatchesReference) {
+    // Small batches take the VNNI kernel, prompts of 128 tokens and more the tile unit (and VNNI for the tokens past
+    // the last whole tile of 16).
+    const int64_t tokCounts[] = {1, 16, 17, 127, 128, 129, 150};
+    const int64_t rowCounts[] = {1, 16, 17, 40};
+    const int64_t blockCounts[] = {1, 2, 3, 17, 64, 128};
+    int tested = 0;
+    for (const GgmlType type : gemmTypes()) {
+        const GemmKernels* gk = repackedAmxGemmFor(type);
+        if (gk == nullptr) continue;
+        CHECK(gk->type == type && gk->repack != nullptr && gk->rowGroup == 16);
+        Rng rng(uint64_t(type) * 7919 + 5);
+        int i = 0;
+        for (const int64_t blocks : blockCounts) {
+            for (const int64_t nRows : rowCounts) {
+                for (const int64_t nTok : tokCounts) {
+                    if (blocks >= 64 && nRows * nTok > 3000) continue;  // keep the long rows quick
+                    ++i;
+                    const Case c{nRows, nTok, blocks * int64_t(traitsOf(type).blockElems)};
+                    if (!checkCase(Isa::Avx512Vnni, *gk, c, size_t(i % 5), 0, rng)) return;
+                    ++tested;
+                }
+            }
+        }
+        // A prompt: many token tiles and a remainder, a partial last group, a weight block past the L2 budget.
+        if (!checkCase(Isa::Avx512Vnni, *gk, Case{50, 133, 4096}, 3, 0, rng)) return;
+        if (!checkCase(Isa::Avx512Vnni, *gk, Case{700, 160, 2048}, 0, 0, rng)) return;
+    }
+    if (tested == 0) skip("no AMX-INT8 kernels (build, CPU or OS), or HEARTH_AMX=0");
+}
+
 // A token count above the kernels' cache chunk (their activation blocking), so chunk boundaries are crossed.
 HEARTH_TEST(gemmLargeBatch) {
     int tested = 0;
