@@ -13,6 +13,10 @@ Context::Context(const Model& model, const ContextParams& params)
 
 Result<std::unique_ptr<Context>> Context::create(const Model& model, const ContextParams& paramsIn) {
     const ModelConfig& c = model.config();
+    if (model.arch().embedding) {
+        return Error{"this is an embedding model ('" + c.arch + "'), for document search: it turns text into vectors "
+                     "(hearth-cli embed) and cannot chat or generate text"};
+    }
     ContextParams params = paramsIn;
     if (params.nCtx <= 0) params.nCtx = int(std::min<int64_t>(c.nCtxTrain > 0 ? c.nCtxTrain : 4096, 4096));
     params.nThreads = std::max(1, params.nThreads);

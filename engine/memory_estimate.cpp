@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "engine/gguf_reader.h"
+#include "engine/model.h"
 #include "engine/model_config.h"
 #include "kernels/gemm.h"
 
@@ -148,8 +149,9 @@ namespace {
 bool isMatmulWeight(std::string_view name) {
     if (name == "output.weight") return true;
     if (!name.starts_with("blk.")) return false;
-    for (std::string_view suffix : {".attn_q.weight", ".attn_k.weight", ".attn_v.weight", ".attn_output.weight",
-                                    ".ffn_gate.weight", ".ffn_up.weight", ".ffn_down.weight"}) {
+    for (std::string_view suffix : {".attn_q.weight", ".attn_k.weight", ".attn_v.weight", ".attn_qkv.weight",
+                                    ".attn_output.weight", ".ffn_gate.weight", ".ffn_up.weight",
+                                    ".ffn_down.weight"}) {
         if (name.ends_with(suffix)) return true;
     }
     return false;
@@ -172,15 +174,23 @@ uint64_t loadedWeightBytes(const GgufFile& file, bool repack) {
         sum += packed != 0 ? packed : t.nbytes;
     }
     // Tied output: the embedding is also the output matrix, repacked as a copy while the file's form stays for
-    // the per-token row lookups.
-    if (file.findTensor("output.weight") == nullptr) {
+    // the per-token row lookups. Embedding models (bert, nomic-bert) have no output matrix at all.
+    const std::optional<std::string_view> archName = file.getString("general.architecture");
+    const ArchDescriptor* arch = archName ? findArch(*archName) : nullptr;
+    const bool hasOutput = arch == nullptr || !arch->embedding;
+    if (hasOutput && file.findTensor("output.weight") == nullptr) {
         if (const GgufTensor* embd = file.findTensor("token_embd.weight")) sum += repackedBytes(*embd);
     }
     return sum;
 }
 
+uint64_t kvBytesPerToken(int64_t nLayer, int64_t nHeadKv, int64_t headDimK, int64_t headDimV,
+                         kernels::GgmlType kvType) {
+    return u64(nLayer) * (rowBytesCeil(kvType, nHeadKv * headDimK) + rowBytesCeil(kvType, nHeadKv * headDimV));
+}
+
 uint64_t kvBytesPerToken(const ModelConfig& config, kernels::GgmlType kvType) {
-    return u64(config.nLayer) * (rowBytesCeil(kvType, config.kvDim()) + rowBytesCeil(kvType, config.kvDimV()));
+    return kvBytesPerToken(config.nLayer, config.nHeadKv, config.headDim, config.headDimV, kvType);
 }
 
 uint64_t computeBytes(const ModelConfig& c, int64_t nCtx, int64_t nBatch) {
@@ -203,8 +213,13 @@ MemoryEstimate estimateMemory(const GgufFile& file, const ModelConfig& config, i
 
 int64_t maxContextForBudget(const GgufFile& file, const ModelConfig& config, uint64_t budgetBytes,
                             kernels::GgmlType kvType, int64_t nBatch) {
+    return maxContextForBudget(loadedWeightBytes(file), config, budgetBytes, kvType, nBatch);
+}
+
+int64_t maxContextForBudget(uint64_t residentWeightBytes, const ModelConfig& config, uint64_t budgetBytes,
+                            kernels::GgmlType kvType, int64_t nBatch) {
     // total(n) = fixed + n * perToken, both parts read off the formulas above.
-    const uint64_t fixed = loadedWeightBytes(file) + computeBytes(config, 0, nBatch) + kFixedOverheadBytes;
+    const uint64_t fixed = residentWeightBytes + computeBytes(config, 0, nBatch) + kFixedOverheadBytes;
     const uint64_t perToken = kvBytesPerToken(config, kvType) + computeBytes(config, 1, nBatch) -
                               computeBytes(config, 0, nBatch);
     if (budgetBytes <= fixed || perToken == 0) return 0;

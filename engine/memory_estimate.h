@@ -59,8 +59,13 @@ uint64_t weightBytes(const GgufFile& file);
 // repacked kernels for (kernels::repackedGemmFor) at their repacked size, when repack is on (ModelOptions::repack).
 uint64_t loadedWeightBytes(const GgufFile& file, bool repack = true);
 
-// Bytes of one KV cache position over all layers (see above). kvType is F32, F16 or Q8_0 (any type works: a
-// row is rounded up to whole blocks).
+// Bytes of one KV cache position over all layers (see above), from the shapes alone, so a catalog entry's cache is
+// known before its file is downloaded. kvType is F32, F16 or Q8_0 (any type works: a row is rounded up to whole
+// blocks). Example: Llama-3-8B (32 layers, 8 KV heads, head_dim 128) in F16: 32 * 8 * (128 + 128) * 2 = 128 KiB.
+uint64_t kvBytesPerToken(int64_t nLayer, int64_t nHeadKv, int64_t headDimK, int64_t headDimV,
+                         kernels::GgmlType kvType = kernels::GgmlType::F16);
+
+// The same for a model's hyper-parameters.
 uint64_t kvBytesPerToken(const ModelConfig& config, kernels::GgmlType kvType = kernels::GgmlType::F16);
 
 // Compute buffers for a batch of nBatch tokens attending to nCtx positions (see above).
@@ -73,6 +78,10 @@ MemoryEstimate estimateMemory(const GgufFile& file, const ModelConfig& config, i
 // The largest context whose total (weights + KV + compute + overhead) fits in budgetBytes; 0 if not even an empty
 // context fits. Not capped at the trained context: the caller clamps to config.nCtxTrain.
 int64_t maxContextForBudget(const GgufFile& file, const ModelConfig& config, uint64_t budgetBytes,
+                            kernels::GgmlType kvType = kernels::GgmlType::F16, int64_t nBatch = kDefaultBatch);
+
+// The same for weights of residentWeightBytes in RAM (a model known by its shapes only, e.g. a catalog entry).
+int64_t maxContextForBudget(uint64_t residentWeightBytes, const ModelConfig& config, uint64_t budgetBytes,
                             kernels::GgmlType kvType = kernels::GgmlType::F16, int64_t nBatch = kDefaultBatch);
 
 // RAM of the machine as this process sees it.

@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
+#include <mutex>
 #include <string>
 #include <thread>
 
@@ -16,7 +18,7 @@ namespace {
 
 using kernels::GgmlType;
 
-const ArchDescriptor* const kArchs[] = {&kArchLlama, &kArchQwen2};
+const ArchDescriptor* const kArchs[] = {&kArchLlama, &kArchQwen2, &kArchBert, &kArchNomicBert};
 
 std::string shapeString(const int64_t* ne, uint32_t nDims) {
     std::string s = "[";
@@ -174,11 +176,24 @@ std::vector<Weight*> matmulWeights(ModelWeights& w) {
     for (LayerWeights& L : w.layers) {
         for (Weight* m : {&L.wq, &L.wk, &L.wv, &L.wo, &L.ffnGate, &L.ffnUp, &L.ffnDown}) out.push_back(m);
     }
-    out.push_back(&w.output);
+    for (EncoderLayerWeights& L : w.encoder.layers) {
+        for (Weight* m : {&L.wq, &L.wk, &L.wv, &L.wqkv, &L.wo, &L.ffnUp, &L.ffnGate, &L.ffnDown}) {
+            if (m->data != nullptr) out.push_back(m);
+        }
+    }
+    if (w.output.data != nullptr) out.push_back(&w.output);
     return out;
 }
 
 }  // namespace
+
+Result<Weight> bindMatrix(const GgufFile& file, const std::string& name, int64_t nIn, int64_t nOut) {
+    return Binder(file).matrix(name, nIn, nOut);
+}
+
+Result<const float*> bindVector(const GgufFile& file, const std::string& name, int64_t n) {
+    return Binder(file).vector(name, n);
+}
 
 void Model::FreeDeleter::operator()(uint8_t* p) const { std::free(p); }
 
@@ -206,11 +221,14 @@ void Model::repackWeights(const std::function<void(double)>& progress) {
     }
     uint64_t totalBytes = 0;
     for (const Job& j : jobs) totalBytes += j.w->rowBytes * uint64_t(j.w->nOut);
-    // Each matrix is repacked by one thread; the threads take matrices in turn (a load of a 1B model repacks
-    // ~150 of them). Progress counts stored bytes done; only the calling thread reports it.
+    // Each matrix is repacked by one worker thread; the workers take matrices in turn (a load of a 1B model
+    // repacks ~150 of them). The calling thread only reports progress: one call per finished matrix, in the
+    // order they finish (stored bytes done / all), so the caller's callback never runs on another thread.
     std::atomic<size_t> next{0};
-    std::atomic<uint64_t> doneBytes{0};
-    auto work = [&](bool reports) {
+    std::mutex mutex;
+    std::condition_variable finishedOne;
+    std::vector<uint64_t> finished;  // bytes of each matrix done, in completion order (guarded by mutex)
+    auto work = [&] {
         for (size_t i = next++; i < jobs.size(); i = next++) {
             const Job& j = jobs[i];
             j.g->repack(j.w->data, j.w->rowBytes, j.w->nOut, j.w->nIn, j.dst);
@@ -218,16 +236,32 @@ void Model::repackWeights(const std::function<void(double)>& progress) {
             // Dropped matrix by matrix, so a load never holds both forms of the whole model.
             const uint64_t bytes = j.w->rowBytes * uint64_t(j.w->nOut);
             file_->dropPages(j.w->data, bytes);
-            const uint64_t done = doneBytes += bytes;
-            if (reports && progress && totalBytes > 0) progress(double(done) / double(totalBytes));
+            {
+                std::lock_guard lock(mutex);
+                finished.push_back(bytes);
+            }
+            finishedOne.notify_one();
         }
     };
     const unsigned nThreads = std::clamp(std::thread::hardware_concurrency(), 1u, 8u);
     std::vector<std::thread> threads;
-    for (unsigned t = 1; t < nThreads && t < jobs.size(); ++t) threads.emplace_back(work, false);
-    work(true);
+    for (unsigned t = 0; t < nThreads && t < jobs.size(); ++t) threads.emplace_back(work);
+    uint64_t doneBytes = 0;
+    for (size_t reported = 0; reported < jobs.size();) {
+        std::vector<uint64_t> batch;
+        {
+            std::unique_lock lock(mutex);
+            finishedOne.wait(lock, [&] { return finished.size() > reported; });
+            batch.assign(finished.begin() + std::ptrdiff_t(reported), finished.end());
+        }
+        for (uint64_t bytes : batch) {
+            doneBytes += bytes;
+            ++reported;
+            // The last matrix reports exactly 1 (the byte sum is exact).
+            if (progress) progress(reported == jobs.size() ? 1.0 : double(doneBytes) / double(totalBytes));
+        }
+    }
     for (std::thread& t : threads) t.join();
-    if (progress) progress(1.0);
     for (const Job& j : jobs) {
         j.w->repacked = j.g;
         j.w->repackedData = j.dst;
@@ -271,7 +305,9 @@ Result<std::unique_ptr<Model>> Model::load(std::unique_ptr<GgufFile> file, const
     // The family decides how RoPE pairs dims; the config's value is informational for other readers.
     m->config_.ropeStyle = arch->ropeStyle;
     m->arch_ = arch;
-    if (Status s = bindWeights(*file, m->config_, *arch, &m->weights_); !s) return s.error();
+    const Status bound = arch->bind != nullptr ? arch->bind(*file, m->config_, &m->weights_)
+                                               : bindWeights(*file, m->config_, *arch, &m->weights_);
+    if (!bound) return bound.error();
     m->file_ = std::move(file);
     if (options.repack) m->repackWeights(options.progress);
     return m;

@@ -26,6 +26,25 @@ void rmsnorm(float* out, const float* x, const float* w, int64_t n, float eps) {
     for (int64_t i = 0; i < n; ++i) out[i] = x[i] * scale * w[i];
 }
 
+void layerNorm(float* out, const float* x, const float* w, const float* b, int64_t n, float eps) {
+    double sum = 0.0;
+    for (int64_t i = 0; i < n; ++i) sum += double(x[i]);
+    const double mean = sum / double(n);
+    double ss = 0.0;  // double, as rmsnorm: centred squares of a wide row
+    for (int64_t i = 0; i < n; ++i) ss += (double(x[i]) - mean) * (double(x[i]) - mean);
+    const float scale = float(1.0 / std::sqrt(ss / double(n) + double(eps)));
+    const float m = float(mean);
+    for (int64_t i = 0; i < n; ++i) out[i] = (x[i] - m) * scale * w[i] + b[i];
+}
+
+void geluTanh(float* x, int64_t n) {
+    const float c = float(std::sqrt(2.0 / std::numbers::pi));
+    for (int64_t i = 0; i < n; ++i) {
+        const float v = x[i];
+        x[i] = 0.5f * v * (1.f + std::tanh(c * v * (1.f + 0.044715f * v * v)));
+    }
+}
+
 void addInPlace(float* x, const float* y, int64_t n) {
     for (int64_t i = 0; i < n; ++i) x[i] += y[i];
 }

@@ -15,8 +15,14 @@ class KvCache;
 // out (n) = x / sqrt(mean(x^2) + eps) * w. out may alias x.
 void rmsnorm(float* out, const float* x, const float* w, int64_t n, float eps);
 
+// out (n) = (x - mean(x)) / sqrt(var(x) + eps) * w + b (LayerNorm, as BERT uses it). out may alias x.
+void layerNorm(float* out, const float* x, const float* w, const float* b, int64_t n, float eps);
+
 // x (n) += y (n)
 void addInPlace(float* x, const float* y, int64_t n);
+
+// x (n) = gelu(x) in the tanh form ggml uses: 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))).
+void geluTanh(float* x, int64_t n);
 
 // gate (n) = silu(gate) * up, silu(g) = g / (1 + exp(-g)): SwiGLU.
 void swiglu(float* gate, const float* up, int64_t n);

@@ -25,6 +25,11 @@ enum class Category : uint8_t {
 namespace unicode_data {
 // Generated table (engine/unicode_data.cpp, Unicode 14.0). Code points above U+10FFFF are Unassigned.
 Category categoryOf(uint32_t cpt);
+// Generated tables (engine/unicode_data_nfd.cpp) for the WordPiece pre-tokenizer, as llama.cpp's
+// unicode_tolower / unicode_cpts_normalize_nfd: the simple lowercase mapping, and the first code point of the
+// canonical decomposition (a letter without its combining accents). Both return cpt when it has no mapping.
+uint32_t toLower(uint32_t cpt);
+uint32_t nfdBase(uint32_t cpt);
 }  // namespace unicode_data
 
 namespace unicode {

@@ -12,6 +12,7 @@
 #include "engine/gguf_reader.h"
 #include "engine/tokenizer_bpe.h"
 #include "engine/tokenizer_spm.h"
+#include "engine/tokenizer_wpm.h"
 #include "engine/unicode.h"
 
 namespace hearth::engine {
@@ -90,6 +91,7 @@ struct Vocab::Impl {
     std::string name;  // general.name, lower case
     std::string arena;  // every token text, back to back (reserved once: views into it stay valid)
     std::vector<TokenInfo> tokens;
+    size_t maxTokenLength = 0;  // bytes
     FlatStringMap ids;  // text -> id (the last of duplicate texts wins)
 
     int32_t bos = kNoToken, eos = kNoToken, eot = kNoToken, eom = kNoToken, unk = kNoToken, sep = kNoToken,
@@ -193,10 +195,10 @@ Result<Vocab> Vocab::fromGguf(const GgufFile& file) {
     } else if (impl->model == "gpt2") {
         impl->type = VocabType::Bpe;
     } else if (impl->model == "bert") {
-        return Error{"tokenizer.ggml.model 'bert' (WordPiece, used by BERT embedding models) is not supported yet"};
+        impl->type = VocabType::Wpm;
     } else {
         return Error{"unsupported tokenizer.ggml.model '" + impl->model +
-                     "' (supported: 'llama' SentencePiece-style, 'gpt2' byte-level BPE)"};
+                     "' (supported: 'llama' SentencePiece-style, 'gpt2' byte-level BPE, 'bert' WordPiece)"};
     }
 
     // Token list, scores and types: parallel arrays.
@@ -251,6 +253,7 @@ Result<Vocab> Vocab::fromGguf(const GgufFile& file) {
         }
         info.offset = impl->arena.size();
         info.length = text.size();
+        impl->maxTokenLength = std::max(impl->maxTokenLength, text.size());
         impl->arena.append(text);
         if (scores != nullptr) {
             const double score = scores->arrayFloat(id);
@@ -272,6 +275,13 @@ Result<Vocab> Vocab::fromGguf(const GgufFile& file) {
         impl->unk = idIfValid(0);
         impl->addBos = true;
         impl->addSpacePrefix = true;
+    } else if (impl->type == VocabType::Wpm) {
+        // BERT's ids; [CLS] is the BOS (tokenizer.ggml.cls_token_id, read below, says so too).
+        impl->bos = idIfValid(101);
+        impl->unk = idIfValid(100);
+        impl->sep = idIfValid(102);
+        impl->pad = idIfValid(0);
+        impl->mask = idIfValid(103);
     } else {
         impl->bos = idIfValid(11);
         impl->eos = idIfValid(11);
@@ -328,12 +338,22 @@ Result<Vocab> Vocab::fromGguf(const GgufFile& file) {
             return status.error();
         }
     }
+    if (impl->type == VocabType::Wpm) {
+        if (Status status = readTokenId(file, "tokenizer.ggml.cls_token_id", nTokens, false, impl->bos); !status) {
+            return status.error();
+        }
+    }
     for (auto [key, target] : {std::pair{"tokenizer.ggml.add_bos_token", &impl->addBos},
                                std::pair{"tokenizer.ggml.add_eos_token", &impl->addEos},
                                std::pair{"tokenizer.ggml.add_space_prefix", &impl->addSpacePrefix}}) {
         if (Status status = readBool(file, key, *target); !status) {
             return status.error();
         }
+    }
+    if (impl->type == VocabType::Wpm) {
+        // [CLS] ... [SEP] with addSpecial, whatever add_bos_token / add_eos_token say (as llama.cpp).
+        impl->addBos = true;
+        impl->addEos = false;
     }
     if (const GgufValue* chatTemplate = file.find("tokenizer.chat_template"); chatTemplate != nullptr) {
         if (chatTemplate->type == GgufType::String) {
@@ -526,6 +546,19 @@ std::vector<int32_t> Vocab::tokenize(std::string_view text, bool addSpecial, boo
             tokenizeSpm(*this, escaped, out);
             afterSpecial = false;
         }
+    } else if (v.type == VocabType::Wpm) {
+        // [CLS] (pushed above: addBos is always set for WordPiece) text [SEP].
+        for (const Fragment& fragment : fragments) {
+            if (fragment.token != kNoToken) {
+                out.push_back(fragment.token);
+            } else {
+                tokenizeWpm(*this, text.substr(fragment.offset, fragment.length), out);
+            }
+        }
+        if (addSpecial && v.sep != kNoToken) {
+            out.push_back(v.sep);
+        }
+        return out;
     } else {
         for (const Fragment& fragment : fragments) {
             if (fragment.token != kNoToken) {
@@ -579,7 +612,7 @@ std::string Vocab::tokenToPiece(int32_t id, bool special) const {
         case TokenType::Normal: {
             std::string piece;
             piece.reserve(text.size());
-            if (v.type == VocabType::Spm) {
+            if (v.type != VocabType::Bpe) {  // SPM and WordPiece: U+2581 stands for a space
                 for (size_t i = 0; i < text.size();) {
                     if (text.compare(i, kSpaceEscape.size(), kSpaceEscape) == 0) {
                         piece += ' ';
@@ -618,7 +651,8 @@ std::string Vocab::tokenToPiece(int32_t id, bool special) const {
 
 std::string Vocab::detokenize(std::span<const int32_t> ids, bool removeSpecial, bool unparseSpecial) const {
     const Impl& v = *impl_;
-    bool removeSpace = v.addSpacePrefix;
+    // WordPiece: the first word's U+2581 marker is not a space of the text either.
+    bool removeSpace = v.addSpacePrefix || v.type == VocabType::Wpm;
     if (removeSpecial && v.addBos && !ids.empty() && ids.front() == v.bos) {
         removeSpace = false;  // llama.cpp keeps the space after a BOS it removes
         ids = ids.subspan(1);
@@ -644,6 +678,7 @@ VocabType Vocab::type() const { return impl_->type; }
 std::string_view Vocab::model() const { return impl_->model; }
 std::string_view Vocab::preTokenizer() const { return impl_->bpe ? impl_->bpe->pretokenizer().preset() : ""; }
 int32_t Vocab::nTokens() const { return static_cast<int32_t>(impl_->tokens.size()); }
+size_t Vocab::maxTokenLength() const { return impl_->maxTokenLength; }
 std::string_view Vocab::tokenText(int32_t id) const { return valid(id) ? impl_->text(id) : std::string_view(); }
 float Vocab::tokenScore(int32_t id) const { return valid(id) ? impl_->tokens[id].score : 0.0f; }
 TokenType Vocab::tokenType(int32_t id) const { return valid(id) ? impl_->tokens[id].type : TokenType::Undefined; }

@@ -1,8 +1,9 @@
-// Vocabulary and tokenizer, read from GGUF metadata (tokenizer.ggml.*). Two tokenizer families are supported and
+// Vocabulary and tokenizer, read from GGUF metadata (tokenizer.ggml.*). Three tokenizer families are supported and
 // reproduce llama.cpp c392e509 exactly on its test vectors:
 //   "llama" -> SentencePiece-style BPE over token scores with byte fallback (Llama 1/2, Mistral, Phi-3, ...)
 //   "gpt2"  -> byte-level BPE over merge ranks, after a per-model regex pre-tokenizer (Llama 3, Qwen2, GPT-2, ...)
-// ("bert" WordPiece and other families are refused with an error naming them.)
+//   "bert"  -> WordPiece (tokenizer_wpm.h: BERT-style embedding models); addSpecial wraps the ids in [CLS] ... [SEP]
+// (other families are refused with an error naming them.)
 //
 // Before either tokenizer runs, the text is partitioned on special tokens (longest first): CONTROL and UNKNOWN
 // tokens only when parseSpecial is true, USER_DEFINED tokens always (as llama.cpp and HF tokenizers do).
@@ -25,7 +26,7 @@ class GgufFile;
 
 inline constexpr int32_t kNoToken = -1;
 
-enum class VocabType { Spm, Bpe };
+enum class VocabType { Spm, Bpe, Wpm };
 
 // tokenizer.ggml.token_type values (written to disk; values never change).
 enum class TokenType : int32_t {
@@ -44,7 +45,7 @@ public:
     static Result<Vocab> fromGguf(const GgufFile& file);
 
     // Text -> token ids. addSpecial: prepend BOS / append EOS when the vocabulary asks for it (add_bos_token /
-    // add_eos_token). parseSpecial: recognise CONTROL token texts such as "<|im_start|>" in the text.
+    // add_eos_token); WordPiece: always [CLS] (the BOS) first and [SEP] last, as llama.cpp. parseSpecial: recognise CONTROL token texts such as "<|im_start|>" in the text.
     std::vector<int32_t> tokenize(std::string_view text, bool addSpecial, bool parseSpecial) const;
 
     // The bytes a token stands for (not necessarily valid UTF-8 on its own: see Utf8Stream). SPM: U+2581 -> ' ',
@@ -60,9 +61,10 @@ public:
                            bool unparseSpecial = false) const;
 
     VocabType type() const;
-    std::string_view model() const;         // "llama" or "gpt2"
+    std::string_view model() const;         // "llama", "gpt2" or "bert"
     std::string_view preTokenizer() const;  // BPE: canonical preset name; SPM: ""
     int32_t nTokens() const;
+    size_t maxTokenLength() const;  // bytes of the longest token text
     bool valid(int32_t id) const { return id >= 0 && id < nTokens(); }
 
     std::string_view tokenText(int32_t id) const;  // the vocabulary string ("" for an invalid id)

@@ -1,15 +1,29 @@
-// hearth-cli info: what a model file is and whether it fits, from metadata alone (no weights are read).
+// hearth-cli info: what a model file is and whether it fits, from metadata alone (no weights are read), and how
+// fast it should generate here (engine/fit_check.h: the same numbers as the app's models page).
+//
+// The predicted speed needs the machine's read bandwidth for -t threads: the figure cached by membw, bench or the
+// app (engine/membw_cache.h), else a quick measurement that is cached in turn.
+//
+// For tests only: HEARTH_PROC_DIR and HEARTH_CGROUP_DIR replace /proc and /sys/fs/cgroup when reading the
+// memory (engine::systemMemory), so a test can show the verdict change without filling the machine's RAM.
+#include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <map>
+#include <optional>
 #include <string>
+#include <thread>
 
 #include <fmt/format.h>
 
 #include "app/cli/cli_common.h"
 #include "app/cli/commands.h"
 #include "app/cli/json_writer.h"
+#include "engine/fit_check.h"
 #include "engine/gguf_reader.h"
 #include "engine/kv_cache.h"
+#include "engine/membw.h"
+#include "engine/membw_cache.h"
 #include "engine/memory_estimate.h"
 #include "engine/model.h"
 #include "engine/model_config.h"
@@ -41,6 +55,41 @@ std::string unsupportedReason(const engine::GgufFile& file, const engine::ModelC
     return "";
 }
 
+// The memory this process may use (see the top of the file for the test-only variables).
+std::optional<engine::SystemMemory> machineMemory() {
+    const char* proc = std::getenv("HEARTH_PROC_DIR");
+    const char* cgroup = std::getenv("HEARTH_CGROUP_DIR");
+    return engine::systemMemory(proc != nullptr ? proc : "/proc", cgroup != nullptr ? cgroup : "/sys/fs/cgroup");
+}
+
+struct Bandwidth {
+    double gbps = 0;
+    bool cached = false;     // from the cache file, not measured by this run
+    std::string measuredAt;  // UTC, ISO 8601; empty when the measurement could not be stored
+};
+
+// The read bandwidth of nThreads threads: cached, else measured now over 256 MiB in 5 passes (far beyond any
+// last-level cache, well under a second; bench's and membw's longer runs replace it) and stored. nullopt when the
+// measurement fails (no memory for the buffer): the prediction is then left out, the rest of info still stands.
+std::optional<Bandwidth> bandwidthFor(int nThreads) {
+    if (auto entry = engine::membw_cache::load(nThreads)) return Bandwidth{entry->gbps, true, entry->measuredAt};
+    engine::MembwParams params;
+    params.nThreads = nThreads;
+    params.bufferBytes = uint64_t{256} << 20;
+    params.passes = 5;
+    auto measured = engine::measureReadBandwidth(params);
+    if (!measured) {
+        std::fprintf(stderr, "hearth-cli: warning: memory bandwidth not measured: %s\n", measured.message().c_str());
+        return std::nullopt;
+    }
+    auto stored = engine::membw_cache::store(*measured);
+    if (!stored) {
+        std::fprintf(stderr, "hearth-cli: warning: bandwidth not cached: %s\n", stored.message().c_str());
+        return Bandwidth{measured->gbps, false, ""};
+    }
+    return Bandwidth{stored->gbps, false, stored->measuredAt};
+}
+
 }  // namespace
 
 int cmdInfo(const Args& args) {
@@ -54,6 +103,9 @@ int cmdInfo(const Args& args) {
     const int64_t defaultCtx = std::min<int64_t>(config->nCtxTrain, 4096);
     auto ctx = args.intValue("--ctx", defaultCtx, 1, int64_t{1} << 24);
     if (!ctx) return fail(ctx.message());
+    const int64_t hw = std::max(1u, std::thread::hardware_concurrency());
+    auto threads = args.intValue("-t", hw, 1, 1024);
+    if (!threads) return fail(threads.message());
 
     std::map<std::string, int> typeCounts;
     uint64_t nParams = 0;
@@ -68,11 +120,20 @@ int cmdInfo(const Args& args) {
     if (Status st = engine::checkKvType(*kvType, config->headDim, config->headDimV); !st) {
         return fail(*path + ": " + st.message());
     }
-    const engine::MemoryEstimate mem = engine::estimateMemory(**file, *config, *ctx, engine::kvGgmlType(*kvType));
     const uint64_t kvPerTokenF16 = engine::kvBytesPerToken(*config, kernels::GgmlType::F16);
     const std::string kvName(engine::kvTypeName(*kvType));
-    const std::optional<engine::SystemMemory> sys = engine::systemMemory();
+    const std::optional<engine::SystemMemory> sys = machineMemory();
+    const std::optional<Bandwidth> bw = bandwidthFor(int(*threads));
+    const engine::FitReport fit =
+        engine::fitCheck(**file, *config, *ctx, engine::kvGgmlType(*kvType), sys.value_or(engine::SystemMemory{}),
+                         bw ? std::optional<double>(bw->gbps) : std::nullopt);
+    const engine::MemoryEstimate& mem = fit.memory;
+    // Without /proc/meminfo (not Linux) there is nothing to compare with.
+    const std::string verdict = sys ? std::string(engine::fitVerdictName(fit.verdict)) : "unknown";
     const std::string unsupported = unsupportedReason(**file, *config);
+    // Encoder-only models (bert, nomic-bert) embed text (hearth-cli embed) and cannot chat.
+    const engine::ArchDescriptor* archDesc = engine::findArch(config->arch);
+    const bool embeddingModel = archDesc != nullptr && archDesc->embedding;
 
     if (args.has("--json")) {
         JsonWriter j;
@@ -105,7 +166,15 @@ int cmdInfo(const Args& args) {
             .field("ram_available_bytes", sys ? sys->availableBytes : uint64_t{0})
             .field("ram_total_bytes", sys ? sys->totalBytes : uint64_t{0})
             .field("fits", sys ? mem.totalBytes() <= sys->availableBytes : false)
-            .field("supported", unsupported.empty());
+            .field("fit", verdict)
+            .field("max_ctx_fit", fit.maxCtxFit)
+            .field("bytes_per_token", fit.weightBytesPerToken)
+            .field("predicted_tg_tps", fit.predictedTgTps)
+            .field("mem_gbps", fit.bandwidthGbps)
+            .field("mem_threads", *threads)
+            .field("mem_cached", bw ? bw->cached : false)
+            .field("supported", unsupported.empty())
+            .field("embedding_model", embeddingModel);
         if (!unsupported.empty()) j.field("unsupported_reason", unsupported);
         j.endObject();
         std::printf("%s\n", j.str().c_str());
@@ -132,11 +201,24 @@ int cmdInfo(const Args& args) {
                 humanBytes(mem.totalBytes()).c_str(), humanBytes(mem.computeBytes).c_str(),
                 humanBytes(mem.overheadBytes).c_str());
     if (sys) {
-        std::printf("RAM:           %s available of %s%s — %s\n", humanBytes(sys->availableBytes).c_str(),
-                    humanBytes(sys->totalBytes).c_str(), sys->cgroupLimited ? " (container limit)" : "",
-                    mem.totalBytes() <= sys->availableBytes ? "fits" : "does NOT fit");
+        std::printf("RAM:           %s available of %s%s\n", humanBytes(sys->availableBytes).c_str(),
+                    humanBytes(sys->totalBytes).c_str(), sys->cgroupLimited ? " (container limit)" : "");
+        std::printf("fit:           %s\n", fit.summary().c_str());
     }
-    std::printf("supported:     %s\n", unsupported.empty() ? "yes" : unsupported.c_str());
+    if (bw) {
+        const std::string source = bw->cached ? "cached, measured " + bw->measuredAt : "measured now";
+        std::printf("speed:         ~%.*f tokens/s generation at most: %.1f GB/s (%lld threads, %s) / %s read per "
+                    "token (%s weights + %s KV at half the context)\n",
+                    fit.predictedTgTps < 10 ? 1 : 0, fit.predictedTgTps, bw->gbps, (long long)*threads,
+                    source.c_str(),
+                    humanBytes(uint64_t(double(fit.weightBytesPerToken) + fit.kvBytesReadPerToken)).c_str(),
+                    humanBytes(fit.weightBytesPerToken).c_str(), humanBytes(uint64_t(fit.kvBytesReadPerToken)).c_str());
+    } else {
+        std::printf("speed:         unknown (the memory bandwidth could not be measured)\n");
+    }
+    std::printf("supported:     %s\n", !unsupported.empty() ? unsupported.c_str()
+                                       : embeddingModel   ? "yes, as an embedding model (hearth-cli embed; no chat)"
+                                                          : "yes");
     return 0;
 }
 

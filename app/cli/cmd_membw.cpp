@@ -1,10 +1,12 @@
-// hearth-cli membw: the machine's memory read bandwidth for N threads, the ceiling of token generation.
+// hearth-cli membw: the machine's memory read bandwidth for N threads, the ceiling of token generation. Every
+// measurement is stored in the bandwidth cache (engine/membw_cache.h) that bench and the desktop app read.
 #include <cstdio>
 #include <thread>
 
 #include "app/cli/commands.h"
 #include "app/cli/json_writer.h"
 #include "engine/membw.h"
+#include "engine/membw_cache.h"
 
 namespace hearth::cli {
 
@@ -23,6 +25,9 @@ int cmdMembw(const Args& args) {
     params.passes = int(*passes);
     auto r = engine::measureReadBandwidth(params);
     if (!r) return fail(r.message());
+    // A cache that cannot be written costs a re-measurement later, not this command's result: warn only.
+    auto stored = engine::membw_cache::store(*r);
+    if (!stored) std::fprintf(stderr, "hearth-cli: warning: bandwidth not cached: %s\n", stored.message().c_str());
 
     if (args.has("--json")) {
         JsonWriter j;
@@ -44,6 +49,7 @@ int cmdMembw(const Args& args) {
                 "best %.1f GB/s)\n",
                 r->gbps, r->nThreads, r->nThreads == 1 ? "" : "s", r->passGbps.size(),
                 (unsigned long long)(r->bufferBytes >> 20), r->loadWidth, r->bestGbps);
+    if (stored) std::printf("cached in %s for bench and the app\n", engine::membw_cache::path().c_str());
     if (r->cpuShare < 0.9) {
         std::printf("note: the machine is busy (this measurement got %.0f%% of its threads' CPU time): the figure "
                     "understates the memory system\n", 100.0 * r->cpuShare);

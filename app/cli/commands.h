@@ -23,6 +23,7 @@ int cmdChat(const Args& args);
 int cmdBench(const Args& args);
 int cmdMembw(const Args& args);
 int cmdSynth(const Args& args);
+int cmdEmbed(const Args& args);
 
 // Prints "hearth-cli: <message>" on stderr and returns 1.
 int fail(const std::string& message);

@@ -22,8 +22,8 @@ const OptionSpec kNoRepack{"--no-repack", false};
 
 const std::vector<Command>& commands() {
     static const std::vector<Command> table = {
-        {"info", "info -m MODEL [--ctx N] [--kv-type f16|q8_0|f32] [--json]", {kModel, kCtx, kKvType, kJson, kVerbose},
-         cmdInfo},
+        {"info", "info -m MODEL [--ctx N] [--kv-type f16|q8_0|f32] [-t N] [--json]",
+         {kModel, kCtx, kKvType, kThreads, kJson, kVerbose}, cmdInfo},
         {"tokenize", "tokenize -m MODEL (--text STR | --file PATH | --vocab-test FILE.inp) [--bos]",
          {kModel, {"--text", true}, {"--file", true}, {"--vocab-test", true}, {"--bos", false}, kVerbose},
          cmdTokenize},
@@ -39,10 +39,13 @@ const std::vector<Command>& commands() {
          {kModel, {"--system", true}, {"--temp", true}, {"--top-k", true}, {"--top-p", true}, {"--min-p", true},
           {"--repeat-penalty", true}, {"--seed", true}, {"-n", true}, kThreads, kCtx, kKvType, kNoRepack, kVerbose},
          cmdChat},
-        {"bench", "bench -m MODEL [-t N] [-p 512] [-n 128] [-d 0] [-r 3] [--kv-type f16|q8_0|f32] [--no-repack] [--json]",
-         {kModel, kThreads, {"-p", true}, {"-n", true}, {"-d", true}, {"-r", true}, kKvType, kNoRepack, kJson,
-          kVerbose},
+        {"bench", "bench -m MODEL [-t N] [-p 512] [-n 128] [-d 0] [-r 3] [--kv-type f16|q8_0|f32] [--no-repack] "
+                  "[--remeasure] [--json]",
+         {kModel, kThreads, {"-p", true}, {"-n", true}, {"-d", true}, {"-r", true}, kKvType, kNoRepack,
+          {"--remeasure", false}, kJson, kVerbose},
          cmdBench},
+        {"embed", "embed -m MODEL --text STR [--raw] [-t N] [--json]",
+         {kModel, {"--text", true}, {"--raw", false}, kThreads, kNoRepack, kJson, kVerbose}, cmdEmbed},
         {"membw", "membw [-t N] [--mib 1024] [--passes 21] [--json]",
          {kThreads, {"--mib", true}, {"--passes", true}, kJson, kVerbose}, cmdMembw},
         {"synth", "synth --arch llama --shape NAME --type FTYPE [--vocab-from GGUF] [--seed S] [-t N] [--pure] "

@@ -61,8 +61,9 @@ def main():
             run([args.cli, "synth", "--arch", "llama", "--shape", "tinyllama-1.1b", "--type", t, "-o", path])
         results = []
         for i in range(args.runs):
+            # --remeasure: the bandwidth of the same run (the machine's load varies), not the cached figure.
             out = run([args.cli, "bench", "-m", path, "-t", str(args.threads), "-p", str(args.pp), "-n", str(args.tg),
-                       "-r", "1", "--json"] + args.extra.split())
+                       "-r", "1", "--remeasure", "--json"] + args.extra.split())
             results.append(json.loads(out))
             r = results[-1]
             print(f"{t} run {i + 1}: pp {r['pp_tps']:.1f} tg {r['tg_tps']:.1f} ({r['bw_ratio'] * 100:.0f} % of "

@@ -77,7 +77,8 @@ TEST(MemoryEstimate, QuantizedWeightsAreCountedAtTheirStoredSize) {
 // VNNI; a tied output adds a copy of the embedding).
 TEST(MemoryEstimate, LoadedWeightsMatchWhatTheModelAllocates) {
     for (const char* rel : {"conformance/models/qcov-TQ1_0.gguf", "conformance/models/qcov-Q4_K_M.gguf",
-                            "conformance/models/qcov-Q8_0.gguf", "conformance/models/stories260K-Q4_0.gguf"}) {
+                            "conformance/models/qcov-Q8_0.gguf", "conformance/models/stories260K-Q4_0.gguf",
+                            "conformance/models/arch-bert.gguf"}) {
         SCOPED_TRACE(rel);
         LOAD_OR_SKIP(f, rel);
         auto model = Model::load(fPath.string());
@@ -85,8 +86,8 @@ TEST(MemoryEstimate, LoadedWeightsMatchWhatTheModelAllocates) {
         uint64_t inMapping = 0;
         for (const GgufTensor& t : f.tensors()) {
             const bool matmul = t.name == "output.weight" ||
-                                (t.name.starts_with("blk.") && !t.name.ends_with("_norm.weight") &&
-                                 !t.name.ends_with(".bias"));
+                                (t.name.starts_with("blk.") && t.name.ends_with(".weight") &&
+                                 !t.name.ends_with("_norm.weight"));
             if (!matmul || kernels::repackedGemmFor(t.type) == nullptr) inMapping += t.nbytes;
         }
         EXPECT_EQ(loadedWeightBytes(f), inMapping + (*model)->repackedBytes());

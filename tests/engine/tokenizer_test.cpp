@@ -1,4 +1,4 @@
-// Tokenizer tests: llama.cpp's test vectors for every SPM and BPE vocabulary in ../shared/conformance/vocab
+// Tokenizer tests: llama.cpp's test vectors for every SPM, BPE and WordPiece vocabulary in ../shared/conformance/vocab
 // (ids must match exactly), detokenization round trips, streaming UTF-8 output, and malformed vocabularies.
 #include <gtest/gtest.h>
 
@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "engine/gguf_reader.h"
+#include "engine/tokenizer_wpm.h"
 #include "engine/unicode.h"
 #include "engine/vocab.h"
 #include "engine/vocab_test_format.h"
@@ -103,6 +104,9 @@ TEST_P(TokenizerVectors, DetokenizeRoundTrip) {
     const fs::path model = vocabDir() / ("ggml-vocab-" + std::string(GetParam().vocab) + ".gguf");
     std::optional<Vocab> vocab = loadVocab(model);
     ASSERT_TRUE(vocab);
+    if (vocab->type() == VocabType::Wpm) {
+        GTEST_SKIP() << "WordPiece lower-cases, drops accents and spaces: not reversible";
+    }
     for (const std::string& text : parseVocabTestInput(readFile(model.string() + GetParam().suffix))) {
         const std::vector<int32_t> ids = vocab->tokenize(text, false, false);
         EXPECT_EQ(vocab->detokenize(ids), text) << "ids:" << formatVocabTestIds(ids);
@@ -117,7 +121,7 @@ const VectorCase kVectorCases[] = {
     {"deepseek-coder", ".inp"}, {"deepseek-coder", ".extra.inp"}, {"falcon", ".inp"},
     {"falcon", ".extra.inp"},   {"mpt", ".inp"},                  {"mpt", ".extra.inp"},
     {"starcoder", ".inp"},      {"starcoder", ".extra.inp"},      {"refact", ".inp"},
-    {"refact", ".extra.inp"},
+    {"refact", ".extra.inp"},   {"bert-bge", ".inp"},             {"bert-bge", ".extra.inp"},
 };
 INSTANTIATE_TEST_SUITE_P(Vocab, TokenizerVectors, testing::ValuesIn(kVectorCases), caseName);
 
@@ -266,6 +270,56 @@ TEST(VocabTestFormat, ParsesInputAndFormatsIds) {
     EXPECT_FALSE(parseVocabTestOutput(" 12 x3\n"));
 }
 
+// ---- WordPiece ----------------------------------------------------------------------------------------------------
+
+// addSpecial wraps the ids in [CLS] ... [SEP] (llama-embedding's input); pieces carry the word-start space.
+TEST(WordPiece, ClsSepAndPieces) {
+    SKIP_WITHOUT_SHARED();
+    std::optional<Vocab> bert = loadVocab(vocabDir() / "ggml-vocab-bert-bge.gguf");
+    ASSERT_TRUE(bert);
+    EXPECT_EQ(bert->type(), VocabType::Wpm);
+    EXPECT_EQ(bert->model(), "bert");
+    EXPECT_EQ(bert->bos(), 101);  // [CLS]
+    EXPECT_EQ(bert->sep(), 102);
+    EXPECT_EQ(bert->unk(), 100);
+    // The ids of ../shared/conformance/ref/arch-bert.texts.json (llama-embedding's tokenization).
+    EXPECT_EQ(bert->tokenize("Hello world", true, true), (std::vector<int32_t>{101, 7592, 2088, 102}));
+    EXPECT_EQ(bert->tokenize("what is the capital of France? Paris.", true, true),
+              (std::vector<int32_t>{101, 2054, 2003, 1996, 3007, 1997, 2605, 1029, 3000, 1012, 102}));
+    EXPECT_EQ(bert->tokenize("llama.cpp computes sentence embeddings with mean pooling!", true, true),
+              (std::vector<int32_t>{101, 2222, 8067, 1012, 18133, 2361, 24134, 2015, 6251, 7861, 8270, 4667, 2015,
+                                    2007, 2812, 4770, 2075, 999, 102}));
+    EXPECT_EQ(bert->tokenize("", true, true), (std::vector<int32_t>{101, 102}));
+    // Special texts only with parseSpecial.
+    EXPECT_EQ(bert->tokenize("[CLS] hi", false, true).front(), 101);
+    EXPECT_NE(bert->tokenize("[CLS] hi", false, false).front(), 101);
+    // Lower-cased, accents dropped: "Héllo" and "hello" are the same ids; a continuation piece has no space.
+    EXPECT_EQ(bert->tokenize("H\xC3\xA9llo", false, false), bert->tokenize("hello", false, false));
+    EXPECT_EQ(bert->tokenToPiece(7592), " hello");
+    EXPECT_EQ(bert->detokenize(bert->tokenize("Hello world", false, false)), "hello world");
+}
+
+TEST(WordPiece, PreTokenizerSplitsPunctuationAndCjk) {
+    EXPECT_EQ(wpmWords("Hello, World!  caf\xC3\xA9"),
+              (std::vector<std::string>{"hello", ",", "world", "!", "cafe"}));
+    EXPECT_EQ(wpmWords("\xE4\xBD\xA0\xE5\xA5\xBD" "ab"),  // two CJK ideographs, then Latin
+              (std::vector<std::string>{"\xE4\xBD\xA0", "\xE5\xA5\xBD", "ab"}));
+    EXPECT_EQ(wpmWords(std::string("a\0b\x01 \t\n", 7)), (std::vector<std::string>{"ab"}));
+    EXPECT_TRUE(wpmWords(" \t ").empty());
+}
+
+// A word no sequence of tokens covers is one [UNK]; the words around it are unaffected.
+TEST(WordPiece, UncoverableWordIsUnknown) {
+    SKIP_WITHOUT_SHARED();
+    std::optional<Vocab> bert = loadVocab(vocabDir() / "ggml-vocab-bert-bge.gguf");
+    ASSERT_TRUE(bert);
+    const std::vector<int32_t> ids = bert->tokenize("hello \xF0\x9F\xA6\x99x world", false, false);
+    ASSERT_EQ(ids.size(), 3u);
+    EXPECT_EQ(ids[0], 7592);
+    EXPECT_EQ(ids[1], 100);
+    EXPECT_EQ(ids[2], 2088);
+}
+
 // ---- Behaviour beyond the vectors, per vocabulary -----------------------------------------------------------------
 
 class VocabBehaviour : public testing::TestWithParam<const char*> {};
@@ -292,13 +346,19 @@ TEST_P(VocabBehaviour, ControlTokensRoundTrip) {
     for (int32_t id : controls) {
         EXPECT_NE(std::find(ids.begin(), ids.end(), id), ids.end()) << "control token " << id << " not parsed";
     }
-    EXPECT_EQ(vocab->detokenize(ids, false, true), expected);
+    // (WordPiece text does not come back: it is lower-cased and split into words.)
+    const bool reversible = vocab->type() != VocabType::Wpm;
+    if (reversible) {
+        EXPECT_EQ(vocab->detokenize(ids, false, true), expected);
+    }
     // Without parseSpecial the same text is plain text: no control token, and it comes back as it was.
     const std::vector<int32_t> plain = vocab->tokenize(text, false, false);
     for (int32_t id : plain) {
         EXPECT_FALSE(vocab->isControl(id)) << id;
     }
-    EXPECT_EQ(vocab->detokenize(plain), text);
+    if (reversible) {
+        EXPECT_EQ(vocab->detokenize(plain), text);
+    }
 }
 
 // Invalid UTF-8, NUL bytes, long runs and token look-alikes neither crash nor hang, and give valid ids.
@@ -330,7 +390,7 @@ TEST_P(VocabBehaviour, OddInputGivesValidIds) {
 
 INSTANTIATE_TEST_SUITE_P(Vocab, VocabBehaviour,
                          testing::Values("llama-spm", "phi-3", "llama-bpe", "qwen2", "gpt-2", "deepseek-llm",
-                                         "deepseek-coder", "falcon", "mpt", "starcoder", "refact"),
+                                         "deepseek-coder", "falcon", "mpt", "starcoder", "refact", "bert-bge"),
                          [](const testing::TestParamInfo<const char*>& info) {
                              std::string name = info.param;
                              std::replace(name.begin(), name.end(), '-', '_');
@@ -478,15 +538,31 @@ TEST(VocabErrors, OutOfRangeBosIsAnError) {
     EXPECT_NE(vocab.message().find("bos_token_id"), std::string::npos) << vocab.message();
 }
 
+// A tiny WordPiece vocabulary with its special ids in the metadata (not at BERT's default ids).
+TEST(VocabErrors, TinyWordPieceVocabularyUsesMetadataIds) {
+    Result<Vocab> bert = vocabFromBytes(GgufBuilder()
+                                            .str("tokenizer.ggml.model", "bert")
+                                            .strings("tokenizer.ggml.tokens",
+                                                     {"[UNK]", "\xE2\x96\x81hi", "\xE2\x96\x81the", "re", "[CLS]",
+                                                      "[SEP]"})
+                                            .u32("tokenizer.ggml.unknown_token_id", 0)
+                                            .u32("tokenizer.ggml.cls_token_id", 4)
+                                            .u32("tokenizer.ggml.seperator_token_id", 5)
+                                            .bytes());
+    ASSERT_TRUE(bert) << bert.message();
+    EXPECT_EQ(bert->tokenize("Hi there xyz", true, false), (std::vector<int32_t>{4, 1, 2, 3, 0, 5}));
+    EXPECT_EQ(bert->tokenize("Hi there xyz", false, false), (std::vector<int32_t>{1, 2, 3, 0}));
+}
+
 TEST(VocabErrors, MissingOrUnsupportedTokenizerIsAnError) {
     Result<Vocab> none = vocabFromBytes(GgufBuilder().str("general.architecture", "llama").bytes());
     ASSERT_FALSE(none);
     EXPECT_NE(none.message().find("tokenizer.ggml.model"), std::string::npos) << none.message();
 
-    Result<Vocab> bert = vocabFromBytes(
-        GgufBuilder().str("tokenizer.ggml.model", "bert").strings("tokenizer.ggml.tokens", {"[PAD]"}).bytes());
-    ASSERT_FALSE(bert);
-    EXPECT_NE(bert.message().find("bert"), std::string::npos) << bert.message();
+    Result<Vocab> ugm = vocabFromBytes(
+        GgufBuilder().str("tokenizer.ggml.model", "t5").strings("tokenizer.ggml.tokens", {"[PAD]"}).bytes());
+    ASSERT_FALSE(ugm);
+    EXPECT_NE(ugm.message().find("'t5'"), std::string::npos) << ugm.message();
 
     Result<Vocab> noMerges =
         vocabFromBytes(GgufBuilder().str("tokenizer.ggml.model", "gpt2").strings("tokenizer.ggml.tokens", {"a"}).bytes());
