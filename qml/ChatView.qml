@@ -21,6 +21,67 @@ Pane {
         anchors.fill: parent
         spacing: 0
 
+        // The conversation's system prompt: one line when collapsed, an editor when open. Saved when the editor
+        // loses focus; without a conversation it is the default for the next new chat.
+        ColumnLayout {
+            objectName: "systemPromptBar"
+            Layout.fillWidth: true
+            Layout.leftMargin: 8
+            Layout.rightMargin: 8
+            Layout.topMargin: 4
+            spacing: 2
+
+            RowLayout {
+                Layout.fillWidth: true
+                ToolButton {
+                    id: promptToggle
+                    objectName: "systemPromptToggle"
+                    checkable: true
+                    text: (checked ? "\u25BE " : "\u25B8 ") + qsTr("System prompt")
+                    Accessible.name: checked ? qsTr("Hide the system prompt") : qsTr("Show the system prompt")
+                }
+                Label {
+                    objectName: "systemPromptSummary"
+                    visible: !promptToggle.checked
+                    text: ChatController.systemPrompt.trim() === ""
+                          ? qsTr("none")
+                          : ChatController.systemPrompt.trim().split("\n")[0]
+                    opacity: 0.7
+                    elide: Text.ElideRight
+                    Layout.fillWidth: true
+                    Accessible.name: qsTr("System prompt")
+                }
+                Label {
+                    visible: promptToggle.checked && ChatController.currentConversationId === 0
+                    text: qsTr("(for new chats)")
+                    opacity: 0.7
+                    Layout.fillWidth: true
+                }
+            }
+            ScrollView {
+                visible: promptToggle.checked
+                Layout.fillWidth: true
+                Layout.preferredHeight: Math.min(Math.max(promptEditor.implicitHeight, 60), 160)
+                TextArea {
+                    id: promptEditor
+                    objectName: "systemPromptEditor"
+                    text: ChatController.systemPrompt
+                    placeholderText: qsTr("Instructions the model follows in this chat, e.g. “Answer briefly.”")
+                    wrapMode: TextEdit.Wrap
+                    Accessible.name: qsTr("System prompt")
+                    background: Rectangle {
+                        color: promptEditor.palette.base
+                        border.color: promptEditor.activeFocus ? promptEditor.palette.highlight : promptEditor.palette.mid
+                        radius: 2
+                    }
+                    onEditingFinished: {
+                        if (text !== ChatController.systemPrompt)
+                            ChatController.systemPrompt = text
+                    }
+                }
+            }
+        }
+
         ListView {
             id: messageList
             objectName: "messageList"

@@ -49,7 +49,8 @@ GroupBox {
             Layout.fillWidth: true
             implicitHeight: 8
             radius: 4
-            color: "#e4e4e4"
+            // The empty part of the bar: a shade of the window, light or dark.
+            color: palette.window.hslLightness < 0.5 ? Qt.lighter(palette.window, 1.6) : "#e4e4e4"
             Accessible.role: Accessible.ProgressBar
             Accessible.name: qsTr("Context fill")
             Rectangle {

@@ -17,6 +17,8 @@ Item {
     required property int branchCount
 
     readonly property bool isUser: role === "user"
+    // The window's palette is dark in dark mode (Main.qml): the bubbles follow it.
+    readonly property bool dark: palette.window.hslLightness < 0.5
     readonly property real maxBubbleWidth: Math.max(200, width * 0.78)
     property bool editing: false
 
@@ -32,8 +34,11 @@ Item {
                : Math.max(Math.min(body.implicitWidth, message.maxBubbleWidth - 24), tools.implicitWidth) + 24
         height: column.implicitHeight + 16
         radius: 8
-        color: message.isUser ? "#dbe9ff" : "#f2f2f2"
-        border.color: message.isUser ? "#b8d0f5" : "#e0e0e0"
+        color: message.dark ? (message.isUser ? "#263a5c" : "#2f3034") : (message.isUser ? "#dbe9ff" : "#f2f2f2")
+        border.color: message.dark ? (message.isUser ? "#38537f" : "#45464b")
+                                   : (message.isUser ? "#b8d0f5" : "#e0e0e0")
+        // The tool buttons draw their text with the palette: dark text on a light bubble, light on a dark one.
+        palette.buttonText: message.dark ? "#e8eaed" : "#1a1a1a"
 
         ColumnLayout {
             id: column
@@ -45,12 +50,13 @@ Item {
                 id: body
                 objectName: "messageText"
                 visible: !message.editing
-                text: message.text
+                // An answer's images become links and its raw HTML text (MarkdownGuard): nothing is fetched.
+                text: message.isUser ? message.text : MarkdownGuard.offline(message.text)
                 textFormat: message.isUser ? TextEdit.PlainText : TextEdit.MarkdownText
                 readOnly: true
                 selectByMouse: true
                 wrapMode: TextEdit.Wrap
-                color: "#1a1a1a"
+                color: message.dark ? "#e8eaed" : "#1a1a1a"
                 Layout.fillWidth: true
                 Layout.maximumWidth: message.maxBubbleWidth - 24
                 Accessible.name: message.isUser ? qsTr("Your message") : qsTr("Answer")

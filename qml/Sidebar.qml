@@ -62,12 +62,14 @@ Pane {
                         Layout.fillWidth: true
                     }
                     ToolButton {
+                        objectName: "conversationActions"
                         text: "⋯"
                         Accessible.name: qsTr("Actions for %1").arg(item.model.title)
                         onClicked: actions.popup()
                         Menu {
                             id: actions
                             MenuItem {
+                                objectName: "renameAction"
                                 text: qsTr("Rename…")
                                 onTriggered: {
                                     sidebar.pendingId = item.model.id
@@ -76,6 +78,7 @@ Pane {
                                 }
                             }
                             MenuItem {
+                                objectName: "deleteAction"
                                 text: qsTr("Delete…")
                                 onTriggered: {
                                     sidebar.pendingId = item.model.id
@@ -92,6 +95,7 @@ Pane {
 
     Dialog {
         id: renameDialog
+        objectName: "renameDialog"
         title: qsTr("Rename chat")
         modal: true
         anchors.centerIn: Overlay.overlay
@@ -104,6 +108,7 @@ Pane {
         onAccepted: ChatController.renameConversation(sidebar.pendingId, titleField.text)
         TextField {
             id: titleField
+            objectName: "renameField"
             width: 300
             Accessible.name: qsTr("New title")
             onAccepted: renameDialog.accept()
@@ -112,10 +117,13 @@ Pane {
 
     Dialog {
         id: deleteDialog
+        objectName: "deleteDialog"
         title: qsTr("Delete chat?")
         modal: true
         anchors.centerIn: Overlay.overlay
         standardButtons: Dialog.Yes | Dialog.No
+        // Fixed, so the wrapped label's height does not feed back into the dialog's width.
+        contentWidth: 320
         onAccepted: ChatController.deleteConversation(sidebar.pendingId)
         Label {
             text: qsTr("“%1” and all its messages will be deleted.").arg(sidebar.pendingTitle)

@@ -1,6 +1,7 @@
 // The live speed panel: prompt and generation tok/s, time to first token, and the memory bandwidth the answer
 // uses (bytes read per token x tok/s) against the machine's measured bandwidth, with a sparkline of tok/s.
-// Presentational: Main.qml binds the figures from ChatController, so tests can set them directly.
+// Presentational: Main.qml binds the figures from ChatController and MachineController (the measured bandwidth,
+// measuring, re-measure), so tests can set them directly.
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
@@ -14,9 +15,13 @@ GroupBox {
     property real timeToFirstTokenMs: 0
     property real effectiveGBps: 0
     property real memoryGBps: 0       // measured read bandwidth; 0: not measured yet
+    property bool measuring: false    // the bandwidth is being measured now
+    property string measuredAt: ""    // when it was measured (local date and time)
     property real bandwidthFraction: 0
     property var samples: []          // tok/s over the answer
     property var numberLocale: Qt.locale()
+
+    signal remeasureRequested()
 
     // "—" until there is a figure; numbers in the user's locale.
     function number(value, decimals) {
@@ -31,6 +36,10 @@ GroupBox {
                                                           .arg(number(bandwidthFraction * 100, 0))
                                                           .arg(number(memoryGBps, 1))
         : qsTr("%1 GB/s").arg(number(effectiveGBps, 1))
+    readonly property string machineText: measuring ? qsTr("measuring…")
+        : memoryGBps > 0 ? (measuredAt !== "" ? qsTr("%1 GB/s, measured %2").arg(number(memoryGBps, 1)).arg(measuredAt)
+                                              : qsTr("%1 GB/s").arg(number(memoryGBps, 1)))
+        : "—"
 
     onSamplesChanged: sparkline.requestPaint()
 
@@ -71,6 +80,26 @@ GroupBox {
             horizontalAlignment: Text.AlignRight
             Layout.fillWidth: true
             Accessible.name: qsTr("Memory bandwidth used: %1").arg(panel.bandwidthText)
+        }
+        Label { text: qsTr("Machine") }
+        Label {
+            objectName: "machineValue"
+            text: panel.machineText
+            wrapMode: Text.Wrap
+            horizontalAlignment: Text.AlignRight
+            Layout.fillWidth: true
+            Accessible.name: qsTr("Measured memory read bandwidth: %1").arg(panel.machineText)
+        }
+        Button {
+            objectName: "remeasureButton"
+            text: qsTr("Re-measure")
+            flat: true
+            font.pixelSize: Qt.application.font.pixelSize * 0.9
+            enabled: !panel.measuring
+            Layout.columnSpan: 2
+            Layout.alignment: Qt.AlignRight
+            Accessible.name: qsTr("Measure the memory bandwidth again")
+            onClicked: panel.remeasureRequested()
         }
 
         Canvas {

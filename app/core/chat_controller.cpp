@@ -14,6 +14,8 @@
 #include <QUrl>
 #include <algorithm>
 
+#include "app/core/settings_controller.h"
+
 namespace hearth::app {
 namespace {
 
@@ -101,6 +103,7 @@ ChatController::ChatController(std::unique_ptr<EngineWorker> worker, Store store
         emit statsChanged();
         emit contextChanged();
     }, Qt::QueuedConnection);
+    connectFitCheck();
     connect(worker_, &EngineWorker::generationProgress, this, &ChatController::onProgress, Qt::QueuedConnection);
     connect(worker_, &EngineWorker::generationFinished, this, &ChatController::onFinished, Qt::QueuedConnection);
 
@@ -136,10 +139,32 @@ ChatController* ChatController::create(QQmlEngine*, QJSEngine* js) {
     return c;
 }
 
+void ChatController::setSettings(SettingsController* settings) {
+    if (settings_) {
+        disconnect(settings_, nullptr, this, nullptr);
+        disconnect(this, nullptr, settings_, nullptr);
+    }
+    settings_ = settings;
+    if (!settings) return;
+    // needsReload compares the settings with what the loaded model was given (not with ModelInfo, whose context
+    // is capped at the model's training length). While another model loads there is nothing to reload yet.
+    const auto report = [this] {
+        if (settings_)
+            settings_->setLoadedOptions(modelLoaded() && !loading_ ? std::optional(lastLoadOptions_) : std::nullopt);
+    };
+    connect(this, &ChatController::modelChanged, settings, report);
+    report();
+    // Without a conversation the system prompt shown is the settings' default.
+    connect(settings, &SettingsController::defaultSystemPromptChanged, this, [this] {
+        if (currentId_ == 0) emit currentConversationChanged();
+    });
+}
+
 // --- Conversation ---------------------------------------------------------------------------------------------
 
 QString ChatController::systemPrompt() const {
-    if (currentId_ == 0) return store_.setting(QStringLiteral("systemPrompt")).toString();
+    if (currentId_ == 0)
+        return settings_ ? settings_->defaultSystemPrompt() : store_.setting(QStringLiteral("systemPrompt")).toString();
     const auto c = store_.conversation(currentId_);
     return c ? c->systemPrompt : QString();
 }
@@ -147,7 +172,9 @@ QString ChatController::systemPrompt() const {
 void ChatController::setSystemPrompt(const QString& text) {
     if (text == systemPrompt()) return;
     // Without a conversation the prompt is the default for the next new one.
-    if (currentId_ == 0)
+    if (currentId_ == 0 && settings_)
+        settings_->setDefaultSystemPrompt(text);
+    else if (currentId_ == 0)
         store_.setSetting(QStringLiteral("systemPrompt"), text);
     else
         store_.setSystemPrompt(currentId_, text);
@@ -182,8 +209,9 @@ void ChatController::touchConversation(qint64 id) {
 
 qint64 ChatController::newConversation() {
     const QString model = modelInfo_ ? modelInfo_->path : QString();
-    const qint64 id = store_.createConversation(kDefaultTitle, store_.setting(QStringLiteral("systemPrompt")).toString(),
-                                                model);
+    const QString system =
+        settings_ ? settings_->defaultSystemPrompt() : store_.setting(QStringLiteral("systemPrompt")).toString();
+    const qint64 id = store_.createConversation(kDefaultTitle, system, model);
     if (id <= 0) {
         setError(QStringLiteral("Could not create a conversation: %1").arg(store_.lastError()));
         return 0;
@@ -287,9 +315,14 @@ void ChatController::loadModel(const QString& pathOrUrl) {
     }
     LoadOptions options;
     options.path = path;
-    options.threads = store_.setting(QStringLiteral("threads"), options.threads).toInt();
-    options.nCtx = store_.setting(QStringLiteral("nCtx"), options.nCtx).toInt();
-    options.kvType = store_.setting(QStringLiteral("kvType"), options.kvType).toString();
+    if (settings_) {
+        options = settings_->loadOptions(path);
+    } else {
+        options.threads = store_.setting(QStringLiteral("threads"), options.threads).toInt();
+        options.nCtx = store_.setting(QStringLiteral("nCtx"), options.nCtx).toInt();
+        options.kvType = store_.setting(QStringLiteral("kvType"), options.kvType).toString();
+    }
+    lastLoadOptions_ = options;
     loading_ = true;
     loadProgress_ = 0;
     emit modelChanged();
@@ -380,14 +413,18 @@ void ChatController::startTurn(qint64 userMessageId) {
     const int skip = std::clamp(firstMessageToSend_, 0, std::max(0, int(path.size()) - 1));
     for (int i = skip; i < path.size(); ++i) request.messages.append({path[i].role, path[i].text});
 
-    const SamplerSettings d;
-    request.sampler.temperature = store_.setting(QStringLiteral("temperature"), d.temperature).toDouble();
-    request.sampler.topK = store_.setting(QStringLiteral("topK"), d.topK).toInt();
-    request.sampler.topP = store_.setting(QStringLiteral("topP"), d.topP).toDouble();
-    request.sampler.minP = store_.setting(QStringLiteral("minP"), d.minP).toDouble();
-    request.sampler.repeatPenalty = store_.setting(QStringLiteral("repeatPenalty"), d.repeatPenalty).toDouble();
-    request.sampler.seed = store_.setting(QStringLiteral("seed"), d.seed).toULongLong();
-    request.sampler.maxTokens = store_.setting(QStringLiteral("maxTokens"), d.maxTokens).toInt();
+    if (settings_) {
+        request.sampler = settings_->sampler();
+    } else {
+        const SamplerSettings d;
+        request.sampler.temperature = store_.setting(QStringLiteral("temperature"), d.temperature).toDouble();
+        request.sampler.topK = store_.setting(QStringLiteral("topK"), d.topK).toInt();
+        request.sampler.topP = store_.setting(QStringLiteral("topP"), d.topP).toDouble();
+        request.sampler.minP = store_.setting(QStringLiteral("minP"), d.minP).toDouble();
+        request.sampler.repeatPenalty = store_.setting(QStringLiteral("repeatPenalty"), d.repeatPenalty).toDouble();
+        request.sampler.seed = store_.setting(QStringLiteral("seed"), d.seed).toULongLong();
+        request.sampler.maxTokens = store_.setting(QStringLiteral("maxTokens"), d.maxTokens).toInt();
+    }
 
     streamingMessageId_ = answerId;
     generatingConversationId_ = currentId_;
@@ -665,6 +702,50 @@ void ChatController::copyToClipboard(const QString& text) {
 void ChatController::setError(const QString& message) {
     lastError_ = message;
     emit lastErrorChanged();
+}
+
+// --- Fit check -------------------------------------------------------------------------------------------------
+
+void ChatController::connectFitCheck() {
+    connect(worker_, &EngineWorker::modelTooLarge, this,
+            [this](const QString& path, qint64, qint64, const QString& message) {
+                // The worker unloaded the previous model before checking, as for any load.
+                loading_ = false;
+                modelInfo_.reset();
+                fitOptions_ = lastLoadOptions_;
+                fitOptions_.path = path;
+                emit modelChanged();
+                setFitWarning(message);
+            }, Qt::QueuedConnection);
+    // Any new load (this one's retry included) or a loaded model makes an old refusal moot.
+    connect(this, &ChatController::requestLoad, this, [this] { setFitWarning(QString()); });
+    connect(worker_, &EngineWorker::modelLoaded, this, [this] { setFitWarning(QString()); }, Qt::QueuedConnection);
+}
+
+void ChatController::setFitWarning(const QString& message) {
+    if (message == fitWarning_) return;
+    fitWarning_ = message;
+    emit fitWarningChanged();
+}
+
+void ChatController::loadAnyway() {
+    if (fitWarning_.isEmpty() || fitOptions_.path.isEmpty()) return;
+    if (generating_) {
+        setError(tr("Wait for the answer to finish (or stop it) before loading another model"));
+        return;
+    }
+    LoadOptions options = fitOptions_;
+    options.allowOverMemory = true;
+    loading_ = true;
+    loadProgress_ = 0;
+    emit modelChanged();
+    emit loadProgressChanged();
+    emit requestLoad(options);
+}
+
+void ChatController::dismissFit() {
+    fitOptions_ = LoadOptions{};
+    setFitWarning(QString());
 }
 
 }  // namespace hearth::app

@@ -25,6 +25,8 @@ class QJSEngine;
 
 namespace hearth::app {
 
+class SettingsController;
+
 class ChatController : public QObject {
     Q_OBJECT
     QML_ELEMENT
@@ -43,6 +45,9 @@ class ChatController : public QObject {
     Q_PROPERTY(QString modelName READ modelName NOTIFY modelChanged)
     Q_PROPERTY(QString modelPath READ modelPath NOTIFY modelChanged)
     Q_PROPERTY(QString lastError READ lastError NOTIFY lastErrorChanged)
+    // A model refused because it will not fit in RAM: the message with the numbers ("stories needs 7.9 GB (weights
+    // ...) but 5.1 GB is available"), empty when none. loadAnyway() / dismissFit() answer it.
+    Q_PROPERTY(QString fitWarning READ fitWarning NOTIFY fitWarningChanged)
     Q_PROPERTY(bool generating READ generating NOTIFY generatingChanged)
 
     // Live speed panel (of the answer streaming now, else the last one).
@@ -86,6 +91,7 @@ public:
     QString modelName() const;
     QString modelPath() const;
     QString lastError() const { return lastError_; }
+    QString fitWarning() const { return fitWarning_; }
     bool generating() const { return generating_; }
 
     double promptTokensPerSecond() const { return live_.promptTokensPerSecond; }
@@ -107,6 +113,8 @@ public:
 
     Q_INVOKABLE void loadModel(const QString& pathOrUrl);  // a path or a file:// URL (drag and drop)
     Q_INVOKABLE void unloadModel();
+    Q_INVOKABLE void loadAnyway();  // loads the refused model with the same options, allowing it over the RAM
+    Q_INVOKABLE void dismissFit();  // the user keeps the refusal: the warning goes
     Q_INVOKABLE qint64 newConversation();
     Q_INVOKABLE void selectConversation(qint64 id);
     Q_INVOKABLE void renameConversation(qint64 id, const QString& title);
@@ -122,6 +130,12 @@ public:
     Q_INVOKABLE bool exportJson(const QString& pathOrUrl);
     Q_INVOKABLE void copyToClipboard(const QString& text);
 
+    // The settings models are loaded and answers sampled with, and new chats' system prompt (nullptr: the
+    // LoadOptions/SamplerSettings defaults and the store's keys). Not owned; it hears which options the loaded model
+    // uses (for its needsReload). The store it needs is this controller's.
+    void setSettings(SettingsController* settings);
+    Store& store() { return store_; }
+
     // Tests: the streaming flush interval, and the worker (to script a fake).
     void setFlushIntervalMs(int ms) { flushTimer_.setInterval(ms); }
     EngineWorker* worker() const { return worker_; }
@@ -132,6 +146,7 @@ signals:
     void modelChanged();
     void loadProgressChanged();
     void lastErrorChanged();
+    void fitWarningChanged();
     void generatingChanged();
     void statsChanged();
     void contextChanged();
@@ -185,6 +200,14 @@ private:
     // stop() was called for the running turn: repeated on its progress, since the worker clears the flag when a
     // turn starts and a stop pressed before that would otherwise be lost.
     bool stopRequested_ = false;
+    QPointer<SettingsController> settings_;      // setSettings()
+    LoadOptions lastLoadOptions_;                 // of the last loadModel(), reported to settings_ once loaded
+
+    // Fit check: a model that will not fit in RAM is refused with the numbers; the user may load it anyway.
+    void connectFitCheck();  // from the constructor: the worker's modelTooLarge and what clears the warning
+    void setFitWarning(const QString& message);
+    QString fitWarning_;
+    LoadOptions fitOptions_;  // the refused load, for loadAnyway()
 };
 
 }  // namespace hearth::app

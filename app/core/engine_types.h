@@ -13,6 +13,9 @@ struct LoadOptions {
     int threads = 0;        // <= 0: the physical cores
     int nCtx = 4096;        // context length (capped at the model's training context)
     QString kvType = "f16"; // "f16", "q8_0" or "f32" (engine::parseKvType)
+    // Load even when the memory estimate exceeds the RAM available (the user chose "Load anyway" after the
+    // worker's modelTooLarge); false: such a model is refused before any weight is read.
+    bool allowOverMemory = false;
 };
 
 struct ModelInfo {

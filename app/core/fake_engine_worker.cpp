@@ -18,6 +18,7 @@ FakeEngineWorker::FakeEngineWorker(QObject* parent) : EngineWorker(parent) {
 }
 
 void FakeEngineWorker::loadModel(const LoadOptions& options) {
+    lastLoad_ = options;
     if (loaded_) unloadModel();
     emit loadProgress(0.0);
     const QFileInfo file(options.path);
@@ -27,6 +28,13 @@ void FakeEngineWorker::loadModel(const LoadOptions& options) {
     }
     if (!file.exists()) {
         emit modelLoadFailed(options.path, QStringLiteral("%1: no such file").arg(options.path));
+        return;
+    }
+    // The fit check as the real worker does it, with scripted figures: all of the need counts as weights.
+    const qint64 needed = neededBytes_ > 0 ? neededBytes_ : file.size();
+    if (availableBytes_ >= 0 && needed > availableBytes_ && !options.allowOverMemory) {
+        emit modelTooLarge(options.path, needed, availableBytes_,
+                           tooLargeMessage(file.completeBaseName(), needed, 0, 0, availableBytes_));
         return;
     }
     loaded_ = true;
@@ -54,6 +62,7 @@ void FakeEngineWorker::unloadModel() {
 void FakeEngineWorker::submitTurn(const TurnRequest& request) {
     clearStop();
     ++requests_;
+    lastRequest_ = request;
     GenerationResult result;
     result.id = request.id;
     GenerationProgress& p = result.last;

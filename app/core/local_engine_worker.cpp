@@ -2,26 +2,28 @@
 // turn to turn (Session::generate reuses the common prefix, so a growing chat or a branch evaluates only what is
 // new). Every failure becomes a signal with a readable message; nothing here may take the app down.
 #include <QFileInfo>
+#include <QLocale>
 
 #include <algorithm>
 #include <chrono>
 #include <exception>
-#include <fstream>
 #include <optional>
-#include <set>
 #include <string>
-#include <thread>
 #include <utility>
 #include <vector>
 
 #include <spdlog/spdlog.h>
 
+#include "app/core/cpu_cores.h"
 #include "app/core/engine_worker.h"
+#include "app/core/logging.h"
 #include "engine/chat_template.h"
+#include "engine/fit_check.h"
 #include "engine/gguf_reader.h"
 #include "engine/kv_cache.h"
 #include "engine/memory_estimate.h"
 #include "engine/model.h"
+#include "engine/model_config.h"
 #include "engine/sampler.h"
 #include "engine/session.h"
 #include "engine/vocab.h"
@@ -35,38 +37,44 @@ double msSince(Clock::time_point start) {
     return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
 }
 
-// Physical cores from /proc/cpuinfo (distinct physical id / core id pairs): SMT siblings share a core's
-// execution units and memory path, so more threads than cores only adds synchronisation.
-int physicalCores() {
-    std::ifstream in("/proc/cpuinfo");
-    std::set<std::pair<std::string, std::string>> cores;
-    std::string line, physical = "0";
-    while (std::getline(in, line)) {
-        const size_t colon = line.find(':');
-        if (colon == std::string::npos) continue;
-        std::string key = line.substr(0, colon);
-        while (!key.empty() && (key.back() == ' ' || key.back() == '\t')) key.pop_back();
-        const std::string value = colon + 2 <= line.size() ? line.substr(colon + 2) : std::string();
-        if (key == "physical id") physical = value;
-        if (key == "core id") cores.emplace(physical, value);
-    }
-    if (!cores.empty()) return int(cores.size());
-    return int(std::max(1u, std::thread::hardware_concurrency()));
-}
-
-// What one generated token reads: every weight tensor except the embedding table, of which only its row (unless
-// the output projection is tied to it: then all of it). The same count as hearth-cli bench.
-qint64 weightBytesPerToken(const engine::Model& model) {
-    uint64_t bytes = 0;
-    for (const engine::GgufTensor& t : model.file().tensors()) {
-        if (t.name == "token_embd.weight" && !model.weights().tiedOutput) continue;
-        bytes += t.nbytes;
-    }
-    return qint64(bytes + model.weights().tokenEmbd.rowBytes);
-}
-
 QString qstr(std::string_view s) {
     return QString::fromUtf8(s.data(), qsizetype(s.size()));
+}
+
+// A model that does not fit: what it needs and what is available, for modelTooLarge.
+struct FitRefusal {
+    qint64 neededBytes = 0;
+    qint64 availableBytes = 0;
+    QString message;
+};
+
+// The fit check, from metadata only (before any weight is read): engine::estimateMemory for the context and KV
+// type the load will use, against availableOverride (>= 0, tests) or the RAM available now. nullopt when it fits,
+// or when the figures are unknown (no /proc/meminfo, metadata or KV type invalid: the load reports those).
+std::optional<FitRefusal> checkFit(const engine::GgufFile& gguf, const LoadOptions& options, const QString& path,
+                                   qint64 availableOverride) {
+    auto config = engine::ModelConfig::fromGguf(gguf);
+    if (!config) return std::nullopt;
+    const std::optional<engine::KvType> kv = engine::parseKvType(options.kvType.toStdString());
+    if (!kv) return std::nullopt;
+    int64_t nCtx = options.nCtx > 0 ? options.nCtx : 4096;  // as the load below computes it
+    if (config->nCtxTrain > 0) nCtx = std::min<int64_t>(nCtx, config->nCtxTrain);
+    nCtx = std::max<int64_t>(nCtx, 1);
+    uint64_t available = 0;
+    if (availableOverride >= 0) {
+        available = uint64_t(availableOverride);
+    } else if (const std::optional<engine::SystemMemory> sys = engine::systemMemory()) {
+        available = sys->availableBytes;
+    } else {
+        return std::nullopt;
+    }
+    const engine::MemoryEstimate need = engine::estimateMemory(gguf, *config, nCtx, engine::kvGgmlType(*kv));
+    if (need.totalBytes() <= available) return std::nullopt;
+    const QString name = config->name.empty() ? QFileInfo(path).completeBaseName() : qstr(config->name);
+    return FitRefusal{qint64(need.totalBytes()), qint64(available),
+                      EngineWorker::tooLargeMessage(name, qint64(need.weightBytes), qint64(need.kvBytes),
+                                                    qint64(need.computeBytes + need.overheadBytes),
+                                                    qint64(available))};
 }
 
 }  // namespace
@@ -85,6 +93,15 @@ struct LocalEngineWorker::State {
     }
 };
 
+QString EngineWorker::tooLargeMessage(const QString& modelName, qint64 weightBytes, qint64 kvBytes,
+                                      qint64 bufferBytes, qint64 availableBytes) {
+    const QLocale locale;
+    auto size = [&](qint64 bytes) { return locale.formattedDataSize(bytes, 1, QLocale::DataSizeSIFormat); };
+    return tr("%1 needs %2 (weights %3, KV cache %4, buffers %5) but %6 is available")
+        .arg(modelName, size(weightBytes + kvBytes + bufferBytes), size(weightBytes), size(kvBytes), size(bufferBytes),
+             size(availableBytes));
+}
+
 LocalEngineWorker::LocalEngineWorker(QObject* parent) : EngineWorker(parent), state_(new State) {
     registerEngineTypes();
 }
@@ -102,6 +119,7 @@ void LocalEngineWorker::unloadModel() {
 void LocalEngineWorker::loadModel(const LoadOptions& options) {
     unloadModel();
     emit loadProgress(0.0);
+    const auto loadStart = Clock::now();
     const QString path = options.path;
     const std::string file = QFileInfo(path).fileName().toStdString();
     auto failed = [&](const std::string& message) {
@@ -109,18 +127,39 @@ void LocalEngineWorker::loadModel(const LoadOptions& options) {
         // Engine messages usually name the file already; make sure the user sees which one.
         const QString text = message.find(file) != std::string::npos ? qstr(message)
                                                                       : QFileInfo(path).fileName() + ": " + qstr(message);
-        spdlog::warn("model load failed: {}", text.toStdString());
+        moduleLogger("worker")->error("model load failed: {}", text.toStdString());
         emit modelLoadFailed(path, text);
     };
 
     try {
         auto gguf = engine::GgufFile::open(path.toStdString());
         if (!gguf) return failed(gguf.message());
+        // Refuse, with the numbers, a model that will not fit in the RAM available now, before reading a weight:
+        // loading it would swap the machine to a crawl or get the app killed. The user may override.
+        if (!options.allowOverMemory) {
+            if (std::optional<FitRefusal> refusal = checkFit(**gguf, options, path, availableOverride_.load())) {
+                state_->reset();
+                moduleLogger("worker")->warn("model refused: {}", refusal->message.toStdString());
+                emit modelTooLarge(path, refusal->neededBytes, refusal->availableBytes, refusal->message);
+                return;
+            }
+        }
         emit loadProgress(0.1);
         auto vocab = engine::Vocab::fromGguf(**gguf);
         if (!vocab) return failed(vocab.message());
         emit loadProgress(0.3);
-        auto model = engine::Model::load(std::move(gguf).value());
+        // Binding is instant; repacking the matrices for this CPU's kernels is the slow step: it fills 0.3..0.8,
+        // in steps of at least 2 % so a model of hundreds of matrices does not flood the GUI with signals.
+        engine::ModelOptions modelOptions;
+        double shown = 0.3;
+        modelOptions.progress = [this, &shown](double f) {
+            const double p = 0.3 + 0.5 * f;
+            if (p - shown >= 0.02 || f >= 1.0) {
+                shown = p;
+                emit loadProgress(p);
+            }
+        };
+        auto model = engine::Model::load(std::move(gguf).value(), modelOptions);
         if (!model) return failed(model.message());
         emit loadProgress(0.8);
         const engine::ModelConfig& config = (*model)->config();
@@ -137,7 +176,8 @@ void LocalEngineWorker::loadModel(const LoadOptions& options) {
         params.nCtx = int(std::max<int64_t>(nCtx, 1));
         // The KV cache is allocated up front: refuse a context that cannot fit rather than thrash or be killed.
         const uint64_t kvPerToken = engine::kvBytesPerToken(config, engine::kvGgmlType(*kv));
-        if (const std::optional<engine::SystemMemory> sys = engine::systemMemory()) {
+        // (Skipped when the user chose to load anyway: the fit check above already named the numbers.)
+        if (const std::optional<engine::SystemMemory> sys = engine::systemMemory(); sys && !options.allowOverMemory) {
             const uint64_t need = kvPerToken * uint64_t(params.nCtx);
             if (need > sys->availableBytes) {
                 return failed("a context of " + std::to_string(params.nCtx) + " tokens needs " +
@@ -158,12 +198,16 @@ void LocalEngineWorker::loadModel(const LoadOptions& options) {
         info.architecture = qstr(config.arch);
         info.chatFormat = qstr(engine::chatFormatName(state_->session->chatFormat()));
         info.fileBytes = QFileInfo(path).size();
-        info.bytesPerToken = weightBytesPerToken(*state_->model);
+        info.bytesPerToken = qint64(engine::bytesPerTokenFromFile(state_->model->file()));  // as hearth-cli counts it
         info.kvBytesPerToken = qint64(kvPerToken);
         info.kvBytesAllocated = qint64(state_->session->context().kvCache().bytes());
         info.nCtx = state_->session->nCtx();
         info.nCtxTrain = int(config.nCtxTrain);
         info.threads = params.nThreads;
+        moduleLogger("worker")->info("model loaded: {} ({}, {}), {} bytes, context {} tokens, KV {} bytes, {} threads, "
+                                     "in {:.0f} ms", info.name.toStdString(), path.toStdString(),
+                                     info.architecture.toStdString(), info.fileBytes, info.nCtx, info.kvBytesAllocated,
+                                     info.threads, msSince(loadStart));
         emit loadProgress(1.0);
         emit modelLoaded(info);
     } catch (const std::exception& e) {
@@ -179,7 +223,10 @@ void LocalEngineWorker::submitTurn(const TurnRequest& request) {
     result.id = request.id;
     GenerationProgress& p = result.last;
     p.id = request.id;
-    auto finish = [&] { emit generationFinished(result); };
+    auto finish = [&] {
+        if (!result.error.isEmpty()) moduleLogger("worker")->error("turn {}: {}", request.id, result.error.toStdString());
+        emit generationFinished(result);
+    };
 
     engine::Session* session = state_->session.get();
     if (!session) {

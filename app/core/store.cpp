@@ -23,6 +23,10 @@
 #include <span>
 #include <utility>
 
+#include <spdlog/spdlog.h>
+
+#include "app/core/logging.h"
+
 namespace hearth::app {
 
 namespace {
@@ -244,6 +248,14 @@ std::optional<QVariant> decodeSetting(const QString& text) {
 std::optional<Store> Store::open(const QString& path, QString* error) {
     QString localError;
     if (!error) error = &localError;
+    // Whatever stops the open below is logged once with its reason (the caller shows it to the user too).
+    struct LogFailure {
+        const QString* error;
+        bool opened = false;
+        ~LogFailure() {
+            if (!opened) moduleLogger("store")->error("{}", error->toStdString());
+        }
+    } logFailure{error};
 
     const bool inMemory = path == QStringLiteral(":memory:");
     if (!inMemory) {
@@ -301,7 +313,11 @@ std::optional<Store> Store::open(const QString& path, QString* error) {
         if (!run(q, QStringLiteral("PRAGMA user_version = %1").arg(step.toVersion), {}, what, error) ||
             !tx.commit(what, error))
             return std::nullopt;
+        // A new file's creation is no news; an existing database changing format is worth a line.
+        if (version > 0)
+            moduleLogger("store")->info("{}: upgraded to schema version {}", path.toStdString(), step.toVersion);
     }
+    logFailure.opened = true;
     return std::optional<Store>(std::move(store));
 }
 

@@ -13,6 +13,7 @@
 #include <memory>
 
 #include "app/core/chat_controller.h"
+#include "app/core/settings_controller.h"
 
 using namespace hearth::app;
 
@@ -384,6 +385,123 @@ private slots:
         QVERIFY(!f.controller->exportJson(dir.filePath(QStringLiteral("missing/dir/chat.json"))));
         QVERIFY(!f.controller->lastError().isEmpty());
         f.controller->copyToClipboard(QStringLiteral("copied"));  // must not crash without a real clipboard
+    }
+
+    // A model that does not fit is refused with the numbers; the user may load it anyway or dismiss the warning.
+    void tooLargeModelShowsWarningAndLoadsAnyway() {
+        QTemporaryDir dir;
+        Fixture f(dir);
+        f.fake->setNeededBytes(8'000'000'000);
+        f.fake->setAvailableBytes(5'000'000'000);
+        QSignalSpy warning(f.controller.get(), &ChatController::fitWarningChanged);
+        f.controller->loadModel(f.modelPath);
+        QVERIFY(QTest::qWaitFor([&] { return !f.controller->fitWarning().isEmpty(); }, 5000));
+        const QString text = f.controller->fitWarning();
+        QVERIFY2(text.startsWith(QStringLiteral("fake-model needs ")), qPrintable(text));
+        const QLocale locale;
+        QVERIFY2(text.contains(locale.formattedDataSize(8'000'000'000, 1, QLocale::DataSizeSIFormat)), qPrintable(text));
+        QVERIFY2(text.contains(locale.formattedDataSize(5'000'000'000, 1, QLocale::DataSizeSIFormat)), qPrintable(text));
+        QVERIFY(!f.controller->modelLoaded());
+        QVERIFY(!f.controller->loading());  // the UI must not spin on a refused load
+        QCOMPARE(warning.count(), 1);
+
+        f.controller->loadAnyway();
+        QVERIFY(f.controller->fitWarning().isEmpty());
+        QVERIFY(QTest::qWaitFor([&] { return f.controller->modelLoaded(); }, 5000));
+        QCOMPARE(f.controller->modelPath(), f.modelPath);
+        QVERIFY(f.controller->fitWarning().isEmpty());
+
+        // Sending works on the model loaded anyway.
+        QVERIFY(f.controller->send(QStringLiteral("still works")));
+        QVERIFY(f.waitIdle());
+        QCOMPARE(f.text(1), QStringLiteral("Echo: still works"));
+    }
+
+    void tooLargeModelDismissed() {
+        QTemporaryDir dir;
+        Fixture f(dir);
+        f.fake->setAvailableBytes(1);  // the 4-byte file does not fit
+        f.controller->loadModel(f.modelPath);
+        QVERIFY(QTest::qWaitFor([&] { return !f.controller->fitWarning().isEmpty(); }, 5000));
+        f.controller->dismissFit();
+        QVERIFY(f.controller->fitWarning().isEmpty());
+        f.controller->loadAnyway();  // nothing refused any more: no load
+        QTest::qWait(100);
+        QVERIFY(!f.controller->modelLoaded());
+        QVERIFY(!f.controller->loading());
+        // A model that fits loads without a warning.
+        f.fake->setAvailableBytes(-1);
+        QVERIFY(f.load());
+        QVERIFY(f.controller->fitWarning().isEmpty());
+    }
+
+    void usesTheSettings() {
+        QTemporaryDir dir;
+        Fixture f(dir);
+        // Declared after the fixture: gone before the controller whose store it uses.
+        SettingsController settings(f.controller->store());
+        f.controller->setSettings(&settings);
+        settings.setThreads(settings.maxThreads());  // never the default (the physical cores)
+        settings.setContextLength(1024);
+        settings.setKvType(QStringLiteral("q8_0"));
+        settings.setTemperature(0.3);
+        settings.setTopK(7);
+        settings.setTopP(0.5);
+        settings.setMinP(0.1);
+        settings.setRepeatPenalty(1.2);
+        settings.setSeed(42);
+        settings.setMaxTokens(64);
+        settings.setDefaultSystemPrompt(QStringLiteral("You are terse."));
+
+        QVERIFY(f.load());
+        const LoadOptions load = f.fake->lastLoadOptions();
+        QCOMPARE(load.path, f.modelPath);
+        QCOMPARE(load.threads, settings.maxThreads());
+        QCOMPARE(load.nCtx, 1024);
+        QCOMPARE(load.kvType, QStringLiteral("q8_0"));
+        QVERIFY(!settings.needsReload());
+
+        // A new chat starts with the default system prompt, and the turn carries it and the sampler.
+        QVERIFY(f.controller->newConversation() > 0);
+        QCOMPARE(f.controller->systemPrompt(), QStringLiteral("You are terse."));
+        QVERIFY(f.controller->send(QStringLiteral("hi")));
+        QVERIFY(f.waitIdle());
+        const TurnRequest turn = f.fake->lastRequest();
+        QCOMPARE(turn.messages.size(), 2);
+        QCOMPARE(turn.messages[0].role, QStringLiteral("system"));
+        QCOMPARE(turn.messages[0].text, QStringLiteral("You are terse."));
+        QCOMPARE(turn.sampler.temperature, 0.3);
+        QCOMPARE(turn.sampler.topK, 7);
+        QCOMPARE(turn.sampler.topP, 0.5);
+        QCOMPARE(turn.sampler.minP, 0.1);
+        QCOMPARE(turn.sampler.repeatPenalty, 1.2);
+        QCOMPARE(turn.sampler.seed, quint64(42));
+        QCOMPARE(turn.sampler.maxTokens, 64);
+
+        // Sampling changes apply to the next answer, no reload.
+        settings.setTemperature(1.1);
+        QVERIFY(!settings.needsReload());
+        QVERIFY(f.controller->regenerate());
+        QVERIFY(f.waitIdle());
+        QCOMPARE(f.fake->lastRequest().sampler.temperature, 1.1);
+
+        // A larger context needs the model loaded again; reloading applies it.
+        settings.setContextLength(2048);
+        QVERIFY(settings.needsReload());
+        f.controller->loadModel(f.controller->modelPath());
+        QVERIFY(QTest::qWaitFor([&] { return f.controller->modelLoaded() && !f.controller->loading(); }, 5000));
+        QCOMPARE(f.fake->lastLoadOptions().nCtx, 2048);
+        QVERIFY(!settings.needsReload());
+        f.controller->unloadModel();
+        QVERIFY(QTest::qWaitFor([&] { return !f.controller->modelLoaded(); }, 5000));
+        settings.setContextLength(4096);
+        QVERIFY(!settings.needsReload());  // nothing loaded: nothing to reload
+
+        // The chat view's system prompt without a conversation is the settings' default.
+        f.controller->deleteConversation(f.controller->currentConversationId());
+        QCOMPARE(f.controller->currentConversationId(), 0);
+        f.controller->setSystemPrompt(QStringLiteral("Answer in German."));
+        QCOMPARE(settings.defaultSystemPrompt(), QStringLiteral("Answer in German."));
     }
 };
 

@@ -6,9 +6,16 @@
 #include <QTest>
 #include <QThread>
 
+#include <QLocale>
+
 #include <memory>
 
 #include "app/core/engine_worker.h"
+#include "engine/gguf_reader.h"
+#include "engine/kv_cache.h"
+#include "engine/memory_estimate.h"
+#include "engine/model_config.h"
+#include "kernels/gemm.h"
 
 using namespace hearth::app;
 
@@ -28,6 +35,7 @@ signals:
     void modelUnloaded();
     void generationProgress(const hearth::app::GenerationProgress& progress);
     void generationFinished(const hearth::app::GenerationResult& result);
+    void modelTooLarge(const QString& path, qint64 neededBytes, qint64 availableBytes, const QString& message);
 };
 
 struct Harness {
@@ -43,6 +51,7 @@ struct Harness {
                          Qt::QueuedConnection);
         QObject::connect(worker, &EngineWorker::generationFinished, &relay, &Relay::generationFinished,
                          Qt::QueuedConnection);
+        QObject::connect(worker, &EngineWorker::modelTooLarge, &relay, &Relay::modelTooLarge, Qt::QueuedConnection);
         thread.start();
     }
     ~Harness() {
@@ -66,6 +75,7 @@ struct Harness {
     QSignalSpy failed{&relay, &Relay::modelLoadFailed};
     QSignalSpy pieces{&relay, &Relay::generationProgress};
     QSignalSpy finished{&relay, &Relay::generationFinished};
+    QSignalSpy tooLarge{&relay, &Relay::modelTooLarge};
 };
 
 QString streamedText(const QSignalSpy& spy) {
@@ -110,6 +120,10 @@ private slots:
     void realTurnStreamsAndReusesCache();
     void realStopEndsCancelled();
     void realCorruptFileFailsAndWorkerRecovers();
+    void realEmbeddingModelIsRefused();
+    void fakeTooLargeIsRefusedUnlessAllowed();
+    void realTooLargeIsRefusedWithNumbersUnlessAllowed();
+    void realLoadProgressRisesThroughTheRepacking();
 };
 
 void EngineWorkerTest::fakeLoads() {
@@ -356,6 +370,122 @@ void EngineWorkerTest::realCorruptFileFailsAndWorkerRecovers() {
     const GenerationResult result = lastResult(h.finished);
     QVERIFY2(result.error.isEmpty(), qPrintable(result.error));
     QVERIFY(result.last.generatedTokens > 0);
+}
+
+// An embedding model (bert) cannot chat: the load fails with that reason instead of crashing in a turn.
+void EngineWorkerTest::realEmbeddingModelIsRefused() {
+    const QString bert = QStringLiteral(HEARTH_SHARED_DIR "/conformance/models/arch-bert.gguf");
+    if (!QFile::exists(bert)) QSKIP("arch-bert.gguf is not in the shared directory");
+    Harness h(new LocalEngineWorker);
+    LoadOptions options = storiesOptions();
+    options.path = bert;
+    h.load(options);
+    QTRY_COMPARE_WITH_TIMEOUT(h.loaded.count() + h.failed.count(), 1, kWaitMs);
+    QCOMPARE(h.failed.count(), 1);
+    const QString message = h.failed.at(0).at(1).toString();
+    QVERIFY2(message.contains(QStringLiteral("embedding model")), qPrintable(message));
+    h.submit(greedyTurn(1, {{"user", "Hi"}}, 4));
+    QTRY_COMPARE_WITH_TIMEOUT(h.finished.count(), 1, kWaitMs);
+    QVERIFY(!lastResult(h.finished).error.isEmpty());
+}
+
+void EngineWorkerTest::fakeTooLargeIsRefusedUnlessAllowed() {
+    QTemporaryDir dir;
+    const QString path = dir.filePath("big.gguf");
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(QByteArray(100, 'x'));
+    f.close();
+
+    auto* fake = new FakeEngineWorker;
+    fake->setAvailableBytes(60);
+    Harness h(fake);
+    h.load(LoadOptions{path});
+    QTRY_COMPARE_WITH_TIMEOUT(h.tooLarge.count(), 1, kWaitMs);
+    QCOMPARE(h.tooLarge.at(0).at(0).toString(), path);
+    QCOMPARE(h.tooLarge.at(0).at(1).toLongLong(), 100);  // the file's size stands in for the estimate
+    QCOMPARE(h.tooLarge.at(0).at(2).toLongLong(), 60);
+    QCOMPARE(h.loaded.count(), 0);
+
+    LoadOptions anyway{path};
+    anyway.allowOverMemory = true;
+    h.load(anyway);
+    QTRY_COMPARE_WITH_TIMEOUT(h.loaded.count(), 1, kWaitMs);
+    QCOMPARE(h.tooLarge.count(), 1);
+}
+
+void EngineWorkerTest::realTooLargeIsRefusedWithNumbersUnlessAllowed() {
+    if (!QFile::exists(kStories)) QSKIP("stories260K.gguf is not in the shared directory");
+    // What the worker must find, from the same metadata.
+    auto gguf = hearth::engine::GgufFile::open(kStories.toStdString());
+    QVERIFY(gguf.ok());
+    auto config = hearth::engine::ModelConfig::fromGguf(**gguf);
+    QVERIFY(config.ok());
+    const int64_t nCtx = std::min<int64_t>(256, config->nCtxTrain);  // storiesOptions() asks for 256
+    const hearth::engine::MemoryEstimate want = hearth::engine::estimateMemory(**gguf, *config, nCtx);
+
+    constexpr qint64 kAvailable = 1 << 20;  // 1 MiB: stories260K with its buffers needs far more
+    auto* worker = new LocalEngineWorker;
+    worker->setAvailableMemoryOverride(kAvailable);
+    Harness h(worker);
+    h.load(storiesOptions());
+    QTRY_COMPARE_WITH_TIMEOUT(h.tooLarge.count() + h.loaded.count() + h.failed.count(), 1, kWaitMs);
+    QCOMPARE(h.tooLarge.count(), 1);
+    QCOMPARE(h.loaded.count(), 0);
+    QCOMPARE(h.tooLarge.at(0).at(0).toString(), kStories);
+    QCOMPARE(h.tooLarge.at(0).at(1).toLongLong(), qint64(want.totalBytes()));
+    QCOMPARE(h.tooLarge.at(0).at(2).toLongLong(), kAvailable);
+    // The message names every number a user needs to decide, formatted as the UI shows sizes.
+    const QString message = h.tooLarge.at(0).at(3).toString();
+    const QLocale locale;
+    auto size = [&](uint64_t bytes) { return locale.formattedDataSize(qint64(bytes), 1, QLocale::DataSizeSIFormat); };
+    for (const QString& part : {size(want.totalBytes()), QStringLiteral("weights ") + size(want.weightBytes),
+                                QStringLiteral("KV cache ") + size(want.kvBytes),
+                                QStringLiteral("buffers ") + size(want.computeBytes + want.overheadBytes),
+                                size(kAvailable) + QStringLiteral(" is available")}) {
+        QVERIFY2(message.contains(part), qPrintable(message + QStringLiteral(" lacks ") + part));
+    }
+    QVERIFY2(message.startsWith(QString::fromStdString(config->name.empty() ? "stories260K" : config->name)),
+             qPrintable(message));
+
+    // Nothing is loaded: a turn fails cleanly.
+    h.submit(greedyTurn(1, {{"user", "Hi"}}, 4));
+    QTRY_COMPARE_WITH_TIMEOUT(h.finished.count(), 1, kWaitMs);
+    QVERIFY(!lastResult(h.finished).error.isEmpty());
+
+    // The user's override loads it all the same, and it generates.
+    LoadOptions anyway = storiesOptions();
+    anyway.allowOverMemory = true;
+    h.load(anyway);
+    QTRY_COMPARE_WITH_TIMEOUT(h.loaded.count() + h.failed.count(), 1, kWaitMs);
+    QVERIFY2(h.failed.isEmpty(), qPrintable(h.failed.isEmpty() ? QString() : h.failed.at(0).at(1).toString()));
+    QCOMPARE(h.tooLarge.count(), 1);
+    h.submit(greedyTurn(2, {{"user", "Once upon a time"}}, 4));
+    QTRY_COMPARE_WITH_TIMEOUT(h.finished.count(), 2, kWaitMs);
+    QVERIFY2(lastResult(h.finished).error.isEmpty(), qPrintable(lastResult(h.finished).error));
+}
+
+// The progress bar moves while the matrices are repacked for this CPU (the slow step of a real load), never
+// backwards, and ends at 1.
+void EngineWorkerTest::realLoadProgressRisesThroughTheRepacking() {
+    const QString path = QStringLiteral(HEARTH_SHARED_DIR "/conformance/models/qcov-Q4_K_M.gguf");
+    if (!QFile::exists(path)) QSKIP("qcov-Q4_K_M.gguf is not in the shared directory");
+    Harness h(new LocalEngineWorker);
+    LoadOptions options;
+    options.path = path;
+    options.threads = 1;
+    options.nCtx = 128;
+    h.load(options);
+    QTRY_COMPARE_WITH_TIMEOUT(h.loaded.count() + h.failed.count(), 1, kWaitMs);
+    QVERIFY2(h.failed.isEmpty(), qPrintable(h.failed.isEmpty() ? QString() : h.failed.at(0).at(1).toString()));
+    QList<double> seen;
+    for (const QList<QVariant>& args : h.progress) seen << args.at(0).toDouble();
+    for (int i = 1; i < seen.size(); ++i) QVERIFY2(seen[i] >= seen[i - 1], "the load progress went backwards");
+    QCOMPARE(seen.last(), 1.0);
+    if (hearth::kernels::repackedGemmFor(hearth::kernels::GgmlType::Q4_K) != nullptr) {
+        const auto during = std::count_if(seen.begin(), seen.end(), [](double p) { return p > 0.3 && p < 0.8; });
+        QVERIFY2(during >= 1, "no progress was reported while the weights were repacked");
+    }
 }
 
 QTEST_GUILESS_MAIN(EngineWorkerTest)

@@ -65,6 +65,40 @@ Item {
             compare(panel.bandwidthText, "3.2 GB/s")
         }
 
+        function test_machineBandwidth() {
+            panel.memoryGBps = 0
+            panel.measuring = true
+            compare(panel.machineText, "measuring…")
+            compare(findLabel(panel, "machineValue").text, "measuring…")
+            verify(!findLabel(panel, "remeasureButton").enabled)  // no second measurement while one runs
+            panel.measuring = false
+            compare(panel.machineText, "—")
+            panel.memoryGBps = 14.26
+            panel.measuredAt = "12/7/26 9:20 AM"
+            compare(panel.machineText, "14.3 GB/s, measured 12/7/26 9:20 AM")
+            panel.measuredAt = ""
+            compare(panel.machineText, "14.3 GB/s")
+        }
+
+        SignalSpy {
+            id: remeasureSpy
+            target: panel
+            signalName: "remeasureRequested"
+        }
+
+        function test_remeasureButton() {
+            panel.measuring = false
+            const button = findLabel(panel, "remeasureButton")
+            verify(button.enabled)
+            remeasureSpy.clear()
+            mouseClick(button)
+            compare(remeasureSpy.count, 1)
+            panel.measuring = true
+            mouseClick(button)
+            compare(remeasureSpy.count, 1)  // disabled while measuring
+            panel.measuring = false
+        }
+
         function test_sparklineTakesSamples() {
             panel.samples = [10, 20, 15, 30]
             compare(panel.samples.length, 4)

@@ -1,0 +1,274 @@
+// The window as a user drives it, over the scripted FakeEngineWorker (no model needed): dropping a .gguf file
+// onto the window loads it, Enter sends and Shift+Enter starts a new line, Escape stops an answer, Ctrl+N starts a
+// chat, typing in the search field filters the sidebar, and a chat is renamed and deleted through its menu (delete
+// asks first). Input goes in as key and mouse events on the window, so a broken binding, shortcut or handler in
+// the QML fails here even when the controller underneath is right.
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QFile>
+#include <QGuiApplication>
+#include <QMimeData>
+#include <QQmlApplicationEngine>
+#include <QQuickItem>
+#include <QQuickWindow>
+#include <QSGRendererInterface>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QUrl>
+#include <QtQml/qqmlextensionplugin.h>
+#include <QtTest>
+#include <functional>
+#include <memory>
+
+#include "app/core/chat_controller.h"
+#include "app/core/engine_worker.h"
+#include "app/gui/app_setup.h"
+
+Q_IMPORT_QML_PLUGIN(Hearth_CorePlugin)
+Q_IMPORT_QML_PLUGIN(HearthPlugin)
+
+using namespace hearth::app;
+
+namespace {
+
+// Depth-first over the visual tree (list delegates and open popups are visual children, not always QObject
+// children of the window), the first item for which match holds and that is visible.
+QQuickItem* findItem(QQuickItem* root, const std::function<bool(QQuickItem*)>& match) {
+    if (!root) return nullptr;
+    if (root->isVisible() && match(root)) return root;
+    for (QQuickItem* child : root->childItems()) {
+        if (QQuickItem* found = findItem(child, match)) return found;
+    }
+    return nullptr;
+}
+
+QQuickItem* byName(QQuickWindow* window, const QString& name) {
+    return findItem(window->contentItem(), [&](QQuickItem* item) { return item->objectName() == name; });
+}
+
+// Whether the popup (a Dialog or Menu: not an item, so found through the QObject tree) is open.
+bool popupOpen(QQuickWindow* window, const QString& name) {
+    QObject* popup = window->findChild<QObject*>(name);
+    return popup != nullptr && popup->property("opened").toBool();
+}
+
+// A visible button (or menu item) showing exactly text, anywhere in the window (dialog buttons included).
+QQuickItem* buttonWithText(QQuickWindow* window, const QString& text) {
+    return findItem(window->contentItem(), [&](QQuickItem* item) {
+        return item->inherits("QQuickAbstractButton") && item->property("text").toString() == text;
+    });
+}
+
+// QTest::keyClicks exists for widgets only: one key event per character (ASCII here).
+void typeText(QQuickWindow* window, const QString& text) {
+    for (QChar c : text) QTest::keyClick(window, c.toLatin1());
+}
+
+void click(QQuickWindow* window, QQuickItem* item) {
+    QVERIFY(item);
+    const QPointF centre = item->mapToScene(QPointF(item->width() / 2, item->height() / 2));
+    QTest::mouseClick(window, Qt::LeftButton, Qt::NoModifier, centre.toPoint());
+}
+
+QString messageText(ChatController& c, int row) {
+    return c.messages()->data(c.messages()->index(row), MessageListModel::TextRole).toString();
+}
+
+QString conversationTitle(ChatController& c, int row) {
+    return c.conversations()->data(c.conversations()->index(row), ConversationListModel::TitleRole).toString();
+}
+
+}  // namespace
+
+class UiFlowTest : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir dir_;
+    std::unique_ptr<ChatController> controller_;
+    std::unique_ptr<QQmlApplicationEngine> engine_;
+    QQuickWindow* window_ = nullptr;
+    FakeEngineWorker* fake_ = nullptr;
+    QString modelPath_;
+
+    ChatController& chat() { return *controller_; }
+
+    bool waitIdle() {
+        return QTest::qWaitFor([&] { return !chat().generating(); }, 20000);
+    }
+
+private slots:
+    void initTestCase() {
+        QQuickWindow::setGraphicsApi(QSGRendererInterface::Software);
+        QStandardPaths::setTestModeEnabled(true);
+        setupApplication();
+        QVERIFY(dir_.isValid());
+
+        auto worker = std::make_unique<FakeEngineWorker>();
+        fake_ = worker.get();
+        fake_->setTokenIntervalMs(1);
+        QString error;
+        controller_ = createController(dir_.filePath(QStringLiteral("data")), &error, std::move(worker));
+        QVERIFY2(controller_, qPrintable(error));
+
+        engine_ = std::make_unique<QQmlApplicationEngine>();
+        QVERIFY(loadMainWindow(*engine_));
+        window_ = qobject_cast<QQuickWindow*>(engine_->rootObjects().first());
+        QVERIFY(window_);
+        window_->requestActivate();
+        QVERIFY(QTest::qWaitForWindowExposed(window_));
+
+        modelPath_ = dir_.filePath(QStringLiteral("tiny-chat.gguf"));
+        QFile model(modelPath_);
+        QVERIFY(model.open(QIODevice::WriteOnly));
+        model.write("GGUF");
+    }
+
+    void cleanupTestCase() {
+        engine_.reset();  // the QML engine uses the singleton: it goes first
+        ChatController::setInstance(nullptr);
+        controller_.reset();
+    }
+
+    void firstRunScreenWithoutModel() {
+        QVERIFY(!chat().modelLoaded());
+        QQuickItem* firstRun = byName(window_, QStringLiteral("firstRun"));
+        QVERIFY2(firstRun, "the first-run screen is not shown without a model");
+    }
+
+    void droppingAGgufFileLoadsIt() {
+        auto* mime = new QMimeData;  // owned by the drag events' sender, kept alive for both events
+        std::unique_ptr<QMimeData> owner(mime);
+        mime->setUrls({QUrl::fromLocalFile(modelPath_)});
+        const QPoint at(window_->width() / 2, window_->height() / 2);
+
+        QDragEnterEvent enter(at, Qt::CopyAction, mime, Qt::LeftButton, Qt::NoModifier);
+        QCoreApplication::sendEvent(window_, &enter);
+        QVERIFY2(enter.isAccepted(), "the window does not accept a dragged .gguf file");
+        QDragMoveEvent move(at, Qt::CopyAction, mime, Qt::LeftButton, Qt::NoModifier);
+        QCoreApplication::sendEvent(window_, &move);
+        QDropEvent drop(QPointF(at), Qt::CopyAction, mime, Qt::LeftButton, Qt::NoModifier);
+        QCoreApplication::sendEvent(window_, &drop);
+
+        QTRY_VERIFY_WITH_TIMEOUT(chat().modelLoaded(), 5000);
+        QCOMPARE(chat().modelName(), QStringLiteral("tiny-chat"));
+        QTRY_VERIFY(window_->title().contains(QStringLiteral("tiny-chat")));
+        QTRY_VERIFY(!byName(window_, QStringLiteral("firstRun")));
+    }
+
+    void enterSendsShiftEnterAddsALine() {
+        // Ctrl+L focuses the input.
+        QTest::keyClick(window_, Qt::Key_L, Qt::ControlModifier);
+        QQuickItem* input = byName(window_, QStringLiteral("messageInput"));
+        QVERIFY(input);
+        QTRY_VERIFY(input->hasActiveFocus());
+
+        typeText(window_, QStringLiteral("hello"));
+        QTest::keyClick(window_, Qt::Key_Return, Qt::ShiftModifier);
+        typeText(window_, QStringLiteral("world"));
+        QCOMPARE(chat().messages()->rowCount(), 0);  // Shift+Enter did not send
+        QTest::keyClick(window_, Qt::Key_Return);
+
+        QTRY_COMPARE(chat().messages()->rowCount(), 2);
+        QCOMPARE(messageText(chat(), 0), QStringLiteral("hello\nworld"));
+        QVERIFY(waitIdle());
+        QCOMPARE(messageText(chat(), 1), QStringLiteral("Echo: hello\nworld"));
+        QCOMPARE(input->property("text").toString(), QString());
+    }
+
+    void escapeStopsTheAnswer() {
+        QStringList reply;
+        for (int i = 0; i < 400; ++i) reply << QStringLiteral("word%1").arg(i);
+        fake_->setReply(reply.join(QLatin1Char(' ')));
+        fake_->setTokenIntervalMs(20);
+
+        QQuickItem* input = byName(window_, QStringLiteral("messageInput"));
+        input->forceActiveFocus();
+        typeText(window_, QStringLiteral("tell me a long story"));
+        QTest::keyClick(window_, Qt::Key_Return);
+        QTRY_VERIFY(chat().generating());
+        QTRY_VERIFY(byName(window_, QStringLiteral("stopButton")));  // Stop replaces Send while generating
+        QTRY_VERIFY(messageText(chat(), 3).size() > 0);
+
+        QTest::keyClick(window_, Qt::Key_Escape);
+        QVERIFY(waitIdle());
+        const QString answer = messageText(chat(), 3);
+        QVERIFY2(!answer.contains(QStringLiteral("word399")), "Escape did not stop the answer");
+        QVERIFY(byName(window_, QStringLiteral("sendButton")));
+
+        fake_->setReply(QString());
+        fake_->setTokenIntervalMs(1);
+    }
+
+    void ctrlNStartsANewChat() {
+        const qint64 before = chat().currentConversationId();
+        const int count = chat().conversations()->rowCount();
+        QTest::keyClick(window_, Qt::Key_N, Qt::ControlModifier);
+        QTRY_VERIFY(chat().currentConversationId() != before);
+        QCOMPARE(chat().conversations()->rowCount(), count + 1);
+        QCOMPARE(chat().messages()->rowCount(), 0);
+    }
+
+    void renameThroughTheMenu() {
+        const qint64 id = chat().currentConversationId();
+        QCOMPARE(chat().conversations()->data(chat().conversations()->index(0), ConversationListModel::IdRole)
+                     .toLongLong(), id);
+        click(window_, byName(window_, QStringLiteral("conversationActions")));  // the first row's "⋯"
+        QTRY_VERIFY(byName(window_, QStringLiteral("renameAction")));
+        click(window_, byName(window_, QStringLiteral("renameAction")));
+        QTRY_VERIFY(popupOpen(window_, QStringLiteral("renameDialog")));
+        QTRY_VERIFY(byName(window_, QStringLiteral("renameField")));
+        QQuickItem* field = byName(window_, QStringLiteral("renameField"));
+        QTRY_VERIFY(field->hasActiveFocus());
+
+        typeText(window_, QStringLiteral("Trip plans"));  // replaces the selected old title
+        QTest::keyClick(window_, Qt::Key_Return);
+        QTRY_COMPARE(conversationTitle(chat(), 0), QStringLiteral("Trip plans"));
+        QTRY_VERIFY(!popupOpen(window_, QStringLiteral("renameDialog")));
+    }
+
+    void searchFiltersTheSidebar() {
+        QVERIFY(chat().conversations()->rowCount() >= 2);
+        QQuickItem* search = byName(window_, QStringLiteral("searchField"));
+        click(window_, search);
+        QTRY_VERIFY(search->hasActiveFocus());
+        typeText(window_, QStringLiteral("trip"));
+        QTRY_COMPARE(chat().conversations()->rowCount(), 1);
+        QCOMPARE(conversationTitle(chat(), 0), QStringLiteral("Trip plans"));
+
+        typeText(window_, QStringLiteral("zzz"));
+        QTRY_COMPARE(chat().conversations()->rowCount(), 0);
+
+        // Clearing the field shows every chat again.
+        for (int i = 0; i < 7; ++i) QTest::keyClick(window_, Qt::Key_Backspace);
+        QTRY_VERIFY(chat().conversations()->rowCount() >= 2);
+    }
+
+    void deleteAsksFirst() {
+        const int count = chat().conversations()->rowCount();
+        const QString title = conversationTitle(chat(), 0);
+
+        click(window_, byName(window_, QStringLiteral("conversationActions")));
+        QTRY_VERIFY(byName(window_, QStringLiteral("deleteAction")));
+        click(window_, byName(window_, QStringLiteral("deleteAction")));
+        QTRY_VERIFY(popupOpen(window_, QStringLiteral("deleteDialog")));
+        QCOMPARE(chat().conversations()->rowCount(), count);  // nothing deleted before the answer
+
+        // No: the chat stays.
+        QTRY_VERIFY(buttonWithText(window_, QStringLiteral("No")));
+        click(window_, buttonWithText(window_, QStringLiteral("No")));
+        QTRY_VERIFY(!popupOpen(window_, QStringLiteral("deleteDialog")));
+        QCOMPARE(chat().conversations()->rowCount(), count);
+
+        // Yes: it is gone.
+        click(window_, byName(window_, QStringLiteral("conversationActions")));
+        QTRY_VERIFY(byName(window_, QStringLiteral("deleteAction")));
+        click(window_, byName(window_, QStringLiteral("deleteAction")));
+        QTRY_VERIFY(buttonWithText(window_, QStringLiteral("Yes")));
+        click(window_, buttonWithText(window_, QStringLiteral("Yes")));
+        QTRY_COMPARE(chat().conversations()->rowCount(), count - 1);
+        QVERIFY(conversationTitle(chat(), 0) != title);
+    }
+};
+
+QTEST_MAIN(UiFlowTest)
+#include "ui_flow_test.moc"
