@@ -9,6 +9,8 @@ Pane {
 
     property bool loading: false
     signal openRequested()
+    // The user wants to pick a model from the catalog (the models page).
+    signal modelsRequested()
 
     ColumnLayout {
         anchors.centerIn: parent
@@ -43,17 +45,27 @@ Pane {
                 horizontalAlignment: Text.AlignHCenter
             }
         }
-        Button {
-            objectName: "openModelButton"
-            text: qsTr("Open model…")
-            enabled: !firstRun.loading
-            highlighted: true
+        RowLayout {
             Layout.alignment: Qt.AlignHCenter
-            Accessible.name: qsTr("Open a model file")
-            onClicked: firstRun.openRequested()
+            spacing: 12
+            Button {
+                objectName: "browseModelsButton"
+                text: qsTr("Browse models…")
+                enabled: !firstRun.loading
+                highlighted: true
+                Accessible.name: qsTr("Choose a model to download from the catalog")
+                onClicked: firstRun.modelsRequested()
+            }
+            Button {
+                objectName: "openModelButton"
+                text: qsTr("Open model…")
+                enabled: !firstRun.loading
+                Accessible.name: qsTr("Open a model file")
+                onClicked: firstRun.openRequested()
+            }
         }
         Label {
-            text: qsTr("Any GGUF model file works, for example a small one such as ../shared/models/stories260K.gguf to try it out. A model manager for downloads is coming.")
+            text: qsTr("The models page lists models that run on this computer, with how much memory each needs and how fast it will answer. Any GGUF model file works too, for example a small one such as ../shared/models/stories260K.gguf to try it out.")
             wrapMode: Text.Wrap
             opacity: 0.7
             horizontalAlignment: Text.AlignHCenter

@@ -1,0 +1,483 @@
+// The models page's backend. Everything runs on the GUI thread except what touches model files (the folder scan,
+// GGUF validation and the copy of an import), which runs on a pool thread and is awaited (QCoro): the page never
+// stalls on a slow disk. Results are applied only if the controller still exists (QPointer) and, for scans, only
+// the last scan's (a rescan requested during a scan runs after it).
+#include "app/core/models_controller.h"
+
+#include <QCoroFuture>
+#include <QCoroSignal>
+#include <QCoroTask>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QFileSystemWatcher>
+#include <QJSEngine>
+#include <QLocale>
+#include <QLoggingCategory>
+#include <QSet>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include "app/core/download_integrity.h"
+#include "app/core/download_part.h"
+#include "app/core/settings_controller.h"
+#include "app/core/store.h"
+#include "engine/kv_cache.h"
+
+Q_LOGGING_CATEGORY(lcModels, "hearth.models")
+
+namespace hearth::app {
+
+namespace {
+
+QPointer<ModelsController> g_instance;
+
+const QString kHubBaseKey = QStringLiteral("hubBaseUrl");
+const QString kHubTokenKey = QStringLiteral("hubToken");
+const QString kCatalogResource = QStringLiteral(":/catalog.json");
+constexpr int kRescanDelayMs = 250;  // coalesces the burst of change signals a copy or download produces
+
+struct FolderScan {
+    QList<LocalModelInfo> models;
+    QHash<QString, qint64> parts;  // target file name -> bytes in its .part file
+};
+
+FolderScan scanFolder(const QString& folder, const MachineFit& machine) {
+    FolderScan scan;
+    scan.models = scanModelsFolder(folder, machine);
+    const QDir dir(folder);
+    for (const QFileInfo& f : dir.entryInfoList({QStringLiteral("*.gguf.part")}, QDir::Files)) {
+        scan.parts.insert(f.fileName().chopped(int(QStringLiteral(".part").size())), f.size());
+    }
+    return scan;
+}
+
+// What an import does off the GUI thread: validate, then copy (through a temporary name, so a half-copied file is
+// never seen as a model) or move. "" on success, else the reason.
+QString importBlocking(const QString& source, const QString& target, bool move) {
+    const QString problem = ggufProblem(source);
+    if (!problem.isEmpty()) {
+        return ModelsController::tr("%1 is not a usable GGUF model: %2").arg(QFileInfo(source).fileName(), problem);
+    }
+    if (move && QFile::rename(source, target)) return QString();
+    const QString temporary = target + QStringLiteral(".importing");
+    QFile::remove(temporary);
+    QFile in(source);
+    if (!in.copy(temporary)) {
+        QFile::remove(temporary);
+        return ModelsController::tr("Cannot copy %1 into the models folder: %2")
+            .arg(QFileInfo(source).fileName(), in.errorString());
+    }
+    if (!QFile::rename(temporary, target)) {
+        QFile::remove(temporary);
+        return ModelsController::tr("Cannot create %1.").arg(target);
+    }
+    if (move && !QFile::remove(source)) {
+        qCWarning(lcModels, "imported %s but could not remove the original", qUtf8Printable(source));
+    }
+    return QString();
+}
+
+}  // namespace
+
+ModelsController::ModelsController(Store& store, SettingsController* settings, QObject* parent)
+    : QObject(parent), store_(store), settings_(settings) {
+    catalogModel_ = new CatalogModel(this);
+    filter_ = new CatalogFilterModel(catalogModel_, this);
+    local_ = new LocalModelsModel(this);
+
+    memory_ = engine::systemMemory();
+    const QUrl base(store_.setting(kHubBaseKey).toString());
+    hubBase_ = isValidHubBase(base) ? base : defaultHubBaseUrl();
+    hubToken_ = store_.setting(kHubTokenKey).toString();
+
+    QFile catalog(kCatalogResource);
+    if (catalog.open(QIODevice::ReadOnly)) {
+        setCatalogJson(catalog.readAll());
+    } else {
+        catalogError_ = tr("The model catalog is missing from this build (%1).").arg(kCatalogResource);
+    }
+
+    rescanTimer_.setSingleShot(true);
+    rescanTimer_.setInterval(kRescanDelayMs);
+    connect(&rescanTimer_, &QTimer::timeout, this, [this] { (void)rescan(); });
+
+    if (settings_) {
+        connect(settings_, &SettingsController::modelsFolderChanged, this, [this] {
+            emit modelsFolderChanged();
+            watchFolder();
+            (void)rescan();
+        });
+        connect(settings_, &SettingsController::contextLengthChanged, this, &ModelsController::updateMachine);
+        connect(settings_, &SettingsController::kvTypeChanged, this, &ModelsController::updateMachine);
+    }
+    watchFolder();
+}
+
+ModelsController::~ModelsController() {
+    if (g_instance == this) g_instance = nullptr;
+}
+
+void ModelsController::setInstance(ModelsController* models) { g_instance = models; }
+
+ModelsController* ModelsController::instance() { return g_instance.data(); }
+
+ModelsController* ModelsController::create(QQmlEngine*, QJSEngine* js) {
+    ModelsController* m = g_instance.data();
+    if (m && js) QJSEngine::setObjectOwnership(m, QJSEngine::CppOwnership);
+    return m;
+}
+
+void ModelsController::setCatalogJson(const QByteArray& json) {
+    QString error;
+    QList<CatalogEntry> entries = parseCatalog(json, &error);
+    catalogError_ = error;
+    if (!error.isEmpty()) qCWarning(lcModels, "catalog: %s", qUtf8Printable(error));
+    catalogModel_->setEntries(std::move(entries));
+    catalogModel_->setMachine(machineFit());
+    // The folder's content again for the new rows (the scan keeps no list of its own).
+    (void)rescan();
+    emit catalogChanged();
+}
+
+QVariantList ModelsController::modelLicences() const {
+    QVariantList out;
+    QSet<QString> seen;
+    for (int i = 0; i < catalogModel_->count(); ++i) {
+        const CatalogEntry& e = catalogModel_->entryAt(i);
+        if (seen.contains(e.modelId)) continue;
+        seen.insert(e.modelId);
+        out.append(QVariantMap{{QStringLiteral("name"), e.name},
+                               {QStringLiteral("license"), e.license},
+                               {QStringLiteral("url"), e.licenseUrl}});
+    }
+    return out;
+}
+
+QString ModelsController::modelsFolder() const {
+    if (!folderOverride_.isEmpty()) return folderOverride_;
+    return settings_ ? settings_->modelsFolder() : SettingsController::defaultModelsFolder();
+}
+
+void ModelsController::setModelsFolderOverride(const QString& folder) {
+    folderOverride_ = QDir(folder).absolutePath();
+    emit modelsFolderChanged();
+    watchFolder();
+    (void)rescan();
+}
+
+void ModelsController::setFitSettingsOverride(int nCtx, const QString& kvType) {
+    fitOverride_ = std::make_pair(nCtx, kvType);
+    updateMachine();
+}
+
+MachineFit ModelsController::machineFit() const {
+    MachineFit m;
+    int nCtx = SettingsController::kDefaultContextLength;
+    QString kv = QStringLiteral("f16");
+    if (fitOverride_) {
+        nCtx = fitOverride_->first;
+        kv = fitOverride_->second;
+    } else if (settings_) {
+        nCtx = settings_->contextLength();
+        kv = settings_->kvType();
+    }
+    m.nCtx = nCtx;
+    if (const auto type = engine::parseKvType(kv.toStdString())) m.kvType = engine::kvGgmlType(*type);
+    m.memory = memory_;
+    m.bandwidthGbps = bandwidthGbps_;
+    return m;
+}
+
+QString ModelsController::memoryText() const {
+    if (!memory_) return tr("This computer's memory is not known.");
+    const QLocale locale;
+    return tr("%1 of %2 memory available").arg(locale.formattedDataSize(qint64(memory_->availableBytes)),
+                                               locale.formattedDataSize(qint64(memory_->totalBytes)));
+}
+
+void ModelsController::updateMachine() {
+    // /proc/meminfo is a kernel table, not a disk file: reading it on the GUI thread costs microseconds.
+    memory_ = memoryOverride_ ? memoryOverride_ : engine::systemMemory();
+    catalogModel_->setMachine(machineFit());
+    emit machineChanged();
+    // Local files' numbers depend on the same figures; their headers are read again off the GUI thread.
+    scheduleRescan();
+}
+
+void ModelsController::setBandwidthGbps(double gbps) {
+    if (gbps == bandwidthGbps_) return;
+    bandwidthGbps_ = gbps;
+    updateMachine();
+}
+
+void ModelsController::setSystemMemoryOverride(std::optional<engine::SystemMemory> memory) {
+    memoryOverride_ = memory;
+    updateMachine();
+}
+
+void ModelsController::refresh() {
+    updateMachine();
+    rescanTimer_.stop();
+    (void)rescan();
+}
+
+void ModelsController::setHubBaseUrl(const QString& url) {
+    const QString trimmed = url.trimmed();
+    QUrl base = trimmed.isEmpty() ? defaultHubBaseUrl() : QUrl(trimmed);
+    if (!isValidHubBase(base)) {
+        setError(tr("\"%1\" is not an http or https address; the hub address stays %2.")
+                     .arg(trimmed, hubBase_.toString()));
+        emit hubChanged();  // a bound text field shows the kept value again
+        return;
+    }
+    base.setPath(base.path().endsWith(QLatin1Char('/')) ? base.path().chopped(1) : base.path());
+    if (base == hubBase_) return;
+    hubBase_ = base;
+    store_.setSetting(kHubBaseKey, base == defaultHubBaseUrl() ? QVariant() : QVariant(base.toString()));
+    applyAuthorization();
+    emit hubChanged();
+}
+
+void ModelsController::setHubToken(const QString& token) {
+    const QString t = token.trimmed();
+    if (t == hubToken_) return;
+    hubToken_ = t;
+    store_.setSetting(kHubTokenKey, t.isEmpty() ? QVariant() : QVariant(t));
+    applyAuthorization();
+    emit hubChanged();
+}
+
+void ModelsController::applyAuthorization() {
+    if (!downloads_) return;
+    downloads_->setAuthorization(hubBase_, hubToken_.isEmpty() ? QByteArray() : "Bearer " + hubToken_.toUtf8());
+}
+
+DownloadManager* ModelsController::ensureDownloads() {
+    if (downloads_) return downloads_.get();
+    downloads_ = std::make_unique<DownloadManager>();
+    if (tune_) tune_(*downloads_);
+    applyAuthorization();
+    connect(downloads_.get(), &DownloadManager::stateChanged, this, [this](int id) { onDownloadChanged(id); });
+    connect(downloads_.get(), &DownloadManager::progressChanged, this, [this](int id) { onDownloadChanged(id); });
+    connect(downloads_.get(), &DownloadManager::finished, this, [this](int id, bool ok, const QString& error) {
+        const DownloadManager::Info info = downloads_->info(id);
+        if (ok) setNotice(tr("Downloaded %1.").arg(QFileInfo(info.targetPath).fileName()));
+        emit downloadFinished(keyForTarget(info.targetPath), ok, error);
+        rescanTimer_.stop();
+        (void)rescan();
+    });
+    return downloads_.get();
+}
+
+void ModelsController::onDownloadChanged(int id) {
+    if (downloads_) catalogModel_->setDownload(downloads_->info(id));
+}
+
+QString ModelsController::targetPath(const CatalogEntry& entry) const {
+    return QDir(modelsFolder()).filePath(entry.fileName);
+}
+
+QString ModelsController::keyForTarget(const QString& targetPath) const {
+    const QString name = QFileInfo(targetPath).fileName();
+    for (int i = 0; i < catalogModel_->count(); ++i) {
+        if (catalogModel_->entryAt(i).fileName == name) return catalogModel_->entryAt(i).key();
+    }
+    return QString();
+}
+
+void ModelsController::download(const QString& key) {
+    const CatalogEntry* e = catalogModel_->entry(key);
+    if (!e) return;
+    if (!e->supported) {
+        setError(tr("%1 cannot be downloaded: %2").arg(e->name, e->reason));
+        return;
+    }
+    clearMessages();
+    // A rounded size would make the manager reject the server's exact one: only exact sizes are passed on.
+    ensureDownloads()->start(hubUrl(e->url, hubBase_), targetPath(*e), e->sizeExact ? e->sizeBytes : 0, e->sha256);
+}
+
+void ModelsController::pause(const QString& key) {
+    const CatalogEntry* e = catalogModel_->entry(key);
+    if (e && downloads_) downloads_->pause(downloads_->idForTarget(targetPath(*e)));
+}
+
+void ModelsController::resume(const QString& key) {
+    const CatalogEntry* e = catalogModel_->entry(key);
+    if (!e) return;
+    const int id = downloads_ ? downloads_->idForTarget(targetPath(*e)) : 0;
+    if (id == 0) {
+        download(key);  // a part file from an earlier run: start() resumes it
+        return;
+    }
+    downloads_->resume(id);
+}
+
+void ModelsController::cancel(const QString& key) {
+    const CatalogEntry* e = catalogModel_->entry(key);
+    if (!e) return;
+    if (downloads_ && downloads_->idForTarget(targetPath(*e)) != 0) {
+        downloads_->cancel(downloads_->idForTarget(targetPath(*e)));
+        return;
+    }
+    // A part file from an earlier run, with no download in this one: forget it.
+    removePartFiles(targetPath(*e));
+    scheduleRescan();
+}
+
+void ModelsController::loadCatalogFile(const QString& key) {
+    const CatalogEntry* e = catalogModel_->entry(key);
+    if (e && QFileInfo::exists(targetPath(*e))) emit loadRequested(targetPath(*e));
+}
+
+void ModelsController::loadFile(const QString& path) {
+    if (!path.isEmpty()) emit loadRequested(path);
+}
+
+void ModelsController::importFile(const QString& pathOrUrl, bool move) {
+    const QUrl url(pathOrUrl);
+    const QString source = url.isLocalFile() ? url.toLocalFile() : pathOrUrl;
+    (void)runImport(source, move);
+}
+
+QCoro::Task<void> ModelsController::runImport(QString source, bool move) {
+    QPointer<ModelsController> self(this);
+    clearMessages();
+    const QFileInfo info(source);
+    auto refuse = [this](const QString& why) {
+        setError(why);
+        emit importFinished(false, why);
+    };
+    if (importing_) {
+        refuse(tr("Another import is running; try again when it has finished."));
+        co_return;
+    }
+    if (!info.isFile()) {
+        refuse(tr("Cannot import %1: there is no such file.").arg(source));
+        co_return;
+    }
+    const QString folder = modelsFolder();
+    // Keep the user's file name, with the .gguf extension the folder scan looks for.
+    QString name = info.fileName();
+    if (!name.endsWith(QLatin1String(".gguf"), Qt::CaseInsensitive)) name += QStringLiteral(".gguf");
+    const QString target = QDir(folder).filePath(name);
+    if (QFileInfo(info.absolutePath()) == QFileInfo(folder)) {
+        refuse(tr("%1 is already in the models folder.").arg(info.fileName()));
+        co_return;
+    }
+    if (QFileInfo::exists(target)) {
+        refuse(tr("The models folder already has a file named %1; delete or rename it first.").arg(name));
+        co_return;
+    }
+    if (!QDir().mkpath(folder)) {
+        refuse(tr("Cannot create the models folder %1.").arg(folder));
+        co_return;
+    }
+    importing_ = true;
+    emit importingChanged();
+    QFuture<QString> work =
+        QtConcurrent::run([source, target, move] { return importBlocking(source, target, move); });
+    const QString problem = co_await work;
+    if (!self) co_return;
+    importing_ = false;
+    emit importingChanged();
+    if (!problem.isEmpty()) {
+        refuse(tr("Not imported: %1").arg(problem));
+        co_return;
+    }
+    const QString notice = tr("Imported %1.").arg(name);
+    setNotice(notice);
+    // Reported once the new file is in the list: after this scan, or after the one running now and its rerun.
+    rescanTimer_.stop();
+    if (scanning_) {
+        rescanPending_ = true;
+        // Named, not a temporary of the co_await (GCC 12 destroys those twice; see download_manager.cpp).
+        auto nextScan = qCoro(this, &ModelsController::scanFinished);
+        co_await nextScan;
+    } else {
+        QCoro::Task<void> scanning = rescan();
+        co_await scanning;
+    }
+    if (!self) co_return;
+    emit importFinished(true, notice);
+}
+
+bool ModelsController::deleteFile(const QString& path) {
+    clearMessages();
+    const QFileInfo info(path);
+    if (QFileInfo(info.absolutePath()) != QFileInfo(modelsFolder()) || !info.isFile()) {
+        setError(tr("Only models in the models folder can be deleted here."));
+        return false;
+    }
+    if (!QFile::remove(info.absoluteFilePath())) {
+        setError(tr("Cannot delete %1.").arg(info.fileName()));
+        return false;
+    }
+    setNotice(tr("Deleted %1.").arg(info.fileName()));
+    rescanTimer_.stop();
+    (void)rescan();
+    return true;
+}
+
+void ModelsController::clearMessages() {
+    setError(QString());
+    setNotice(QString());
+}
+
+void ModelsController::setError(const QString& error) {
+    if (error == lastError_) return;
+    lastError_ = error;
+    emit lastErrorChanged();
+}
+
+void ModelsController::setNotice(const QString& notice) {
+    if (notice == lastNotice_) return;
+    lastNotice_ = notice;
+    emit lastNoticeChanged();
+}
+
+void ModelsController::scheduleRescan() { rescanTimer_.start(); }
+
+void ModelsController::watchFolder() {
+    // The folder may not exist yet (first run): then there is nothing to watch until a download or import made it.
+    if (!watcher_) {
+        watcher_ = new QFileSystemWatcher(this);
+        connect(watcher_, &QFileSystemWatcher::directoryChanged, this, [this] { scheduleRescan(); });
+    }
+    const QStringList watched = watcher_->directories();
+    if (!watched.isEmpty()) watcher_->removePaths(watched);
+    if (QFileInfo(modelsFolder()).isDir()) watcher_->addPath(modelsFolder());
+}
+
+QCoro::Task<void> ModelsController::rescan() {
+    if (scanning_) {
+        rescanPending_ = true;  // the running scan goes again when it ends
+        co_return;
+    }
+    QPointer<ModelsController> self(this);
+    scanning_ = true;
+    emit scanningChanged();
+    do {
+        rescanPending_ = false;
+        const QString folder = modelsFolder();
+        const MachineFit machine = machineFit();
+        QFuture<FolderScan> work = QtConcurrent::run([folder, machine] { return scanFolder(folder, machine); });
+        FolderScan scan = co_await work;
+        if (!self) co_return;
+        if (folder != modelsFolder()) {
+            rescanPending_ = true;  // the folder changed meanwhile: scan the new one
+            continue;
+        }
+        QSet<QString> names;
+        for (const LocalModelInfo& m : scan.models) names.insert(m.fileName);
+        local_->setEntries(std::move(scan.models));
+        catalogModel_->setFolderContents(folder, names, scan.parts);
+    } while (rescanPending_);
+    scanning_ = false;
+    emit scanningChanged();
+    // A folder created by a download or import is watched from now on.
+    if (watcher_ && watcher_->directories().isEmpty()) watchFolder();
+    emit scanFinished();
+}
+
+}  // namespace hearth::app

@@ -1,0 +1,162 @@
+// The models page's backend (a QML singleton): the shipped catalog with this machine's fit check for every file,
+// downloads into the models folder, and the models already there (scanned off the GUI thread, rescanned when the
+// folder changes), with import, delete and load.
+//
+// Privacy: the DownloadManager (and with it any network object) is created by the first download the user
+// starts, never before. Hub settings: a base URL for mirrors (catalog URLs are moved onto it) and an optional token
+// for gated repositories, sent only to the hub's own scheme, host and port (DownloadManager::setAuthorization).
+// Both are kept in the Store's settings table ("hubBaseUrl", "hubToken"; the token in plain text, like the rest of
+// the app's data, in the user's own data folder).
+#pragma once
+
+#include <QCoroFwd>
+#include <QObject>
+#include <QPointer>
+#include <QString>
+#include <QTimer>
+#include <QUrl>
+#include <QVariantList>
+#include <QtQml/qqmlregistration.h>
+#include <functional>
+#include <memory>
+#include <optional>
+
+#include "app/core/catalog.h"
+#include "app/core/catalog_model.h"
+#include "app/core/download_manager.h"
+#include "app/core/local_models_model.h"
+
+class QFileSystemWatcher;
+class QQmlEngine;
+class QJSEngine;
+
+namespace hearth::app {
+
+class SettingsController;
+class Store;
+
+class ModelsController : public QObject {
+    Q_OBJECT
+    QML_ELEMENT
+    QML_SINGLETON
+
+    Q_PROPERTY(hearth::app::CatalogFilterModel* catalog READ catalog CONSTANT)
+    Q_PROPERTY(hearth::app::LocalModelsModel* localModels READ localModels CONSTANT)
+    Q_PROPERTY(QString catalogError READ catalogError NOTIFY catalogChanged)  // the shipped catalog is broken
+    Q_PROPERTY(QVariantList modelLicences READ modelLicences NOTIFY catalogChanged)  // [{name, license, url}]
+    Q_PROPERTY(QString modelsFolder READ modelsFolder NOTIFY modelsFolderChanged)
+    Q_PROPERTY(QString memoryText READ memoryText NOTIFY machineChanged)  // "7.8 GB of 15.6 GB available"
+    Q_PROPERTY(QString hubBaseUrl READ hubBaseUrl WRITE setHubBaseUrl NOTIFY hubChanged)
+    Q_PROPERTY(QString defaultHubBaseUrl READ defaultHubBaseUrlText CONSTANT)
+    Q_PROPERTY(bool hubTokenSet READ hubTokenSet NOTIFY hubChanged)  // the token itself is never read back
+    Q_PROPERTY(bool scanning READ scanning NOTIFY scanningChanged)
+    Q_PROPERTY(bool importing READ importing NOTIFY importingChanged)
+    Q_PROPERTY(QString lastError READ lastError NOTIFY lastErrorChanged)    // import / delete / download start
+    Q_PROPERTY(QString lastNotice READ lastNotice NOTIFY lastNoticeChanged)  // "Imported ..."
+
+public:
+    // store: the settings table for the hub settings; settings: the models folder, context length and KV type
+    // (nullptr in tests that set them with the setters below). Both must outlive this object.
+    ModelsController(Store& store, SettingsController* settings, QObject* parent = nullptr);
+    ~ModelsController() override;
+
+    // QML_SINGLETON: the instance app_setup made (setInstance), handed to the QML engine (which must not delete it).
+    static void setInstance(ModelsController* models);
+    static ModelsController* create(QQmlEngine* qml, QJSEngine* js);
+    static ModelsController* instance();
+
+    CatalogFilterModel* catalog() const { return filter_; }
+    CatalogModel* catalogModel() const { return catalogModel_; }
+    LocalModelsModel* localModels() const { return local_; }
+    QString catalogError() const { return catalogError_; }
+    QVariantList modelLicences() const;
+    QString modelsFolder() const;
+    QString memoryText() const;
+    QString hubBaseUrl() const { return hubBase_.toString(); }
+    void setHubBaseUrl(const QString& url);  // "" or invalid: the default (invalid also sets lastError)
+    QString defaultHubBaseUrlText() const { return defaultHubBaseUrl().toString(); }
+    bool hubTokenSet() const { return !hubToken_.isEmpty(); }
+    bool scanning() const { return scanning_; }
+    bool importing() const { return importing_; }
+    QString lastError() const { return lastError_; }
+    QString lastNotice() const { return lastNotice_; }
+
+    // The page's actions. `key` is a catalog row's key role.
+    Q_INVOKABLE void download(const QString& key);
+    Q_INVOKABLE void pause(const QString& key);
+    Q_INVOKABLE void resume(const QString& key);
+    Q_INVOKABLE void cancel(const QString& key);
+    Q_INVOKABLE void loadCatalogFile(const QString& key);  // an installed catalog file: loadRequested
+    Q_INVOKABLE void loadFile(const QString& path);        // a local model: loadRequested
+    // Copies (or moves) a .gguf (path or file:// URL) into the models folder once the engine's reader accepts it;
+    // importFinished reports the outcome.
+    Q_INVOKABLE void importFile(const QString& pathOrUrl, bool move = false);
+    Q_INVOKABLE bool deleteFile(const QString& path);  // only files in the models folder
+    Q_INVOKABLE void setHubToken(const QString& token);  // "" forgets it
+    Q_INVOKABLE void refresh();      // memory figures now, and a rescan of the folder
+    Q_INVOKABLE void clearMessages();
+
+    // Wiring (app_setup) and tests.
+    void setBandwidthGbps(double gbps);                                 // MachineController's figure
+    void setSystemMemoryOverride(std::optional<engine::SystemMemory> memory);  // tests: a smaller machine
+    void setCatalogJson(const QByteArray& json);                        // tests: another catalog
+    void setModelsFolderOverride(const QString& folder);                // tests without SettingsController
+    void setFitSettingsOverride(int nCtx, const QString& kvType);       // tests without SettingsController
+    DownloadManager* downloadManager() const { return downloads_.get(); }  // nullptr before the first download
+    // Tests: the manager's tuning is applied when it is created.
+    void setDownloadTuning(std::function<void(DownloadManager&)> tune) { tune_ = std::move(tune); }
+    MachineFit machineFit() const;
+
+signals:
+    void catalogChanged();
+    void modelsFolderChanged();
+    void machineChanged();
+    void hubChanged();
+    void scanningChanged();
+    void importingChanged();
+    void lastErrorChanged();
+    void lastNoticeChanged();
+    void scanFinished();
+    void loadRequested(const QString& path);
+    void importFinished(bool ok, const QString& message);
+    void downloadFinished(const QString& key, bool ok, const QString& error);
+
+private:
+    DownloadManager* ensureDownloads();
+    void applyAuthorization();
+    void onDownloadChanged(int id);
+    void updateMachine();
+    void scheduleRescan();
+    QCoro::Task<void> rescan();
+    QCoro::Task<void> runImport(QString source, bool move);
+    void watchFolder();
+    void setError(const QString& error);
+    void setNotice(const QString& notice);
+    QString targetPath(const CatalogEntry& entry) const;
+    QString keyForTarget(const QString& targetPath) const;
+
+    Store& store_;
+    QPointer<SettingsController> settings_;
+    CatalogModel* catalogModel_ = nullptr;
+    CatalogFilterModel* filter_ = nullptr;
+    LocalModelsModel* local_ = nullptr;
+    std::unique_ptr<DownloadManager> downloads_;
+    std::function<void(DownloadManager&)> tune_;
+    QFileSystemWatcher* watcher_ = nullptr;
+    QTimer rescanTimer_;
+    QString catalogError_;
+    QUrl hubBase_;
+    QString hubToken_;
+    double bandwidthGbps_ = 0;
+    std::optional<engine::SystemMemory> memoryOverride_;
+    std::optional<engine::SystemMemory> memory_;  // the last figures read
+    QString folderOverride_;
+    std::optional<std::pair<int, QString>> fitOverride_;
+    bool scanning_ = false;
+    bool rescanPending_ = false;
+    bool importing_ = false;
+    QString lastError_;
+    QString lastNotice_;
+};
+
+}  // namespace hearth::app

@@ -1,0 +1,267 @@
+// The models page against a stand-in for ModelsController: catalog rows show the fit verdict with its numbers and
+// the right action for their state (download, pause / cancel, resume, load), unsupported rows are greyed with the
+// reason and offer no download, the filters write back, a local model is deleted only after confirmation, and
+// every control has a name for screen readers.
+import QtQuick
+import QtQuick.Controls
+import QtTest
+import "../../../qml"
+
+Item {
+    id: root
+    width: 1000
+    height: 900
+
+    QtObject {
+        id: fake
+        // The catalog model with the filter properties of CatalogFilterModel.
+        property ListModel catalog: ListModel {
+            property string filterText: ""
+            property bool fitsOnly: false
+            property bool hideUnsupported: false
+        }
+        property ListModel localModels: ListModel {}
+        property string memoryText: "7.8 GB of 15.6 GB memory available"
+        property string modelsFolder: "/home/user/models"
+        property string hubBaseUrl: "https://huggingface.co"
+        property string defaultHubBaseUrl: "https://huggingface.co"
+        property bool hubTokenSet: false
+        property bool importing: false
+        property string lastError: ""
+        property string lastNotice: ""
+        property var calls: []
+        function record(what) { calls = calls.concat([what]) }
+        function download(key) { record("download " + key) }
+        function pause(key) { record("pause " + key) }
+        function resume(key) { record("resume " + key) }
+        function cancel(key) { record("cancel " + key) }
+        function loadCatalogFile(key) { record("loadCatalogFile " + key) }
+        function loadFile(path) { record("load " + path) }
+        function deleteFile(path) { record("delete " + path); return true }
+        function importFile(url, move) { record("import " + url + " " + move) }
+        function setHubToken(token) { record("token " + token); hubTokenSet = token !== "" }
+        function refresh() { record("refresh") }
+        function clearMessages() {}
+    }
+
+    function catalogRow(key, name, quant, extra) {
+        const row = {
+            key: key, name: name, quantization: quant, isDefault: quant === "Q4_K_M", sizeText: "469 MB",
+            license: "Apache-2.0", supported: true, reason: "", fit: "fits",
+            fitText: "Needs 1.1 GB of 7.8 GB available · up to 32,768 tokens of context",
+            speedText: "~45 tokens/s", kernelText: "Fast AVX2 kernels for Q4_K", downloadState: "",
+            downloadProgress: 0, downloadText: "", installed: false, localPath: ""
+        }
+        for (const k in extra)
+            row[k] = extra[k]
+        return row
+    }
+
+    ModelsPage {
+        id: page
+        models: fake
+    }
+
+    SignalSpy {
+        id: licencesSpy
+        target: page
+        signalName: "licencesRequested"
+    }
+
+    TestCase {
+        name: "ModelsPage"
+        when: windowShown
+
+        function find(item, name) {
+            if (!item)
+                return null
+            if (item.objectName === name)
+                return item
+            const kids = item.children || []
+            for (let i = 0; i < kids.length; ++i) {
+                const found = find(kids[i], name)
+                if (found)
+                    return found
+            }
+            if (item.contentItem && item.contentItem !== item)
+                return find(item.contentItem, name)
+            return null
+        }
+        function control(name, under) {
+            const c = find(under || page.contentItem, name)
+            verify(c !== null, "no control " + name)
+            return c
+        }
+        function press(item) {
+            item.forceActiveFocus()
+            keyClick(Qt.Key_Space)
+        }
+
+        function init() {
+            // set() rather than clear() + append(): the delegates stay, so a test never finds one being destroyed.
+            fake.catalog.set(0, catalogRow("qwen/Q4_K_M", "Qwen2.5 0.5B Instruct", "Q4_K_M", {}))
+            fake.catalog.set(1, catalogRow("qwen3/Q8_0", "Qwen3 0.6B", "Q8_0",
+                                           { supported: false, reason: "architecture qwen3 is not supported yet",
+                                             fit: "", fitText: "", speedText: "" }))
+            fake.catalog.set(2, catalogRow("llama/Q4_0", "Llama 3.2 1B Instruct", "Q4_0",
+                                           { fit: "no", fitText: "Needs 9.9 GB of 7.8 GB available · the weights alone do not fit" }))
+            fake.localModels.set(0, { path: "/home/user/models/tiny.gguf", fileName: "tiny.gguf", name: "Tiny",
+                                      sizeText: "1.2 MB", architecture: "llama", typeMix: "Q8_0 ×14, F32 ×5",
+                                      fit: "fits", fitText: "Needs 70 MB of 7.8 GB available", speedText: "~900 tokens/s",
+                                      error: "" })
+            fake.calls = []
+            fake.lastError = ""
+            fake.catalog.fitsOnly = false
+            fake.catalog.filterText = ""
+            page.currentTab = 0
+            page.open()
+            tryCompare(page, "opened", true)
+            tryVerify(function() { return find(page.contentItem, "catalogRow_llama/Q4_0") !== null })
+        }
+        function cleanup() {
+            page.close()
+            tryCompare(page, "visible", false)
+        }
+
+        function test_catalogRowShowsNumbersAndDownloads() {
+            verify(fake.calls.indexOf("refresh") >= 0, "opening the page refreshes the figures")
+            compare(control("memoryLabel").text, "7.8 GB of 15.6 GB memory available")
+            const row = control("catalogRow_qwen/Q4_K_M")
+            compare(control("verdict", row).text, "Fits")
+            compare(control("fitText", row).text, "Needs 1.1 GB of 7.8 GB available · up to 32,768 tokens of context")
+            compare(control("speedText", row).text, "~45 tokens/s")
+            compare(control("quantization", row).text, "Q4_K_M (recommended)")
+            verify(!control("downloadProgress", row).visible)
+            verify(control("downloadButton", row).visible)
+            press(control("downloadButton", row))
+            compare(fake.calls[fake.calls.length - 1], "download qwen/Q4_K_M")
+
+            const big = control("catalogRow_llama/Q4_0")
+            compare(control("verdict", big).text, "Won't fit")
+        }
+
+        function test_unsupportedGreyedWithReason() {
+            const row = control("catalogRow_qwen3/Q8_0")
+            verify(row.opacity < 1)
+            verify(control("reason", row).visible)
+            verify(control("reason", row).text.indexOf("architecture qwen3 is not supported yet") >= 0)
+            verify(!control("downloadButton", row).visible)
+            verify(!control("verdict", row).visible)
+        }
+
+        function test_downloadStates() {
+            fake.catalog.setProperty(0, "downloadState", "downloading")
+            fake.catalog.setProperty(0, "downloadProgress", 0.25)
+            fake.catalog.setProperty(0, "downloadText", "120 MB of 469 MB · 3.2 MB/s · 2 min left")
+            const row = control("catalogRow_qwen/Q4_K_M")
+            verify(control("downloadProgress", row).visible)
+            compare(control("downloadProgress", row).value, 0.25)
+            compare(control("downloadText", row).text, "120 MB of 469 MB · 3.2 MB/s · 2 min left")
+            verify(!control("downloadButton", row).visible)
+            press(control("pauseButton", row))
+            compare(fake.calls[fake.calls.length - 1], "pause qwen/Q4_K_M")
+
+            fake.catalog.setProperty(0, "downloadState", "paused")
+            verify(!control("pauseButton", row).visible)
+            press(control("resumeButton", row))
+            compare(fake.calls[fake.calls.length - 1], "resume qwen/Q4_K_M")
+            press(control("cancelButton", row))
+            compare(fake.calls[fake.calls.length - 1], "cancel qwen/Q4_K_M")
+
+            // A failed download shows why and offers a retry (which resumes what was kept).
+            fake.catalog.setProperty(0, "downloadState", "failed")
+            fake.catalog.setProperty(0, "downloadText", "The server answered HTTP 404 Not Found")
+            verify(control("downloadText", row).visible)
+            compare(control("downloadButton", row).text, "Retry")
+            press(control("downloadButton", row))
+            compare(fake.calls[fake.calls.length - 1], "resume qwen/Q4_K_M")
+        }
+
+        function test_installedLoads() {
+            fake.catalog.setProperty(0, "downloadState", "done")
+            fake.catalog.setProperty(0, "installed", true)
+            fake.catalog.setProperty(0, "localPath", "/home/user/models/qwen.gguf")
+            const row = control("catalogRow_qwen/Q4_K_M")
+            verify(!control("downloadButton", row).visible)
+            press(control("loadButton", row))
+            compare(fake.calls[fake.calls.length - 1], "load /home/user/models/qwen.gguf")
+            tryCompare(page, "visible", false)  // the chat shows the model loading
+        }
+
+        function test_filtersWriteBack() {
+            const filter = control("catalogFilter")
+            filter.forceActiveFocus()
+            keyClick(Qt.Key_Q)
+            compare(fake.catalog.filterText, "q")
+            press(control("fitsOnlyCheck"))
+            compare(fake.catalog.fitsOnly, true)
+            press(control("hideUnsupportedCheck"))
+            compare(fake.catalog.hideUnsupported, true)
+            press(control("hideUnsupportedCheck"))
+            compare(fake.catalog.hideUnsupported, false)
+        }
+
+        function test_localDeleteAsksFirst() {
+            page.currentTab = 1
+            const row = control("localRow_tiny.gguf")
+            compare(control("typeMix", row).text, "Tensor types: Q8_0 ×14, F32 ×5")
+            verify(!control("localError", row).visible)
+            press(control("deleteButton", row))
+            const dialog = page.deleteConfirmation
+            tryCompare(dialog, "opened", true)
+            compare(fake.calls.filter(c => c.startsWith("delete")).length, 0)
+            dialog.reject()
+            tryCompare(dialog, "visible", false)
+            compare(fake.calls.filter(c => c.startsWith("delete")).length, 0)
+            press(control("deleteButton", row))
+            tryCompare(dialog, "opened", true)
+            dialog.accept()
+            compare(fake.calls[fake.calls.length - 1], "delete /home/user/models/tiny.gguf")
+
+            // A file the reader refuses cannot be loaded and says why.
+            fake.localModels.setProperty(0, "error", "not a GGUF file")
+            verify(control("localError", row).visible)
+            verify(!control("localLoadButton", row).enabled)
+        }
+
+        function test_tokenAndLicences() {
+            const token = control("tokenField")
+            token.forceActiveFocus()
+            keyClick(Qt.Key_A)
+            press(control("tokenButton"))
+            compare(fake.calls[fake.calls.length - 1], "token a")
+            compare(token.text, "")
+            verify(fake.hubTokenSet)
+            licencesSpy.clear()
+            press(control("licencesButton"))
+            compare(licencesSpy.count, 1)
+        }
+
+        function test_errorShown() {
+            verify(!control("modelsError").visible)
+            fake.lastError = "Not imported: notes.gguf is not a usable GGUF model"
+            verify(control("modelsError").visible)
+        }
+
+        function test_accessibleNames() {
+            const controlType = /^(Button|CheckBox|TextField|TabButton|ProgressBar)(_QML\w*)?\(/
+            let checked = 0
+            const unnamed = []
+            function walk(item) {
+                if (!item)
+                    return
+                if (controlType.test(item.toString())) {
+                    ++checked
+                    if (!item.Accessible.name)
+                        unnamed.push(item.objectName || item.toString())
+                }
+                const kids = item.children || []
+                for (let i = 0; i < kids.length; ++i)
+                    walk(kids[i])
+            }
+            walk(page.contentItem)
+            verify(checked >= 20, "found " + checked + " controls")
+            compare(unnamed, [])
+        }
+    }
+}

@@ -1,0 +1,563 @@
+// ModelsController, CatalogModel and LocalModelsModel as the models page uses them: the shipped catalog with this
+// machine's numbers on every row (and the numbers follow the memory and the settings as the formulas say), the
+// filters, a download from a local server into the models folder, import / refusal / delete of local files, and
+// the hub token going to the hub only. Every list model runs under QAbstractItemModelTester.
+#include <QAbstractItemModelTester>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <memory>
+
+#include "app/core/catalog.h"
+#include "app/core/catalog_model.h"
+#include "app/core/local_models_model.h"
+#include "app/core/models_controller.h"
+#include "app/core/settings_controller.h"
+#include "app/core/store.h"
+#include "engine/membw_cache.h"
+#include "engine/memory_estimate.h"
+#include "engine/model_synth.h"
+#include "kernels/ggml_type.h"
+#include "test_http_server.h"
+
+using hearth::app::CatalogModel;
+using hearth::app::LocalModelsModel;
+using hearth::app::ModelsController;
+using hearth::app::SettingsController;
+using hearth::app::Store;
+using hearth::test::TestHttpServer;
+
+namespace {
+
+constexpr int kWaitMs = 20000;
+constexpr uint64_t kGiB = uint64_t{1} << 30;
+
+// A synthesized llama model ("tiny": 2 layers, n_embd 256) with llama.cpp's Q8_0 type mix: small, and a real
+// model to the reader, the config and the fit check.
+QString writeTinyModel(const QString& path) {
+    hearth::engine::SynthOptions o;
+    o.shape = "tiny";
+    o.fileType = hearth::engine::FileType::Q8_0;
+    const hearth::Status s = hearth::engine::synthesizeModel(o, path.toStdString());
+    return s ? QString() : QString::fromStdString(s.message());
+}
+
+// "Q8_0 ×14, F32 ×5": what the local models page must show for the tiny model, from the synthesizer's own plan.
+QString expectedTypeMix() {
+    const auto* shape = hearth::engine::findSynthShape("tiny");
+    auto counts = hearth::engine::typeCounts(hearth::engine::synthTensorPlan(*shape, hearth::engine::FileType::Q8_0));
+    std::stable_sort(counts.begin(), counts.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+    QStringList parts;
+    for (const auto& [name, n] : counts) parts << QStringLiteral("%1 ×%2").arg(QString::fromStdString(name)).arg(n);
+    return parts.join(QStringLiteral(", "));
+}
+
+QByteArray readAll(const QString& path) {
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+// A one-model catalog whose file is `fileName` at https://huggingface.co/<path> (moved onto the test server by the
+// hub base setting), with the given exact size and hash.
+QByteArray testCatalog(const QString& fileName, const QString& path, qint64 size, const QString& sha256) {
+    QJsonObject file{{"quantization", "Q8_0"},
+                     {"repo", "test/tiny-GGUF"},
+                     {"file", fileName},
+                     {"url", "https://huggingface.co" + path},
+                     {"size_bytes", size},
+                     {"size_exact", true},
+                     {"sha256", sha256},
+                     {"verified", true}};
+    QJsonObject model{{"id", "tiny"},
+                      {"name", "Tiny"},
+                      {"description", "test"},
+                      {"family", "Tiny"},
+                      {"license", "MIT"},
+                      {"license_url", "https://example.org/license"},
+                      {"homepage", "https://example.org"},
+                      {"gated", false},
+                      {"architecture", "llama"},
+                      {"supported", true},
+                      {"chat", true},
+                      {"parameters", 1000000},
+                      {"context_length", 256},
+                      {"n_layers", 2},
+                      {"n_heads", 8},
+                      {"n_kv_heads", 4},
+                      {"head_dim", 32},
+                      {"n_embd", 256},
+                      {"n_ff", 768},
+                      {"n_vocab", 512},
+                      {"default_quantization", "Q8_0"},
+                      {"files", QJsonArray{file}}};
+    return QJsonDocument(QJsonObject{{"version", 1}, {"models", QJsonArray{model}}}).toJson();
+}
+
+int rowOf(const CatalogModel* m, const QString& key) {
+    const int row = m->rowOfKey(key);
+    if (row < 0) qWarning("no catalog row %s", qPrintable(key));
+    return row;
+}
+
+QVariant at(const QAbstractItemModel* m, int row, int role) { return m->index(row, 0).data(role); }
+
+// The signal arrived, before the call (work that finished at once continues without waiting) or within the wait.
+bool waitFor(QSignalSpy& spy) { return spy.count() > 0 || spy.wait(kWaitMs); }
+
+}  // namespace
+
+class ModelsControllerTest : public QObject {
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void init();
+    void cleanup();
+
+    void catalogLoadsWithNumbersForEveryRow();
+    void numbersFollowMemoryAndSettings();
+    void unsupportedRowsFlaggedAndNotDownloaded();
+    void filters();
+    void downloadInstallsIntoModelsFolder();
+    void hubTokenOnlyToHub();
+    void hubSettingsValidatedAndKept();
+    void importListDelete();
+    void importRefusesNonGguf();
+    void sameNumbersAsCliInfo();
+
+private:
+    std::unique_ptr<ModelsController> makeController();
+    bool waitScan(ModelsController* c);
+
+    std::unique_ptr<QTemporaryDir> dir_;
+    std::optional<Store> store_;
+    std::unique_ptr<SettingsController> settings_;
+    QString folder_;
+};
+
+void ModelsControllerTest::initTestCase() {
+    // Downloads use the system proxy; one in the environment must not catch requests to 127.0.0.1.
+    for (const char* name : {"http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"}) {
+        qunsetenv(name);
+    }
+}
+
+void ModelsControllerTest::init() {
+    dir_ = std::make_unique<QTemporaryDir>();
+    QVERIFY(dir_->isValid());
+    QString error;
+    store_ = Store::open(dir_->filePath(QStringLiteral("hearth.sqlite")), &error);
+    QVERIFY2(store_, qPrintable(error));
+    settings_ = std::make_unique<SettingsController>(*store_);
+    folder_ = dir_->filePath(QStringLiteral("models"));
+    settings_->setModelsFolder(folder_);
+    settings_->setContextLength(4096);
+    settings_->setKvType(QStringLiteral("f16"));
+}
+
+void ModelsControllerTest::cleanup() {
+    settings_.reset();
+    store_.reset();
+    dir_.reset();
+}
+
+std::unique_ptr<ModelsController> ModelsControllerTest::makeController() {
+    auto c = std::make_unique<ModelsController>(*store_, settings_.get());
+    // A fixed machine, so verdicts do not depend on the test host: 16 GiB, 12 GiB available, 20 GB/s.
+    c->setSystemMemoryOverride(hearth::engine::SystemMemory{16 * kGiB, 12 * kGiB, false});
+    c->setBandwidthGbps(20.0);
+    c->setDownloadTuning([](hearth::app::DownloadManager& m) {
+        m.setRetryBaseDelay(std::chrono::milliseconds(10));
+        m.setTransferTimeout(std::chrono::milliseconds(3000));
+        m.setMaxRetries(2);
+    });
+    return c;
+}
+
+bool ModelsControllerTest::waitScan(ModelsController* c) {
+    // The scan the last change scheduled: wait until none is running or pending.
+    QSignalSpy spy(c, &ModelsController::scanFinished);
+    c->refresh();
+    return waitFor(spy);
+}
+
+void ModelsControllerTest::catalogLoadsWithNumbersForEveryRow() {
+    auto c = makeController();
+    CatalogModel* m = c->catalogModel();
+    QAbstractItemModelTester t1(m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QAbstractItemModelTester t2(c->catalog(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QCOMPARE(c->catalogError(), QString());
+
+    // As many rows as the shipped catalog has files.
+    const QJsonObject root = QJsonDocument::fromJson(readAll(QStringLiteral(":/catalog.json"))).object();
+    int files = 0;
+    for (const QJsonValue& model : root.value("models").toArray()) {
+        files += model.toObject().value("files").toArray().size();
+    }
+    QVERIFY(files >= 15);
+    QCOMPARE(m->rowCount(), files);
+    QCOMPARE(c->catalog()->property("count").toInt(), files);
+    QCOMPARE(c->modelLicences().size(), root.value("models").toArray().size());
+
+    for (int row = 0; row < m->rowCount(); ++row) {
+        const QString name = at(m, row, CatalogModel::KeyRole).toString();
+        const double size = at(m, row, CatalogModel::SizeBytesRole).toDouble();
+        const double needed = at(m, row, CatalogModel::NeededBytesRole).toDouble();
+        QVERIFY2(QStringList({"fits", "tight", "no"}).contains(at(m, row, CatalogModel::FitRole).toString()),
+                 qPrintable(name));
+        // Weights, plus a KV cache, compute buffers and the fixed overhead.
+        QVERIFY2(needed > size + double(hearth::engine::kFixedOverheadBytes), qPrintable(name));
+        QCOMPARE(at(m, row, CatalogModel::AvailableBytesRole).toDouble(), double(12 * kGiB));
+        QVERIFY2(at(m, row, CatalogModel::PredictedTpsRole).toDouble() > 0, qPrintable(name));
+        QVERIFY2(at(m, row, CatalogModel::FitTextRole).toString().contains(QStringLiteral("12")), qPrintable(name));
+        QVERIFY(!at(m, row, CatalogModel::LicenseRole).toString().isEmpty());
+        QVERIFY(at(m, row, CatalogModel::LicenseUrlRole).toString().startsWith(QStringLiteral("https://")));
+        QVERIFY(!at(m, row, CatalogModel::KernelTextRole).toString().isEmpty());
+        QCOMPARE(at(m, row, CatalogModel::InstalledRole).toBool(), false);
+        QCOMPARE(at(m, row, CatalogModel::DownloadStateRole).toString(), QString());
+    }
+
+    // Qwen2.5 0.5B at 4096 tokens: fits easily in 12 GiB, to its trained context (32768), and a larger file of the
+    // same model is predicted slower (more bytes read per token).
+    const int q4 = rowOf(m, QStringLiteral("qwen2.5-0.5b-instruct/Q4_K_M"));
+    const int q8 = rowOf(m, QStringLiteral("qwen2.5-0.5b-instruct/Q8_0"));
+    QVERIFY(q4 >= 0 && q8 >= 0);
+    QCOMPARE(at(m, q4, CatalogModel::FitRole).toString(), QStringLiteral("fits"));
+    QCOMPARE(at(m, q4, CatalogModel::MaxCtxFitRole).toDouble(), 32768.0);
+    QVERIFY(at(m, q8, CatalogModel::PredictedTpsRole).toDouble() <
+            at(m, q4, CatalogModel::PredictedTpsRole).toDouble());
+    // Speed = bandwidth / bytes per token: half the bandwidth, half the speed.
+    const double before = at(m, q4, CatalogModel::PredictedTpsRole).toDouble();
+    c->setBandwidthGbps(10.0);
+    QVERIFY(qAbs(at(m, q4, CatalogModel::PredictedTpsRole).toDouble() - before / 2) < before * 1e-9);
+    // No network object exists for any of this.
+    QVERIFY(c->downloadManager() == nullptr);
+}
+
+void ModelsControllerTest::numbersFollowMemoryAndSettings() {
+    auto c = makeController();
+    CatalogModel* m = c->catalogModel();
+    QAbstractItemModelTester tester(m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    const int small = rowOf(m, QStringLiteral("qwen2.5-0.5b-instruct/Q4_K_M"));
+    const int big = rowOf(m, QStringLiteral("qwen2.5-7b-instruct/Q4_K_M"));
+    QVERIFY(small >= 0 && big >= 0);
+    QCOMPARE(at(m, big, CatalogModel::FitRole).toString(), QStringLiteral("fits"));
+
+    // A smaller machine: 4 GiB with 2 GiB available. The 7B (4.7 GB of weights) no longer runs; the 0.5B does.
+    QSignalSpy changed(m, &QAbstractItemModel::dataChanged);
+    c->setSystemMemoryOverride(hearth::engine::SystemMemory{4 * kGiB, 2 * kGiB, false});
+    QVERIFY(changed.count() >= 1);
+    QCOMPARE(at(m, big, CatalogModel::FitRole).toString(), QStringLiteral("no"));
+    QCOMPARE(at(m, big, CatalogModel::MaxCtxFitRole).toDouble(), 0.0);
+    QCOMPARE(at(m, small, CatalogModel::FitRole).toString(), QStringLiteral("fits"));
+    QVERIFY(at(m, small, CatalogModel::FitTextRole).toString().contains(QStringLiteral("2")));
+
+    // The settings' KV type: Qwen2.5 0.5B has 24 layers, 2 KV heads of 64. Per token F16 = 24*2*(64+64)*2 = 12288
+    // bytes, Q8_0 = 24*2*2*(64/32*34) = 6528; at 4096 tokens the need drops by (12288-6528)*4096 bytes.
+    const double f16 = at(m, small, CatalogModel::NeededBytesRole).toDouble();
+    settings_->setKvType(QStringLiteral("q8_0"));
+    const double q8 = at(m, small, CatalogModel::NeededBytesRole).toDouble();
+    QCOMPARE(f16 - q8, double((12288 - 6528) * 4096));
+    // The settings' context length: twice the context, twice the KV cache (and a larger scores buffer).
+    settings_->setContextLength(8192);
+    QVERIFY(at(m, small, CatalogModel::NeededBytesRole).toDouble() >= q8 + 6528.0 * 4096);
+}
+
+void ModelsControllerTest::unsupportedRowsFlaggedAndNotDownloaded() {
+    auto c = makeController();
+    CatalogModel* m = c->catalogModel();
+    int unsupported = 0;
+    for (int row = 0; row < m->rowCount(); ++row) {
+        const QString arch = at(m, row, CatalogModel::ArchitectureRole).toString();
+        const bool supported = at(m, row, CatalogModel::SupportedRole).toBool();
+        // The engine loads llama and qwen2 (catalog.md); everything else is listed, greyed, with a reason.
+        QCOMPARE(supported, arch == QLatin1String("llama") || arch == QLatin1String("qwen2"));
+        if (!supported) {
+            ++unsupported;
+            QVERIFY(!at(m, row, CatalogModel::ReasonRole).toString().isEmpty());
+        }
+    }
+    QVERIFY(unsupported > 0);
+    const int row = [&] {
+        for (int r = 0; r < m->rowCount(); ++r) {
+            if (!at(m, r, CatalogModel::SupportedRole).toBool()) return r;
+        }
+        return -1;
+    }();
+    c->download(at(m, row, CatalogModel::KeyRole).toString());
+    QVERIFY(c->lastError().contains(at(m, row, CatalogModel::ReasonRole).toString()));
+    QVERIFY2(c->downloadManager() == nullptr, "an unsupported model must not start a download");
+}
+
+void ModelsControllerTest::filters() {
+    auto c = makeController();
+    CatalogModel* m = c->catalogModel();
+    auto* f = c->catalog();
+    QAbstractItemModelTester tester(f, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    const int all = m->rowCount();
+    QCOMPARE(f->rowCount(), all);
+
+    // "Fits only" on a 4 GiB machine (2 GiB free): some rows, all of them "fits", fewer than all.
+    c->setSystemMemoryOverride(hearth::engine::SystemMemory{4 * kGiB, 2 * kGiB, false});
+    QSignalSpy countSpy(f, &hearth::app::CatalogFilterModel::countChanged);
+    f->setFitsOnly(true);
+    QVERIFY(countSpy.count() >= 1);
+    QVERIFY(f->rowCount() > 0 && f->rowCount() < all);
+    int fits = 0;
+    for (int row = 0; row < all; ++row) fits += at(m, row, CatalogModel::FitRole).toString() == QLatin1String("fits");
+    QCOMPARE(f->rowCount(), fits);
+    for (int row = 0; row < f->rowCount(); ++row) {
+        QCOMPARE(at(f, row, CatalogModel::FitRole).toString(), QStringLiteral("fits"));
+    }
+    // More memory: the dynamic filter lets the rows that now fit in.
+    c->setSystemMemoryOverride(hearth::engine::SystemMemory{64 * kGiB, 60 * kGiB, false});
+    QCOMPARE(f->rowCount(), all);
+    f->setFitsOnly(false);
+
+    f->setHideUnsupported(true);
+    int supported = 0;
+    for (int row = 0; row < all; ++row) supported += at(m, row, CatalogModel::SupportedRole).toBool();
+    QCOMPARE(f->rowCount(), supported);
+    f->setHideUnsupported(false);
+
+    // Text: every word must match (name, family, quantization, ...), in any case.
+    f->setFilterText(QStringLiteral("llama q4_0"));
+    QVERIFY(f->rowCount() > 0);
+    for (int row = 0; row < f->rowCount(); ++row) {
+        QVERIFY(at(f, row, CatalogModel::NameRole).toString().contains(QStringLiteral("Llama")));
+        QCOMPARE(at(f, row, CatalogModel::QuantizationRole).toString(), QStringLiteral("Q4_0"));
+    }
+    f->setFilterText(QStringLiteral("no such model"));
+    QCOMPARE(f->rowCount(), 0);
+    f->setFilterText(QString());
+    QCOMPARE(f->rowCount(), all);
+}
+
+void ModelsControllerTest::downloadInstallsIntoModelsFolder() {
+    const QString source = dir_->filePath(QStringLiteral("tiny.gguf"));
+    QCOMPARE(writeTinyModel(source), QString());
+    const QByteArray body = readAll(source);
+    TestHttpServer server(body, QStringLiteral("tiny-q8_0.gguf"));
+    QVERIFY(server.listen());
+
+    auto c = makeController();
+    QAbstractItemModelTester tester(c->localModels(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    c->setCatalogJson(testCatalog(QStringLiteral("tiny-q8_0.gguf"), QStringLiteral("/redirect/tiny-q8_0.gguf"),
+                                  body.size(), QString::fromLatin1(server.sha256Hex())));
+    QCOMPARE(c->catalogError(), QString());
+    // The catalog's https://huggingface.co/... address, moved onto the "mirror" (the test server).
+    c->setHubBaseUrl(server.url(QString()).toString());
+    QVERIFY(waitScan(c.get()));
+    QCOMPARE(c->localModels()->rowCount(), 0);
+
+    CatalogModel* m = c->catalogModel();
+    const QString key = QStringLiteral("tiny/Q8_0");
+    QSignalSpy done(c.get(), &ModelsController::downloadFinished);
+    QSignalSpy rowChanges(m, &QAbstractItemModel::dataChanged);
+    c->download(key);
+    QVERIFY(c->downloadManager() != nullptr);
+    QVERIFY(waitFor(done));
+    QCOMPARE(done.first().at(0).toString(), key);
+    QVERIFY2(done.first().at(1).toBool(), qPrintable(done.first().at(2).toString()));
+    QVERIFY(rowChanges.count() >= 2);  // at least queued/downloading and done reached the row
+
+    const QString installed = QDir(folder_).filePath(QStringLiteral("tiny-q8_0.gguf"));
+    QCOMPARE(readAll(installed), body);
+    QVERIFY(server.requestCount("/redirect/tiny-q8_0.gguf") >= 1);
+    const int row = m->rowOfKey(key);
+    QCOMPARE(at(m, row, CatalogModel::DownloadStateRole).toString(), QStringLiteral("done"));
+    QCOMPARE(at(m, row, CatalogModel::DownloadProgressRole).toDouble(), 1.0);
+    QCOMPARE(at(m, row, CatalogModel::InstalledRole).toBool(), true);
+    QCOMPARE(at(m, row, CatalogModel::LocalPathRole).toString(), installed);
+
+    // Listed on the "On this computer" tab with its header read.
+    QTRY_COMPARE_WITH_TIMEOUT(c->localModels()->rowCount(), 1, kWaitMs);
+    LocalModelsModel* local = c->localModels();
+    QCOMPARE(at(local, 0, LocalModelsModel::PathRole).toString(), installed);
+    QCOMPARE(at(local, 0, LocalModelsModel::ArchitectureRole).toString(), QStringLiteral("llama"));
+    QCOMPARE(at(local, 0, LocalModelsModel::TypeMixRole).toString(), expectedTypeMix());
+    QCOMPARE(at(local, 0, LocalModelsModel::ErrorRole).toString(), QString());
+    QCOMPARE(at(local, 0, LocalModelsModel::FitRole).toString(), QStringLiteral("fits"));
+    QVERIFY(at(local, 0, LocalModelsModel::PredictedTpsRole).toDouble() > 0);
+
+    // Load: the chat is asked to load the installed file.
+    QSignalSpy load(c.get(), &ModelsController::loadRequested);
+    c->loadCatalogFile(key);
+    QCOMPARE(load.count(), 1);
+    QCOMPARE(load.first().at(0).toString(), installed);
+}
+
+void ModelsControllerTest::hubTokenOnlyToHub() {
+    const QString source = dir_->filePath(QStringLiteral("tiny.gguf"));
+    QCOMPARE(writeTinyModel(source), QString());
+    const QByteArray body = readAll(source);
+    // The hub answers /redirect/<file> with a 302 to the "CDN", another server (another origin: its own port).
+    TestHttpServer hub(body, QStringLiteral("tiny-q8_0.gguf"));
+    TestHttpServer cdn(body, QStringLiteral("tiny-q8_0.gguf"));
+    QVERIFY(hub.listen());
+    QVERIFY(cdn.listen());
+    hub.setRedirectTarget(cdn.fileUrl());
+
+    auto c = makeController();
+    c->setCatalogJson(testCatalog(QStringLiteral("tiny-q8_0.gguf"), QStringLiteral("/redirect/tiny-q8_0.gguf"),
+                                  body.size(), QString::fromLatin1(hub.sha256Hex())));
+    c->setHubBaseUrl(hub.url(QString()).toString());
+    c->setHubToken(QStringLiteral("hf_secret"));
+    QVERIFY(c->hubTokenSet());
+    QSignalSpy done(c.get(), &ModelsController::downloadFinished);
+    c->download(QStringLiteral("tiny/Q8_0"));
+    QVERIFY(waitFor(done));
+    QVERIFY2(done.first().at(1).toBool(), qPrintable(done.first().at(2).toString()));
+
+    QVERIFY(!hub.requests().isEmpty());
+    for (const TestHttpServer::Request& r : hub.requests()) QCOMPARE(r.authorization, QByteArray("Bearer hf_secret"));
+    QVERIFY(!cdn.requests().isEmpty());
+    for (const TestHttpServer::Request& r : cdn.requests()) {
+        QVERIFY2(r.authorization.isEmpty(), "the hub token went to a redirect target on another host");
+    }
+    QCOMPARE(readAll(QDir(folder_).filePath(QStringLiteral("tiny-q8_0.gguf"))), body);
+}
+
+void ModelsControllerTest::hubSettingsValidatedAndKept() {
+    {
+        auto c = makeController();
+        QCOMPARE(c->hubBaseUrl(), QStringLiteral("https://huggingface.co"));
+        QVERIFY(!c->hubTokenSet());
+        c->setHubBaseUrl(QStringLiteral("ftp://mirror.example.org"));
+        QVERIFY(!c->lastError().isEmpty());
+        QCOMPARE(c->hubBaseUrl(), QStringLiteral("https://huggingface.co"));
+        c->setHubBaseUrl(QStringLiteral("https://hf-mirror.example.org/hub/"));
+        QCOMPARE(c->hubBaseUrl(), QStringLiteral("https://hf-mirror.example.org/hub"));
+        c->setHubToken(QStringLiteral("  hf_abc  "));
+    }
+    // A new controller over the same database (an app restart) has both.
+    auto c = makeController();
+    QCOMPARE(c->hubBaseUrl(), QStringLiteral("https://hf-mirror.example.org/hub"));
+    QVERIFY(c->hubTokenSet());
+    QCOMPARE(hearth::app::hubUrl(QUrl("https://huggingface.co/Qwen/X-GGUF/resolve/main/x.gguf"),
+                                 QUrl(c->hubBaseUrl())),
+             QUrl("https://hf-mirror.example.org/hub/Qwen/X-GGUF/resolve/main/x.gguf"));
+    c->setHubToken(QString());
+    c->setHubBaseUrl(QString());
+    QVERIFY(!c->hubTokenSet());
+    QCOMPARE(c->hubBaseUrl(), QStringLiteral("https://huggingface.co"));
+}
+
+void ModelsControllerTest::importListDelete() {
+    const QString source = dir_->filePath(QStringLiteral("elsewhere/My Model.gguf"));
+    QVERIFY(QDir().mkpath(QFileInfo(source).absolutePath()));
+    QCOMPARE(writeTinyModel(source), QString());
+
+    auto c = makeController();
+    LocalModelsModel* local = c->localModels();
+    QAbstractItemModelTester tester(local, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QVERIFY(waitScan(c.get()));
+    QCOMPARE(local->rowCount(), 0);
+
+    QSignalSpy imported(c.get(), &ModelsController::importFinished);
+    c->importFile(QUrl::fromLocalFile(source).toString());  // as a FileDialog or a drop hands it over
+    QVERIFY(waitFor(imported));
+    QVERIFY2(imported.first().at(0).toBool(), qPrintable(imported.first().at(1).toString()));
+    const QString target = QDir(folder_).filePath(QStringLiteral("My Model.gguf"));
+    QCOMPARE(readAll(target), readAll(source));  // a copy: the original stays
+    QCOMPARE(local->rowCount(), 1);
+    QCOMPARE(at(local, 0, LocalModelsModel::PathRole).toString(), target);
+    QCOMPARE(at(local, 0, LocalModelsModel::TypeMixRole).toString(), expectedTypeMix());
+    QVERIFY(!at(local, 0, LocalModelsModel::FitTextRole).toString().isEmpty());
+    QVERIFY(!c->lastNotice().isEmpty());
+
+    // The same name again is refused, and the file in the folder is untouched.
+    imported.clear();
+    c->importFile(source);
+    QVERIFY(waitFor(imported));
+    QVERIFY(!imported.first().at(0).toBool());
+    QVERIFY(c->lastError().contains(QStringLiteral("My Model.gguf")));
+
+    // Delete: gone from the disk and from the list; a file outside the folder is refused.
+    QVERIFY(!c->deleteFile(source));
+    QVERIFY(QFileInfo::exists(source));
+    QVERIFY(c->deleteFile(target));
+    QVERIFY(!QFileInfo::exists(target));
+    QTRY_COMPARE_WITH_TIMEOUT(local->rowCount(), 0, kWaitMs);
+
+    // Move: the original leaves its folder.
+    imported.clear();
+    c->importFile(source, true);
+    QVERIFY(waitFor(imported));
+    QVERIFY2(imported.first().at(0).toBool(), qPrintable(imported.first().at(1).toString()));
+    QVERIFY(!QFileInfo::exists(source));
+    QVERIFY(QFileInfo::exists(target));
+    QCOMPARE(local->rowCount(), 1);
+}
+
+void ModelsControllerTest::importRefusesNonGguf() {
+    auto c = makeController();
+    const QString bogus = dir_->filePath(QStringLiteral("notes.gguf"));
+    {
+        QFile f(bogus);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("these are my notes, not a model\n");
+    }
+    QSignalSpy imported(c.get(), &ModelsController::importFinished);
+    c->importFile(bogus);
+    QVERIFY(waitFor(imported));
+    QVERIFY(!imported.first().at(0).toBool());
+    const QString message = imported.first().at(1).toString();
+    // The reader's own words, about this file.
+    QVERIFY2(message.contains(QStringLiteral("notes.gguf")) && message.contains(QStringLiteral("GGUF")),
+             qPrintable(message));
+    QCOMPARE(c->lastError(), message);
+    QVERIFY(!QFileInfo::exists(QDir(folder_).filePath(QStringLiteral("notes.gguf"))));
+    QVERIFY(QDir(folder_).entryList(QDir::Files).isEmpty());
+}
+
+// Issue 5: `hearth-cli info` and the models page show the same numbers for the same file — RAM needed, largest
+// context, predicted speed — at the same context, KV type and bandwidth (the CLI's from the shared cache).
+void ModelsControllerTest::sameNumbersAsCliInfo() {
+    const QString cli = QStringLiteral(HEARTH_CLI);
+    QVERIFY2(QFileInfo::exists(cli), qPrintable(cli));
+    QVERIFY(QDir().mkpath(folder_));
+    const QString model = QDir(folder_).filePath(QStringLiteral("tiny.gguf"));
+    QCOMPARE(writeTinyModel(model), QString());
+
+    QTemporaryDir cache;
+    qputenv("HEARTH_CACHE_DIR", cache.path().toUtf8());
+    hearth::engine::membw_cache::Entry figure;
+    figure.threads = 1;
+    figure.gbps = 13.5;
+    figure.measuredAt = "2026-01-02T03:04:05Z";
+    figure.cpuModel = hearth::engine::membw_cache::cpuModel();
+    QVERIFY(hearth::engine::membw_cache::store(figure).ok());
+
+    settings_->setContextLength(256);  // the tiny model's trained context (and the settings' minimum)
+    settings_->setKvType(QStringLiteral("q8_0"));
+    auto c = makeController();
+    c->setSystemMemoryOverride(std::nullopt);  // the real machine, as the CLI sees it
+    c->setBandwidthGbps(13.5);
+    QVERIFY(waitScan(c.get()));
+    QCOMPARE(c->localModels()->rowCount(), 1);
+
+    QProcess info;
+    info.start(cli, {"info", "-m", model, "--ctx", "256", "--kv-type", "q8_0", "-t", "1", "--json"});
+    QVERIFY(info.waitForFinished(kWaitMs));
+    qunsetenv("HEARTH_CACHE_DIR");
+    QCOMPARE(info.exitCode(), 0);
+    const QJsonObject doc = QJsonDocument::fromJson(info.readAllStandardOutput()).object();
+    QCOMPARE(doc.value("mem_cached").toBool(), true);
+    LocalModelsModel* local = c->localModels();
+    QCOMPARE(at(local, 0, LocalModelsModel::NeededBytesRole).toDouble(), doc.value("ram_needed_bytes").toDouble());
+    QCOMPARE(at(local, 0, LocalModelsModel::MaxCtxFitRole).toDouble(), doc.value("max_ctx_fit").toDouble());
+    QCOMPARE(at(local, 0, LocalModelsModel::PredictedTpsRole).toDouble(), doc.value("predicted_tg_tps").toDouble());
+    QCOMPARE(at(local, 0, LocalModelsModel::FitRole).toString(), doc.value("fit").toString());
+}
+
+QTEST_GUILESS_MAIN(ModelsControllerTest)
+#include "models_controller_test.moc"
