@@ -1,0 +1,625 @@
+#include "app/docs/document_index.h"
+
+#include <QAtomicInteger>
+#include <QDir>
+#include <QFileInfo>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QStringList>
+#include <array>
+#include <span>
+#include <utility>
+
+#include "app/docs/retrieval.h"
+
+namespace hearth::app::docs {
+
+namespace {
+
+constexpr const char* kToVersion1[] = {
+    "CREATE TABLE collections ("
+    " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " name TEXT NOT NULL UNIQUE,"
+    " created INTEGER NOT NULL)",
+    "CREATE TABLE collection_sources ("
+    " collection_id INTEGER NOT NULL REFERENCES collections(id) ON DELETE CASCADE,"
+    " path TEXT NOT NULL,"
+    " PRIMARY KEY (collection_id, path))",
+    "CREATE TABLE files ("
+    " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " collection_id INTEGER NOT NULL REFERENCES collections(id) ON DELETE CASCADE,"
+    " path TEXT NOT NULL,"
+    " size INTEGER NOT NULL DEFAULT 0,"
+    " mtime INTEGER NOT NULL DEFAULT 0,"
+    " sha256 TEXT NOT NULL DEFAULT '',"
+    " status INTEGER NOT NULL DEFAULT 0,"  // FileStatus
+    " error TEXT NOT NULL DEFAULT '',"
+    " chunk_count INTEGER NOT NULL DEFAULT 0,"
+    " indexed INTEGER NOT NULL DEFAULT 0,"
+    " UNIQUE (collection_id, path))",
+    "CREATE TABLE chunks ("
+    " id INTEGER PRIMARY KEY AUTOINCREMENT,"  // AUTOINCREMENT: ids are never reused, so a stale hit never
+                                               // names another chunk (and embeddings keyed by id stay valid)
+    " file_id INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE,"
+    " ordinal INTEGER NOT NULL,"
+    " page INTEGER NOT NULL DEFAULT 0,"
+    " line_start INTEGER NOT NULL DEFAULT 0,"
+    " line_end INTEGER NOT NULL DEFAULT 0,"
+    " token_count INTEGER NOT NULL DEFAULT 0,"
+    " text TEXT NOT NULL)",
+    "CREATE INDEX chunks_by_file ON chunks(file_id, ordinal)",
+    // External content: the text is stored once (in chunks); the triggers keep the index in step, also for
+    // chunks deleted by the cascades from files and collections.
+    "CREATE VIRTUAL TABLE chunks_fts USING fts5(text, content='chunks', content_rowid='id',"
+    " tokenize='unicode61 remove_diacritics 2')",
+    "CREATE TRIGGER chunks_after_insert AFTER INSERT ON chunks BEGIN"
+    " INSERT INTO chunks_fts(rowid, text) VALUES (new.id, new.text); END",
+    "CREATE TRIGGER chunks_after_delete AFTER DELETE ON chunks BEGIN"
+    " INSERT INTO chunks_fts(chunks_fts, rowid, text) VALUES ('delete', old.id, old.text); END",
+    "CREATE TABLE attachments ("
+    " conversation_id INTEGER NOT NULL,"
+    " collection_id INTEGER NOT NULL REFERENCES collections(id) ON DELETE CASCADE,"
+    " PRIMARY KEY (conversation_id, collection_id))",
+    "CREATE INDEX attachments_by_collection ON attachments(collection_id)",
+};
+
+struct Migration {
+    int toVersion;
+    std::span<const char* const> statements;
+};
+
+// Append-only: a shipped step is never edited. Version 2 (embeddings) goes here.
+constexpr std::array kMigrations = {
+    Migration{1, kToVersion1},
+};
+
+constexpr bool migrationsAreConsecutive() {
+    for (std::size_t i = 0; i < kMigrations.size(); ++i)
+        if (kMigrations[i].toVersion != int(i) + 1) return false;
+    return true;
+}
+static_assert(migrationsAreConsecutive(), "migration steps must go 1, 2, 3, ...");
+
+QAtomicInteger<quint64> connectionCounter;
+
+QSqlDatabase databaseOf(const QString& connection) { return QSqlDatabase::database(connection, false); }
+
+QString reasonOf(const QSqlError& error) {
+    const QString db = error.databaseText().trimmed();
+    return db.isEmpty() ? error.text().trimmed() : db;
+}
+
+bool run(QSqlQuery& query, const QString& sql, const QVariantList& args, const QString& what, QString* error) {
+    if (!query.prepare(sql)) {
+        *error = QStringLiteral("Could not %1: %2").arg(what, reasonOf(query.lastError()));
+        return false;
+    }
+    for (const QVariant& arg : args) {
+        if (arg.typeId() == QMetaType::QString && arg.toString().isNull())
+            query.addBindValue(QStringLiteral(""));  // texts are NOT NULL; a null QString would bind NULL
+        else
+            query.addBindValue(arg);
+    }
+    if (!query.exec()) {
+        *error = QStringLiteral("Could not %1: %2").arg(what, reasonOf(query.lastError()));
+        return false;
+    }
+    return true;
+}
+
+// Rolled back on destruction unless committed, so every early return leaves the file as it was.
+class WriteTransaction {
+public:
+    WriteTransaction(QSqlDatabase db, const QString& what, QString* error) : db_(std::move(db)) {
+        began_ = db_.transaction();
+        if (!began_) *error = QStringLiteral("Could not %1: %2").arg(what, reasonOf(db_.lastError()));
+    }
+    WriteTransaction(const WriteTransaction&) = delete;
+    WriteTransaction& operator=(const WriteTransaction&) = delete;
+    ~WriteTransaction() {
+        if (began_ && !committed_) db_.rollback();
+    }
+    bool began() const { return began_; }
+    bool commit(const QString& what, QString* error) {
+        committed_ = db_.commit();
+        if (!committed_) *error = QStringLiteral("Could not %1: %2").arg(what, reasonOf(db_.lastError()));
+        return committed_;
+    }
+
+private:
+    QSqlDatabase db_;
+    bool began_ = false;
+    bool committed_ = false;
+};
+
+qint64 nowMs() { return QDateTime::currentMSecsSinceEpoch(); }
+QDateTime timeOf(const QVariant& ms) { return QDateTime::fromMSecsSinceEpoch(ms.toLongLong(), Qt::UTC); }
+
+constexpr const char* kFileColumns =
+    "id, collection_id, path, size, mtime, sha256, status, error, chunk_count, indexed";
+
+FileRow fileFrom(const QSqlQuery& q) {
+    FileRow row;
+    row.id = q.value(0).toLongLong();
+    row.collectionId = q.value(1).toLongLong();
+    row.path = q.value(2).toString();
+    row.size = q.value(3).toLongLong();
+    row.mtimeMs = q.value(4).toLongLong();
+    row.sha256 = q.value(5).toString();
+    const int status = q.value(6).toInt();
+    row.status = status >= 0 && status <= int(FileStatus::Missing) ? FileStatus(status) : FileStatus::Failed;
+    row.error = q.value(7).toString();
+    row.chunkCount = q.value(8).toInt();
+    row.indexed = timeOf(q.value(9));
+    return row;
+}
+
+// Sets a file's row (creating it) in the transaction the caller holds; returns its id, 0 on failure.
+qint64 upsertFile(QSqlDatabase& db, qint64 collectionId, const QString& path, qint64 size, qint64 mtimeMs,
+                  const QString& sha256, FileStatus status, const QString& errorText, QString* error) {
+    QSqlQuery q(db);
+    if (!run(q,
+             QStringLiteral("INSERT INTO files (collection_id, path, size, mtime, sha256, status, error, chunk_count,"
+                            " indexed) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?)"
+                            " ON CONFLICT (collection_id, path) DO UPDATE SET size = excluded.size,"
+                            " mtime = excluded.mtime, sha256 = excluded.sha256, status = excluded.status,"
+                            " error = excluded.error, chunk_count = 0, indexed = excluded.indexed"),
+             {collectionId, path, size, mtimeMs, sha256, int(status), errorText, nowMs()},
+             QStringLiteral("record the file %1").arg(path), error))
+        return 0;
+    QSqlQuery id(db);
+    if (!run(id, QStringLiteral("SELECT id FROM files WHERE collection_id = ? AND path = ?"), {collectionId, path},
+             QStringLiteral("record the file %1").arg(path), error) ||
+        !id.next())
+        return 0;
+    const qint64 fileId = id.value(0).toLongLong();
+    QSqlQuery del(db);
+    if (!run(del, QStringLiteral("DELETE FROM chunks WHERE file_id = ?"), {fileId},
+             QStringLiteral("drop the old chunks of %1").arg(path), error))
+        return 0;
+    return fileId;
+}
+
+}  // namespace
+
+std::optional<DocumentIndex> DocumentIndex::open(const QString& path, QString* error) {
+    QString localError;
+    if (!error) error = &localError;
+    if (path != u":memory:" && !QDir().mkpath(QFileInfo(path).absolutePath())) {
+        *error = QStringLiteral("Could not create the folder %1 for the documents index")
+                     .arg(QFileInfo(path).absolutePath());
+        return std::nullopt;
+    }
+    DocumentIndex index;
+    index.path_ = path;
+    index.connection_ = QStringLiteral("hearth-docs-%1").arg(connectionCounter.fetchAndAddRelaxed(1));
+    QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), index.connection_);
+    if (!db.isValid()) {
+        *error = QStringLiteral("Could not open %1: the Qt SQLite driver (QSQLITE) is not available").arg(path);
+        return std::nullopt;
+    }
+    db.setDatabaseName(path);
+    // The indexer's connection writes a file's chunks in one transaction; the GUI's waits for it rather than
+    // failing at once with "database is locked".
+    db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
+    if (!db.open()) {
+        *error = QStringLiteral("Could not open %1: %2").arg(path, reasonOf(db.lastError()));
+        return std::nullopt;
+    }
+    const QString opening = QStringLiteral("open %1").arg(path);
+    int version = -1;
+    {
+        QSqlQuery q(db);
+        if (!run(q, QStringLiteral("PRAGMA user_version"), {}, opening, error)) return std::nullopt;
+        version = q.next() ? q.value(0).toInt() : 0;
+    }
+    if (version > schemaVersion()) {
+        *error = QStringLiteral("The documents index %1 was written by a newer Hearth (schema version %2; this build "
+                                "knows up to %3)")
+                     .arg(path)
+                     .arg(version)
+                     .arg(schemaVersion());
+        return std::nullopt;
+    }
+    for (const char* pragma :
+         {"PRAGMA foreign_keys = ON", "PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL"}) {
+        QSqlQuery q(db);
+        if (!run(q, QString::fromLatin1(pragma), {}, opening, error)) return std::nullopt;
+    }
+    {
+        // FTS5 is compiled into Debian's SQLite (and the one Qt bundles); say so plainly where it is not. (A probe
+        // table, since sqlite_compile_option_used() may be compiled out.)
+        QSqlQuery q(db);
+        if (!q.exec(QStringLiteral("CREATE VIRTUAL TABLE temp.hearth_fts5_probe USING fts5(x)"))) {
+            *error = QStringLiteral("Could not open %1: this SQLite has no full-text search (FTS5): %2")
+                         .arg(path, reasonOf(q.lastError()));
+            return std::nullopt;
+        }
+        if (!run(q, QStringLiteral("DROP TABLE temp.hearth_fts5_probe"), {}, opening, error)) return std::nullopt;
+    }
+    for (const Migration& step : kMigrations) {
+        if (step.toVersion <= version) continue;
+        WriteTransaction tx(db, QStringLiteral("migrate %1").arg(path), error);
+        if (!tx.began()) return std::nullopt;
+        for (const char* sql : step.statements) {
+            QSqlQuery q(db);
+            if (!run(q, QString::fromLatin1(sql), {}, QStringLiteral("migrate %1").arg(path), error))
+                return std::nullopt;
+        }
+        QSqlQuery q(db);
+        if (!run(q, QStringLiteral("PRAGMA user_version = %1").arg(step.toVersion), {},
+                 QStringLiteral("migrate %1").arg(path), error) ||
+            !tx.commit(QStringLiteral("migrate %1").arg(path), error))
+            return std::nullopt;
+    }
+    return index;
+}
+
+DocumentIndex::DocumentIndex(DocumentIndex&& other) noexcept
+    : connection_(std::exchange(other.connection_, QString())), path_(std::move(other.path_)),
+      error_(std::move(other.error_)) {}
+
+DocumentIndex& DocumentIndex::operator=(DocumentIndex&& other) noexcept {
+    if (this != &other) {
+        DocumentIndex old(std::move(*this));  // closes our connection at the end of this scope
+        connection_ = std::exchange(other.connection_, QString());
+        path_ = std::move(other.path_);
+        error_ = std::move(other.error_);
+    }
+    return *this;
+}
+
+DocumentIndex::~DocumentIndex() {
+    if (connection_.isEmpty()) return;
+    {
+        QSqlDatabase db = databaseOf(connection_);
+        if (db.isOpen()) db.close();
+    }
+    QSqlDatabase::removeDatabase(connection_);
+}
+
+int DocumentIndex::schemaVersion() { return kMigrations.back().toVersion; }
+
+qint64 DocumentIndex::createCollection(const QString& name) {
+    QSqlDatabase db = databaseOf(connection_);
+    QSqlQuery q(db);
+    if (!run(q, QStringLiteral("INSERT INTO collections (name, created) VALUES (?, ?)"), {name.trimmed(), nowMs()},
+             QStringLiteral("create the collection %1").arg(name), &error_))
+        return 0;
+    return q.lastInsertId().toLongLong();
+}
+
+bool DocumentIndex::renameCollection(qint64 id, const QString& name) {
+    QSqlDatabase db = databaseOf(connection_);
+    QSqlQuery q(db);
+    return run(q, QStringLiteral("UPDATE collections SET name = ? WHERE id = ?"), {name.trimmed(), id},
+               QStringLiteral("rename the collection %1").arg(id), &error_) &&
+           q.numRowsAffected() == 1;
+}
+
+bool DocumentIndex::removeCollection(qint64 id) {
+    QSqlDatabase db = databaseOf(connection_);
+    const QString what = QStringLiteral("remove the collection %1").arg(id);
+    WriteTransaction tx(db, what, &error_);
+    QSqlQuery q(db);
+    return tx.began() && run(q, QStringLiteral("DELETE FROM collections WHERE id = ?"), {id}, what, &error_) &&
+           tx.commit(what, &error_);
+}
+
+QList<CollectionRow> DocumentIndex::collections() const {
+    QSqlDatabase db = databaseOf(connection_);
+    QSqlQuery q(db);
+    QList<CollectionRow> rows;
+    if (!run(q, QStringLiteral("SELECT id, name, created FROM collections ORDER BY name COLLATE NOCASE"), {},
+             QStringLiteral("list the collections"), &error_))
+        return rows;
+    while (q.next()) rows << CollectionRow{q.value(0).toLongLong(), q.value(1).toString(), timeOf(q.value(2))};
+    return rows;
+}
+
+bool DocumentIndex::addSource(qint64 collectionId, const QString& path) {
+    QSqlDatabase db = databaseOf(connection_);
+    QSqlQuery q(db);
+    return run(q, QStringLiteral("INSERT OR IGNORE INTO collection_sources (collection_id, path) VALUES (?, ?)"),
+               {collectionId, QDir::cleanPath(QFileInfo(path).absoluteFilePath())},
+               QStringLiteral("add %1 to collection %2").arg(path).arg(collectionId), &error_);
+}
+
+bool DocumentIndex::removeSource(qint64 collectionId, const QString& path) {
+    QSqlDatabase db = databaseOf(connection_);
+    QSqlQuery q(db);
+    return run(q, QStringLiteral("DELETE FROM collection_sources WHERE collection_id = ? AND path = ?"),
+               {collectionId, QDir::cleanPath(QFileInfo(path).absoluteFilePath())},
+               QStringLiteral("remove %1 from collection %2").arg(path).arg(collectionId), &error_);
+}
+
+QStringList DocumentIndex::sources(qint64 collectionId) const {
+    QSqlDatabase db = databaseOf(connection_);
+    QSqlQuery q(db);
+    QStringList out;
+    if (!run(q, QStringLiteral("SELECT path FROM collection_sources WHERE collection_id = ? ORDER BY path"),
+             {collectionId}, QStringLiteral("list the sources of collection %1").arg(collectionId), &error_))
+        return out;
+    while (q.next()) out << q.value(0).toString();
+    return out;
+}
+
+QList<FileRow> DocumentIndex::files(qint64 collectionId) const {
+    QSqlDatabase db = databaseOf(connection_);
+    QSqlQuery q(db);
+    QList<FileRow> rows;
+    if (!run(q,
+             QStringLiteral("SELECT %1 FROM files WHERE collection_id = ? ORDER BY path").arg(QLatin1String(kFileColumns)),
+             {collectionId}, QStringLiteral("list the files of collection %1").arg(collectionId), &error_))
+        return rows;
+    while (q.next()) rows << fileFrom(q);
+    return rows;
+}
+
+std::optional<FileRow> DocumentIndex::file(qint64 collectionId, const QString& path) const {
+    QSqlDatabase db = databaseOf(connection_);
+    QSqlQuery q(db);
+    if (!run(q,
+             QStringLiteral("SELECT %1 FROM files WHERE collection_id = ? AND path = ?").arg(QLatin1String(kFileColumns)),
+             {collectionId, path}, QStringLiteral("look up %1").arg(path), &error_) ||
+        !q.next())
+        return std::nullopt;
+    return fileFrom(q);
+}
+
+bool DocumentIndex::attach(qint64 conversationId, qint64 collectionId) {
+    QSqlDatabase db = databaseOf(connection_);
+    QSqlQuery q(db);
+    return run(q, QStringLiteral("INSERT OR IGNORE INTO attachments (conversation_id, collection_id) VALUES (?, ?)"),
+               {conversationId, collectionId},
+               QStringLiteral("attach collection %1 to conversation %2").arg(collectionId).arg(conversationId),
+               &error_);
+}
+
+bool DocumentIndex::detach(qint64 conversationId, qint64 collectionId) {
+    QSqlDatabase db = databaseOf(connection_);
+    QSqlQuery q(db);
+    return run(q, QStringLiteral("DELETE FROM attachments WHERE conversation_id = ? AND collection_id = ?"),
+               {conversationId, collectionId},
+               QStringLiteral("detach collection %1 from conversation %2").arg(collectionId).arg(conversationId),
+               &error_);
+}
+
+bool DocumentIndex::detachAll(qint64 conversationId) {
+    QSqlDatabase db = databaseOf(connection_);
+    QSqlQuery q(db);
+    return run(q, QStringLiteral("DELETE FROM attachments WHERE conversation_id = ?"), {conversationId},
+               QStringLiteral("detach the collections of conversation %1").arg(conversationId), &error_);
+}
+
+QList<qint64> DocumentIndex::attachedCollections(qint64 conversationId) const {
+    QSqlDatabase db = databaseOf(connection_);
+    QSqlQuery q(db);
+    QList<qint64> ids;
+    if (!run(q, QStringLiteral("SELECT collection_id FROM attachments WHERE conversation_id = ? ORDER BY collection_id"),
+             {conversationId}, QStringLiteral("list the collections of conversation %1").arg(conversationId),
+             &error_))
+        return ids;
+    while (q.next()) ids << q.value(0).toLongLong();
+    return ids;
+}
+
+// ---- FileUpdate ----
+
+struct DocumentIndex::FileUpdate::State {
+    QSqlDatabase db;
+    std::optional<WriteTransaction> tx;
+    QSqlQuery insert;
+    qint64 fileId = 0;
+    QString path;
+    int chunks = 0;
+    bool failed = false;
+    QString* error = nullptr;
+    explicit State(QSqlDatabase database) : db(std::move(database)), insert(db) {}
+};
+
+DocumentIndex::FileUpdate::FileUpdate(std::unique_ptr<State> state) : d_(std::move(state)) {}
+DocumentIndex::FileUpdate::FileUpdate(FileUpdate&&) noexcept = default;
+DocumentIndex::FileUpdate::~FileUpdate() = default;  // an uncommitted transaction rolls back with the State
+
+bool DocumentIndex::FileUpdate::isValid() const { return d_ && !d_->failed && d_->tx && d_->tx->began(); }
+int DocumentIndex::FileUpdate::chunkCount() const { return d_ ? d_->chunks : 0; }
+
+bool DocumentIndex::FileUpdate::addChunk(const Chunk& chunk) {
+    if (!isValid()) return false;
+    d_->insert.addBindValue(d_->fileId);
+    d_->insert.addBindValue(d_->chunks);
+    d_->insert.addBindValue(chunk.page);
+    d_->insert.addBindValue(chunk.lineStart);
+    d_->insert.addBindValue(chunk.lineEnd);
+    d_->insert.addBindValue(chunk.tokenCount);
+    d_->insert.addBindValue(chunk.text);
+    if (!d_->insert.exec()) {
+        *d_->error = QStringLiteral("Could not store a chunk of %1: %2").arg(d_->path, reasonOf(d_->insert.lastError()));
+        d_->failed = true;
+        return false;
+    }
+    ++d_->chunks;
+    return true;
+}
+
+bool DocumentIndex::FileUpdate::commit() {
+    if (!isValid()) return false;
+    const QString what = QStringLiteral("store the chunks of %1").arg(d_->path);
+    QSqlQuery q(d_->db);
+    const bool ok = run(q,
+                        QStringLiteral("UPDATE files SET status = ?, error = '', chunk_count = ?, indexed = ?"
+                                       " WHERE id = ?"),
+                        {int(FileStatus::Indexed), d_->chunks, nowMs(), d_->fileId}, what, d_->error) &&
+                    d_->tx->commit(what, d_->error);
+    d_->failed = !ok;
+    d_->tx.reset();
+    return ok;
+}
+
+DocumentIndex::FileUpdate DocumentIndex::beginFileUpdate(qint64 collectionId, const QString& path, qint64 size,
+                                                         qint64 mtimeMs, const QString& sha256) {
+    auto state = std::make_unique<FileUpdate::State>(databaseOf(connection_));
+    state->path = path;
+    state->error = &error_;
+    state->tx.emplace(state->db, QStringLiteral("index %1").arg(path), &error_);
+    if (!state->tx->began()) {
+        state->failed = true;
+        return FileUpdate(std::move(state));
+    }
+    state->fileId = upsertFile(state->db, collectionId, path, size, mtimeMs, sha256, FileStatus::Pending, {}, &error_);
+    if (state->fileId == 0 ||
+        !state->insert.prepare(QStringLiteral("INSERT INTO chunks (file_id, ordinal, page, line_start, line_end,"
+                                              " token_count, text) VALUES (?, ?, ?, ?, ?, ?, ?)"))) {
+        if (state->fileId != 0) error_ = reasonOf(state->insert.lastError());
+        state->failed = true;
+    }
+    return FileUpdate(std::move(state));
+}
+
+bool DocumentIndex::setFileState(qint64 collectionId, const QString& path, qint64 size, qint64 mtimeMs,
+                                 const QString& sha256, FileStatus status, const QString& errorText) {
+    QSqlDatabase db = databaseOf(connection_);
+    const QString what = QStringLiteral("record the state of %1").arg(path);
+    WriteTransaction tx(db, what, &error_);
+    return tx.began() && upsertFile(db, collectionId, path, size, mtimeMs, sha256, status, errorText, &error_) != 0 &&
+           tx.commit(what, &error_);
+}
+
+bool DocumentIndex::touchFile(qint64 fileId, qint64 size, qint64 mtimeMs) {
+    QSqlDatabase db = databaseOf(connection_);
+    QSqlQuery q(db);
+    return run(q, QStringLiteral("UPDATE files SET size = ?, mtime = ? WHERE id = ?"), {size, mtimeMs, fileId},
+               QStringLiteral("update file %1").arg(fileId), &error_);
+}
+
+int DocumentIndex::removeFilesExcept(qint64 collectionId, const QSet<QString>& keep) {
+    QSqlDatabase db = databaseOf(connection_);
+    const QString what = QStringLiteral("drop the removed files of collection %1").arg(collectionId);
+    QList<qint64> gone;
+    for (const FileRow& row : files(collectionId))
+        if (!keep.contains(row.path)) gone << row.id;
+    if (gone.isEmpty()) return 0;
+    WriteTransaction tx(db, what, &error_);
+    if (!tx.began()) return -1;
+    for (qint64 id : gone) {
+        QSqlQuery q(db);
+        if (!run(q, QStringLiteral("DELETE FROM files WHERE id = ?"), {id}, what, &error_)) return -1;
+    }
+    return tx.commit(what, &error_) ? int(gone.size()) : -1;
+}
+
+QList<SearchHit> DocumentIndex::searchBm25(const QString& question, const QList<qint64>& collectionIds,
+                                           int k) const {
+    QList<SearchHit> hits;
+    error_.clear();
+    const QString match = ftsQueryFor(question);
+    if (match.isEmpty() || k <= 0) return hits;
+    QString filter;
+    if (!collectionIds.isEmpty()) {
+        QStringList ids;
+        for (qint64 id : collectionIds) ids << QString::number(id);  // integers: safe to inline
+        filter = QStringLiteral(" AND f.collection_id IN (%1)").arg(ids.join(u','));
+    }
+    QSqlDatabase db = databaseOf(connection_);
+    QSqlQuery q(db);
+    if (!run(q,
+             QStringLiteral("SELECT c.id, c.file_id, f.path, c.ordinal, c.page, c.line_start, c.line_end,"
+                            " c.token_count, c.text, bm25(chunks_fts) AS score"
+                            " FROM chunks_fts JOIN chunks c ON c.id = chunks_fts.rowid"
+                            " JOIN files f ON f.id = c.file_id"
+                            " WHERE chunks_fts MATCH ?%1 ORDER BY score LIMIT ?")
+                 .arg(filter),
+             {match, k}, QStringLiteral("search the documents"), &error_))
+        return hits;
+    while (q.next()) {
+        SearchHit hit;
+        hit.chunkId = q.value(0).toLongLong();
+        hit.fileId = q.value(1).toLongLong();
+        hit.path = q.value(2).toString();
+        hit.ordinal = q.value(3).toInt();
+        hit.page = q.value(4).toInt();
+        hit.lineStart = q.value(5).toInt();
+        hit.lineEnd = q.value(6).toInt();
+        hit.tokenCount = q.value(7).toInt();
+        hit.text = q.value(8).toString();
+        hit.bm25 = q.value(9).toDouble();
+        hit.bm25Rank = int(hits.size()) + 1;
+        hits << hit;
+    }
+    return hits;
+}
+
+QList<SearchHit> DocumentIndex::search(const QString& question, const QList<qint64>& collectionIds, int k) const {
+    // Each ranking contributes a longer list than k so fusion can lift a chunk that is mid-list in both.
+    const QList<SearchHit> bm25 = searchBm25(question, collectionIds, k * 4);
+    QHash<qint64, SearchHit> byId;
+    QList<qint64> bm25Ids;
+    for (const SearchHit& hit : bm25) {
+        byId.insert(hit.chunkId, hit);
+        bm25Ids << hit.chunkId;
+    }
+    // Dense retrieval joins here: the chunk ids nearest to the question's embedding, their vectorRank set.
+    QList<SearchHit> out;
+    for (const FusedId& fused : reciprocalRankFusion({bm25Ids})) {
+        if (out.size() >= k) break;
+        SearchHit hit = byId.value(fused.id);
+        hit.fusedScore = fused.score;
+        out << hit;
+    }
+    return out;
+}
+
+bool DocumentIndex::checkConsistency(QString* problem) const {
+    QSqlDatabase db = databaseOf(connection_);
+    QString localError;
+    if (!problem) problem = &localError;
+    QSqlQuery counts(db);
+    if (!run(counts,
+             QStringLiteral("SELECT f.path, f.chunk_count, (SELECT COUNT(*) FROM chunks c WHERE c.file_id = f.id)"
+                            " FROM files f"),
+             {}, QStringLiteral("check the chunk counts"), problem))
+        return false;
+    while (counts.next()) {
+        if (counts.value(1).toInt() != counts.value(2).toInt()) {
+            *problem = QStringLiteral("%1 records %2 chunks but has %3")
+                           .arg(counts.value(0).toString())
+                           .arg(counts.value(1).toInt())
+                           .arg(counts.value(2).toInt());
+            return false;
+        }
+    }
+    QSqlQuery pending(db);
+    if (!run(pending, QStringLiteral("SELECT path FROM files WHERE status = ?"), {int(FileStatus::Pending)},
+             QStringLiteral("check the file states"), problem))
+        return false;
+    if (pending.next()) {
+        *problem = QStringLiteral("%1 was left half-indexed").arg(pending.value(0).toString());
+        return false;
+    }
+    QSqlQuery fk(db);
+    if (!run(fk, QStringLiteral("PRAGMA foreign_key_check"), {}, QStringLiteral("check the references"), problem))
+        return false;
+    if (fk.next()) {
+        *problem = QStringLiteral("a row of %1 points nowhere").arg(fk.value(0).toString());
+        return false;
+    }
+    // Compares the full-text index with the chunks it was built from (rank 1: against the content table too).
+    QSqlQuery fts(db);
+    return run(fts, QStringLiteral("INSERT INTO chunks_fts (chunks_fts, rank) VALUES ('integrity-check', 1)"), {},
+               QStringLiteral("check the full-text index"), problem);
+}
+
+int DocumentIndex::chunkCount(qint64 collectionId) const {
+    QSqlDatabase db = databaseOf(connection_);
+    QSqlQuery q(db);
+    if (!run(q,
+             QStringLiteral("SELECT COUNT(*) FROM chunks c JOIN files f ON f.id = c.file_id WHERE f.collection_id = ?"),
+             {collectionId}, QStringLiteral("count the chunks"), &error_) ||
+        !q.next())
+        return -1;
+    return q.value(0).toInt();
+}
+
+}  // namespace hearth::app::docs
