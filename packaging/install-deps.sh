@@ -18,6 +18,12 @@ packages=(
   qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-layouts
   qml6-module-qtquick-dialogs qml6-module-qtqml-workerscript qml6-module-qttest
   qml6-module-qtquick-templates qml6-module-qtquick-window qml6-module-qtqml
+  # icons (SVG rendered to PNG at build time, SVG window icon), Qt's own translations
+  qt6-svg-dev libqt6svg6 qt6-translations-l10n
+  # documents for retrieval: PDF text (Qt PDF), DOCX unzipping (minizip)
+  qt6-pdf-dev libqt6pdf6 libminizip-dev
+  # the Debian package and its checks (cpack DEB with dpkg-shlibdeps, desktop and AppStream validators)
+  dpkg-dev desktop-file-utils appstream
   # tests and benchmarks
   libgtest-dev libgmock-dev nlohmann-json3-dev libbenchmark-dev xvfb xauth python3
   # ARM NEON cross build and its kernel tests under emulation

@@ -15,6 +15,34 @@ ApplicationWindow {
     visible: true
     title: ChatController.modelLoaded ? qsTr("Hearth — %1").arg(ChatController.modelName) : qsTr("Hearth")
 
+    // Dark mode follows SettingsController.darkMode (theme or, for "system", the desktop's palette). The Basic style
+    // draws with the window's palette: in dark mode each role gets a dark colour; in light mode each binding is
+    // undefined, which resets the role to the style's own light palette.
+    readonly property bool dark: SettingsController.darkMode
+    palette.window: dark ? "#202124" : undefined
+    palette.windowText: dark ? "#e8eaed" : undefined
+    palette.base: dark ? "#2a2b2f" : undefined
+    palette.alternateBase: dark ? "#303136" : undefined
+    palette.text: dark ? "#e8eaed" : undefined
+    palette.button: dark ? "#3a3b40" : undefined
+    palette.buttonText: dark ? "#e8eaed" : undefined
+    palette.brightText: dark ? "#ffffff" : undefined
+    palette.highlight: dark ? "#4c8df6" : undefined
+    palette.highlightedText: dark ? "#ffffff" : undefined
+    palette.light: dark ? "#4a4b50" : undefined
+    palette.midlight: dark ? "#3f4045" : undefined
+    palette.mid: dark ? "#5f6368" : undefined
+    palette.dark: dark ? "#17181a" : undefined
+    palette.shadow: dark ? "#000000" : undefined
+    palette.toolTipBase: dark ? "#3a3b40" : undefined
+    palette.toolTipText: dark ? "#e8eaed" : undefined
+    palette.placeholderText: dark ? "#9aa0a6" : undefined
+    palette.link: dark ? "#8ab4f8" : undefined
+    // The banners keep their tint in both modes; their text takes the window's text colour, which suits the tint.
+    readonly property color errorBannerColor: dark ? "#5c1f1b" : "#fde2e1"
+    readonly property color errorTextColor: dark ? "#ffd9d4" : "#8a1c14"
+    readonly property color warningBannerColor: dark ? "#4d3b00" : "#fff1cc"
+
     // The error the user closed; a new error shows the banner again.
     property string dismissedError: ""
     // The user chose "Stop" on the context-full banner (keep the conversation as it is); a new full context asks again.
@@ -57,6 +85,20 @@ ApplicationWindow {
             }
             Item { Layout.fillWidth: true }
             ToolButton {
+                objectName: "modelsButton"
+                text: qsTr("Models")
+                Accessible.name: qsTr("Open the models page: catalog and models on this computer")
+                onClicked: modelsPage.open()
+            }
+            ToolButton {
+                objectName: "settingsButton"
+                text: qsTr("Settings")
+                Accessible.name: qsTr("Open the settings")
+                ToolTip.visible: hovered
+                ToolTip.text: qsTr("Ctrl+,")
+                onClicked: settingsPage.open()
+            }
+            ToolButton {
                 text: qsTr("Open model…")
                 Accessible.name: qsTr("Open a model file")
                 onClicked: window.openModelDialog()
@@ -78,6 +120,28 @@ ApplicationWindow {
         onAccepted: ChatController.loadModel(selectedFile.toString())
     }
 
+    SettingsPage {
+        id: settingsPage
+        settings: SettingsController
+        canReload: ChatController.modelLoaded && !ChatController.loading && !ChatController.generating
+        onReloadRequested: ChatController.loadModel(ChatController.modelPath)
+    }
+
+    ModelsPage {
+        id: modelsPage
+        models: ModelsController
+        onLicencesRequested: licencesPage.open()
+    }
+
+    LicencesPage {
+        id: licencesPage
+        modelLicences: ModelsController.modelLicences
+    }
+
+    Shortcut {
+        sequence: "Ctrl+,"
+        onActivated: settingsPage.open()
+    }
     Shortcut {
         sequence: "Ctrl+N"
         onActivated: ChatController.newConversation()
@@ -116,14 +180,14 @@ ApplicationWindow {
                 visible: ChatController.lastError !== "" && ChatController.lastError !== window.dismissedError
                 Layout.fillWidth: true
                 implicitHeight: errorRow.implicitHeight + 12
-                color: "#fde2e1"
+                color: window.errorBannerColor
                 RowLayout {
                     id: errorRow
                     anchors.fill: parent
                     anchors.margins: 6
                     Label {
                         text: ChatController.lastError
-                        color: "#8a1c14"
+                        color: window.errorTextColor
                         wrapMode: Text.Wrap
                         Layout.fillWidth: true
                         Accessible.name: qsTr("Error")
@@ -136,13 +200,47 @@ ApplicationWindow {
                 }
             }
 
+            // A model that will not fit in RAM was refused with the numbers: the user loads it anyway or not.
+            Rectangle {
+                objectName: "fitBanner"
+                visible: ChatController.fitWarning !== ""
+                Layout.fillWidth: true
+                implicitHeight: fitRow.implicitHeight + 12
+                color: window.warningBannerColor
+                RowLayout {
+                    id: fitRow
+                    anchors.fill: parent
+                    anchors.margins: 6
+                    Label {
+                        objectName: "fitMessage"
+                        text: qsTr("Not loaded: %1. Loading it anyway may make the computer very slow.")
+                              .arg(ChatController.fitWarning)
+                        wrapMode: Text.Wrap
+                        Layout.fillWidth: true
+                        Accessible.name: qsTr("Model too large")
+                    }
+                    Button {
+                        objectName: "loadAnywayButton"
+                        text: qsTr("Load anyway")
+                        Accessible.name: qsTr("Load the model anyway")
+                        onClicked: ChatController.loadAnyway()
+                    }
+                    Button {
+                        objectName: "fitCancelButton"
+                        text: qsTr("Cancel")
+                        Accessible.name: qsTr("Do not load the model")
+                        onClicked: ChatController.dismissFit()
+                    }
+                }
+            }
+
             // The context is full: the user chooses, nothing is dropped silently.
             Rectangle {
                 objectName: "contextFullBanner"
                 visible: ChatController.contextFull && !window.contextChoiceStop
                 Layout.fillWidth: true
                 implicitHeight: fullRow.implicitHeight + 12
-                color: "#fff1cc"
+                color: window.warningBannerColor
                 RowLayout {
                     id: fullRow
                     anchors.fill: parent
@@ -188,6 +286,7 @@ ApplicationWindow {
                     visible: !ChatController.modelLoaded && chatView.messageCount === 0
                     loading: ChatController.loading
                     onOpenRequested: window.openModelDialog()
+                    onModelsRequested: modelsPage.open()
                 }
             }
         }
@@ -209,6 +308,9 @@ ApplicationWindow {
                 timeToFirstTokenMs: ChatController.timeToFirstTokenMs
                 effectiveGBps: ChatController.effectiveGBps
                 memoryGBps: ChatController.memoryGBps
+                measuring: MachineController.measuring
+                measuredAt: MachineController.measuredAt
+                onRemeasureRequested: MachineController.remeasure()
                 bandwidthFraction: ChatController.bandwidthFraction
                 samples: ChatController.sparkline
             }

@@ -2,6 +2,8 @@
 
 #include <QCoreApplication>
 #include <QDir>
+#include <QGuiApplication>
+#include <QIcon>
 #include <QQmlApplicationEngine>
 #include <QQuickStyle>
 #include <QUrl>
@@ -9,7 +11,11 @@
 #include "app/core/chat_controller.h"
 #include "app/core/engine_types.h"
 #include "app/core/engine_worker.h"
+#include "app/core/machine_controller.h"
+#include "app/core/models_controller.h"
+#include "app/core/settings_controller.h"
 #include "app/core/store.h"
+#include "app/gui/i18n.h"
 
 namespace hearth::app {
 
@@ -19,9 +25,17 @@ void setupApplication() {
     QCoreApplication::setApplicationVersion(QStringLiteral(HEARTH_VERSION));
     // Basic draws everything itself, so the window looks the same on every desktop and offscreen.
     if (QQuickStyle::name().isEmpty()) QQuickStyle::setStyle(QStringLiteral("Basic"));
+    // The icon of resources/icons (qrc, drawn by Qt's SVG plugin); the desktop file name lets Wayland shells match
+    // the window to packaging/io.github.hearth.Hearth.desktop and its icon.
+    QGuiApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/hearth.svg")));
+    QGuiApplication::setDesktopFileName(QStringLiteral("io.github.hearth.Hearth"));
+    // The system's language until the settings are open (loadMainWindow applies the user's choice), so that
+    // --help and early errors are translated too.
+    applyLanguage(nullptr, QString());
 }
 
-std::unique_ptr<ChatController> createController(const QString& dataDir, QString* error) {
+std::unique_ptr<ChatController> createController(const QString& dataDir, QString* error,
+                                                 std::unique_ptr<EngineWorker> worker) {
     if (!QDir().mkpath(dataDir)) {
         *error = QStringLiteral("cannot create the data folder %1").arg(dataDir);
         return nullptr;
@@ -33,8 +47,32 @@ std::unique_ptr<ChatController> createController(const QString& dataDir, QString
         return nullptr;
     }
     registerEngineTypes();
-    auto controller = std::make_unique<ChatController>(std::make_unique<LocalEngineWorker>(), std::move(*store));
+    if (!worker) worker = std::make_unique<LocalEngineWorker>();
+    auto controller = std::make_unique<ChatController>(std::move(worker), std::move(*store));
     ChatController::setInstance(controller.get());
+    // The settings share the controller's database and live as long as it does (a child, deleted with it).
+    auto* settings = new SettingsController(controller->store(), controller.get());
+    controller->setSettings(settings);
+    SettingsController::setInstance(settings);
+    // The measured bandwidth (cached, else measured once main() calls start()) is the speed panel's ceiling; it is
+    // for the threads the engine will use, and never measured while an answer is generated.
+    auto* machine = new MachineController(settings->threads(), controller.get());
+    MachineController::setInstance(machine);
+    ChatController* chat = controller.get();
+    QObject::connect(machine, &MachineController::bandwidthChanged, chat,
+                     [chat, machine] { chat->setMemoryGBps(machine->memoryGBps()); });
+    QObject::connect(chat, &ChatController::generatingChanged, machine,
+                     [chat, machine] { machine->setGenerating(chat->generating()); });
+    QObject::connect(settings, &SettingsController::threadsChanged, machine,
+                     [settings, machine] { machine->setThreads(settings->threads()); });
+    // The models page: catalog with this machine's fit check (and the measured bandwidth for speeds), downloads
+    // (no network object until the user starts one), the models folder; its "Load" goes through the chat.
+    auto* models = new ModelsController(controller->store(), settings, controller.get());
+    ModelsController::setInstance(models);
+    QObject::connect(machine, &MachineController::bandwidthChanged, models,
+                     [models, machine] { models->setBandwidthGbps(machine->memoryGBps()); });
+    QObject::connect(models, &ModelsController::loadRequested, chat,
+                     [chat](const QString& path) { chat->loadModel(path); });
     return controller;
 }
 
@@ -42,6 +80,12 @@ bool loadMainWindow(QQmlApplicationEngine& engine) {
     // Qt 6.4 searches neither qrc:/qt/qml (this module) nor qrc:/ (Hearth.Core, built with 6.4's default prefix).
     engine.addImportPath(QStringLiteral("qrc:/qt/qml"));
     engine.addImportPath(QStringLiteral("qrc:/"));
+    // The user's language (or the system's), and a switch in the settings re-translates the open window at once.
+    if (SettingsController* settings = SettingsController::instance()) {
+        applyLanguage(&engine, settings->language());
+        QObject::connect(settings, &SettingsController::languageChanged, &engine,
+                         [&engine, settings] { applyLanguage(&engine, settings->language()); });
+    }
     engine.load(QUrl(QStringLiteral("qrc:/qt/qml/Hearth/Main.qml")));
     return !engine.rootObjects().isEmpty();
 }
