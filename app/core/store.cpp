@@ -8,7 +8,6 @@
 // cut may lose the last commits, never corrupt older ones), and an interrupted transaction is simply not there.
 #include "app/core/store.h"
 
-#include <QAtomicInteger>
 #include <QDir>
 #include <QFileInfo>
 #include <QJsonArray>
@@ -26,10 +25,16 @@
 #include <spdlog/spdlog.h>
 
 #include "app/core/logging.h"
+#include "app/core/sql_support.h"
 
 namespace hearth::app {
 
 namespace {
+
+using sql::reasonOf;
+using sql::run;
+using sql::userVersion;
+using sql::WriteTransaction;
 
 // Version 1: conversations, messages as a tree, settings.
 constexpr const char* kToVersion1[] = {
@@ -60,80 +65,13 @@ constexpr const char* kToVersion1[] = {
     "CREATE INDEX conversations_by_updated ON conversations(updated)",
 };
 
-// Each step takes the file from version toVersion - 1 to toVersion. Steps are append-only: a shipped step is
-// never edited, since files in the field were made by it.
-struct Migration {
-    int toVersion;
-    std::span<const char* const> statements;
-};
-
+// Append-only (sql_support.h).
 constexpr std::array kMigrations = {
-    Migration{1, kToVersion1},
+    sql::Migration{1, kToVersion1},
 };
-
-// Step i must lead to version i + 1, or open() would skip or repeat one.
-constexpr bool migrationsAreConsecutive() {
-    for (std::size_t i = 0; i < kMigrations.size(); ++i)
-        if (kMigrations[i].toVersion != int(i) + 1) return false;
-    return true;
-}
-static_assert(migrationsAreConsecutive(), "migration steps must go 1, 2, 3, ...");
-
-QAtomicInteger<quint64> connectionCounter;
+static_assert(sql::consecutive(kMigrations), "migration steps must go 1, 2, 3, ...");
 
 QSqlDatabase databaseOf(const QString& connection) { return QSqlDatabase::database(connection, false); }
-
-QString reasonOf(const QSqlError& error) {
-    const QString db = error.databaseText().trimmed();
-    return db.isEmpty() ? error.text().trimmed() : db;
-}
-
-// Prepares and runs sql with positional arguments (an invalid QVariant binds NULL, a null QString ''). On failure
-// *error says what was being done and why, in one line.
-bool run(QSqlQuery& query, const QString& sql, const QVariantList& args, const QString& what, QString* error) {
-    if (!query.prepare(sql)) {
-        *error = QStringLiteral("Could not %1: %2").arg(what, reasonOf(query.lastError()));
-        return false;
-    }
-    for (const QVariant& arg : args) {
-        // Qt binds a null QString (QString()) as SQL NULL; texts are NOT NULL columns where "no text" is ''.
-        if (arg.typeId() == QMetaType::QString && arg.toString().isNull())
-            query.addBindValue(QStringLiteral(""));
-        else
-            query.addBindValue(arg);
-    }
-    if (!query.exec()) {
-        *error = QStringLiteral("Could not %1: %2").arg(what, reasonOf(query.lastError()));
-        return false;
-    }
-    return true;
-}
-
-// One write as one transaction: rolled back on destruction unless commit() succeeded, so every early return of
-// a failing write leaves the file as it was.
-class WriteTransaction {
-public:
-    WriteTransaction(QSqlDatabase db, const QString& what, QString* error) : db_(std::move(db)) {
-        began_ = db_.transaction();
-        if (!began_) *error = QStringLiteral("Could not %1: %2").arg(what, reasonOf(db_.lastError()));
-    }
-    WriteTransaction(const WriteTransaction&) = delete;
-    WriteTransaction& operator=(const WriteTransaction&) = delete;
-    ~WriteTransaction() {
-        if (began_ && !committed_) db_.rollback();
-    }
-    bool began() const { return began_; }
-    bool commit(const QString& what, QString* error) {
-        committed_ = db_.commit();
-        if (!committed_) *error = QStringLiteral("Could not %1: %2").arg(what, reasonOf(db_.lastError()));
-        return committed_;
-    }
-
-private:
-    QSqlDatabase db_;
-    bool began_ = false;
-    bool committed_ = false;
-};
 
 qint64 nowMs() { return QDateTime::currentMSecsSinceEpoch(); }
 QDateTime timeOf(const QVariant& ms) { return QDateTime::fromMSecsSinceEpoch(ms.toLongLong(), Qt::UTC); }
@@ -195,12 +133,6 @@ bool conversationExists(QSqlDatabase& db, qint64 id, QString* error, bool* ok) {
     return *ok && q.next();
 }
 
-// -1 on failure (what: the action named in the error).
-int userVersion(QSqlDatabase& db, const QString& what, QString* error) {
-    QSqlQuery q(db);
-    if (!run(q, QStringLiteral("PRAGMA user_version"), {}, what, error)) return -1;
-    return q.next() ? q.value(0).toInt() : 0;
-}
 
 // Settings hold simple values only, so the file stays readable and never depends on QVariant's binary format.
 // The value is wrapped in a one-element array because QJsonDocument accepts only arrays and objects.
@@ -267,7 +199,7 @@ std::optional<Store> Store::open(const QString& path, QString* error) {
     }
 
     Store store;  // from here on its destructor removes the connection on every failure path
-    store.connection_ = QStringLiteral("hearth-store-%1").arg(connectionCounter.fetchAndAddRelaxed(1));
+    store.connection_ = sql::newConnectionName(QStringLiteral("hearth-store"));
     QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), store.connection_);
     if (!db.isValid()) {
         *error = QStringLiteral("Could not open %1: the Qt SQLite driver (QSQLITE) is not available").arg(path);
@@ -292,31 +224,13 @@ std::optional<Store> Store::open(const QString& path, QString* error) {
         return std::nullopt;
     }
 
-    // Per-connection settings; journal_mode cannot change inside a transaction, so these come before any.
-    for (const char* pragma :
-         {"PRAGMA foreign_keys = ON", "PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL"}) {
-        QSqlQuery q(db);
-        if (!run(q, QString::fromLatin1(pragma), {}, opening, error)) return std::nullopt;
-    }
-
-    for (const Migration& step : kMigrations) {
-        if (step.toVersion <= version) continue;
-        const QString what = QStringLiteral("upgrade %1 to schema version %2").arg(path).arg(step.toVersion);
-        WriteTransaction tx(db, what, error);
-        if (!tx.began()) return std::nullopt;
-        for (const char* statement : step.statements) {
-            QSqlQuery q(db);
-            if (!run(q, QString::fromLatin1(statement), {}, what, error)) return std::nullopt;
-        }
-        // user_version lives in the file header and is part of the transaction: a step is applied whole or not.
-        QSqlQuery q(db);
-        if (!run(q, QStringLiteral("PRAGMA user_version = %1").arg(step.toVersion), {}, what, error) ||
-            !tx.commit(what, error))
-            return std::nullopt;
-        // A new file's creation is no news; an existing database changing format is worth a line.
-        if (version > 0)
-            moduleLogger("store")->info("{}: upgraded to schema version {}", path.toStdString(), step.toVersion);
-    }
+    if (!sql::applyConnectionPragmas(db, opening, error)) return std::nullopt;
+    const auto what = [&](int to) { return QStringLiteral("upgrade %1 to schema version %2").arg(path).arg(to); };
+    // A new file's creation is no news; an existing database changing format is worth a line.
+    const auto logged = [&](int to) {
+        if (version > 0) moduleLogger("store")->info("{}: upgraded to schema version {}", path.toStdString(), to);
+    };
+    if (!sql::migrate(db, kMigrations, version, what, logged, error)) return std::nullopt;
     logFailure.opened = true;
     return std::optional<Store>(std::move(store));
 }

@@ -1,6 +1,5 @@
 #include "app/docs/document_index.h"
 
-#include <QAtomicInteger>
 #include <QDir>
 #include <QFileInfo>
 #include <QSqlDatabase>
@@ -11,11 +10,16 @@
 #include <span>
 #include <utility>
 
+#include "app/core/sql_support.h"
 #include "app/docs/retrieval.h"
 
 namespace hearth::app::docs {
 
 namespace {
+
+using sql::reasonOf;
+using sql::run;
+using sql::WriteTransaction;
 
 constexpr const char* kToVersion1[] = {
     "CREATE TABLE collections ("
@@ -64,74 +68,18 @@ constexpr const char* kToVersion1[] = {
     "CREATE INDEX attachments_by_collection ON attachments(collection_id)",
 };
 
-struct Migration {
-    int toVersion;
-    std::span<const char* const> statements;
-};
-
 // Append-only: a shipped step is never edited. Version 2 (embeddings) goes here.
 constexpr std::array kMigrations = {
-    Migration{1, kToVersion1},
+    sql::Migration{1, kToVersion1},
 };
 
-constexpr bool migrationsAreConsecutive() {
-    for (std::size_t i = 0; i < kMigrations.size(); ++i)
-        if (kMigrations[i].toVersion != int(i) + 1) return false;
-    return true;
-}
-static_assert(migrationsAreConsecutive(), "migration steps must go 1, 2, 3, ...");
 
-QAtomicInteger<quint64> connectionCounter;
+static_assert(sql::consecutive(kMigrations), "migration steps must go 1, 2, 3, ...");
 
 QSqlDatabase databaseOf(const QString& connection) { return QSqlDatabase::database(connection, false); }
 
-QString reasonOf(const QSqlError& error) {
-    const QString db = error.databaseText().trimmed();
-    return db.isEmpty() ? error.text().trimmed() : db;
-}
 
-bool run(QSqlQuery& query, const QString& sql, const QVariantList& args, const QString& what, QString* error) {
-    if (!query.prepare(sql)) {
-        *error = QStringLiteral("Could not %1: %2").arg(what, reasonOf(query.lastError()));
-        return false;
-    }
-    for (const QVariant& arg : args) {
-        if (arg.typeId() == QMetaType::QString && arg.toString().isNull())
-            query.addBindValue(QStringLiteral(""));  // texts are NOT NULL; a null QString would bind NULL
-        else
-            query.addBindValue(arg);
-    }
-    if (!query.exec()) {
-        *error = QStringLiteral("Could not %1: %2").arg(what, reasonOf(query.lastError()));
-        return false;
-    }
-    return true;
-}
 
-// Rolled back on destruction unless committed, so every early return leaves the file as it was.
-class WriteTransaction {
-public:
-    WriteTransaction(QSqlDatabase db, const QString& what, QString* error) : db_(std::move(db)) {
-        began_ = db_.transaction();
-        if (!began_) *error = QStringLiteral("Could not %1: %2").arg(what, reasonOf(db_.lastError()));
-    }
-    WriteTransaction(const WriteTransaction&) = delete;
-    WriteTransaction& operator=(const WriteTransaction&) = delete;
-    ~WriteTransaction() {
-        if (began_ && !committed_) db_.rollback();
-    }
-    bool began() const { return began_; }
-    bool commit(const QString& what, QString* error) {
-        committed_ = db_.commit();
-        if (!committed_) *error = QStringLiteral("Could not %1: %2").arg(what, reasonOf(db_.lastError()));
-        return committed_;
-    }
-
-private:
-    QSqlDatabase db_;
-    bool began_ = false;
-    bool committed_ = false;
-};
 
 qint64 nowMs() { return QDateTime::currentMSecsSinceEpoch(); }
 QDateTime timeOf(const QVariant& ms) { return QDateTime::fromMSecsSinceEpoch(ms.toLongLong(), Qt::UTC); }
@@ -193,7 +141,7 @@ std::optional<DocumentIndex> DocumentIndex::open(const QString& path, QString* e
     }
     DocumentIndex index;
     index.path_ = path;
-    index.connection_ = QStringLiteral("hearth-docs-%1").arg(connectionCounter.fetchAndAddRelaxed(1));
+    index.connection_ = sql::newConnectionName(QStringLiteral("hearth-docs"));
     QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), index.connection_);
     if (!db.isValid()) {
         *error = QStringLiteral("Could not open %1: the Qt SQLite driver (QSQLITE) is not available").arg(path);
@@ -208,12 +156,8 @@ std::optional<DocumentIndex> DocumentIndex::open(const QString& path, QString* e
         return std::nullopt;
     }
     const QString opening = QStringLiteral("open %1").arg(path);
-    int version = -1;
-    {
-        QSqlQuery q(db);
-        if (!run(q, QStringLiteral("PRAGMA user_version"), {}, opening, error)) return std::nullopt;
-        version = q.next() ? q.value(0).toInt() : 0;
-    }
+    const int version = sql::userVersion(db, opening, error);
+    if (version < 0) return std::nullopt;
     if (version > schemaVersion()) {
         *error = QStringLiteral("The documents index %1 was written by a newer Hearth (schema version %2; this build "
                                 "knows up to %3)")
@@ -222,11 +166,7 @@ std::optional<DocumentIndex> DocumentIndex::open(const QString& path, QString* e
                      .arg(schemaVersion());
         return std::nullopt;
     }
-    for (const char* pragma :
-         {"PRAGMA foreign_keys = ON", "PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL"}) {
-        QSqlQuery q(db);
-        if (!run(q, QString::fromLatin1(pragma), {}, opening, error)) return std::nullopt;
-    }
+    if (!sql::applyConnectionPragmas(db, opening, error)) return std::nullopt;
     {
         // FTS5 is compiled into Debian's SQLite (and the one Qt bundles); say so plainly where it is not. (A probe
         // table, since sqlite_compile_option_used() may be compiled out.)
@@ -238,21 +178,8 @@ std::optional<DocumentIndex> DocumentIndex::open(const QString& path, QString* e
         }
         if (!run(q, QStringLiteral("DROP TABLE temp.hearth_fts5_probe"), {}, opening, error)) return std::nullopt;
     }
-    for (const Migration& step : kMigrations) {
-        if (step.toVersion <= version) continue;
-        WriteTransaction tx(db, QStringLiteral("migrate %1").arg(path), error);
-        if (!tx.began()) return std::nullopt;
-        for (const char* sql : step.statements) {
-            QSqlQuery q(db);
-            if (!run(q, QString::fromLatin1(sql), {}, QStringLiteral("migrate %1").arg(path), error))
-                return std::nullopt;
-        }
-        QSqlQuery q(db);
-        if (!run(q, QStringLiteral("PRAGMA user_version = %1").arg(step.toVersion), {},
-                 QStringLiteral("migrate %1").arg(path), error) ||
-            !tx.commit(QStringLiteral("migrate %1").arg(path), error))
-            return std::nullopt;
-    }
+    const auto what = [&](int to) { return QStringLiteral("migrate %1 to schema version %2").arg(path).arg(to); };
+    if (!sql::migrate(db, kMigrations, version, what, {}, error)) return std::nullopt;
     return index;
 }
 

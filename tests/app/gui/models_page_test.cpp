@@ -20,12 +20,14 @@
 #include "app/core/models_controller.h"
 #include "app/core/settings_controller.h"
 #include "app/gui/app_setup.h"
+#include "window_driver.h"
 #include "engine/model_synth.h"
 
 Q_IMPORT_QML_PLUGIN(Hearth_CorePlugin)
 Q_IMPORT_QML_PLUGIN(HearthPlugin)
 
 using namespace hearth::app;
+using namespace hearth::app::test;
 
 namespace {
 
@@ -37,30 +39,6 @@ void collectQmlWarnings(QtMsgType type, const QMessageLogContext& context, const
                          message.contains(QLatin1String(".qml:"));
     if (type >= QtWarningMsg && fromQml) g_qmlWarnings << message;
     if (g_previous) g_previous(type, context, message);
-}
-
-QQuickItem* findItem(QQuickItem* root, const std::function<bool(QQuickItem*)>& match) {
-    if (!root) return nullptr;
-    if (root->isVisible() && match(root)) return root;
-    for (QQuickItem* child : root->childItems()) {
-        if (QQuickItem* found = findItem(child, match)) return found;
-    }
-    return nullptr;
-}
-
-QQuickItem* byName(QQuickItem* root, const QString& name) {
-    return findItem(root, [&](QQuickItem* item) { return item->objectName() == name; });
-}
-
-bool popupOpen(QQuickWindow* window, const QString& name) {
-    QObject* popup = window->findChild<QObject*>(name);
-    return popup != nullptr && popup->property("opened").toBool();
-}
-
-void click(QQuickWindow* window, QQuickItem* item) {
-    QVERIFY(item);
-    const QPointF centre = item->mapToScene(QPointF(item->width() / 2, item->height() / 2));
-    QTest::mouseClick(window, Qt::LeftButton, Qt::NoModifier, centre.toPoint());
 }
 
 }  // namespace

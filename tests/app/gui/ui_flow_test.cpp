@@ -23,52 +23,15 @@
 #include "app/core/chat_controller.h"
 #include "app/core/engine_worker.h"
 #include "app/gui/app_setup.h"
+#include "window_driver.h"
 
 Q_IMPORT_QML_PLUGIN(Hearth_CorePlugin)
 Q_IMPORT_QML_PLUGIN(HearthPlugin)
 
 using namespace hearth::app;
+using namespace hearth::app::test;
 
 namespace {
-
-// Depth-first over the visual tree (list delegates and open popups are visual children, not always QObject
-// children of the window), the first item for which match holds and that is visible.
-QQuickItem* findItem(QQuickItem* root, const std::function<bool(QQuickItem*)>& match) {
-    if (!root) return nullptr;
-    if (root->isVisible() && match(root)) return root;
-    for (QQuickItem* child : root->childItems()) {
-        if (QQuickItem* found = findItem(child, match)) return found;
-    }
-    return nullptr;
-}
-
-QQuickItem* byName(QQuickWindow* window, const QString& name) {
-    return findItem(window->contentItem(), [&](QQuickItem* item) { return item->objectName() == name; });
-}
-
-// Whether the popup (a Dialog or Menu: not an item, so found through the QObject tree) is open.
-bool popupOpen(QQuickWindow* window, const QString& name) {
-    QObject* popup = window->findChild<QObject*>(name);
-    return popup != nullptr && popup->property("opened").toBool();
-}
-
-// A visible button (or menu item) showing exactly text, anywhere in the window (dialog buttons included).
-QQuickItem* buttonWithText(QQuickWindow* window, const QString& text) {
-    return findItem(window->contentItem(), [&](QQuickItem* item) {
-        return item->inherits("QQuickAbstractButton") && item->property("text").toString() == text;
-    });
-}
-
-// QTest::keyClicks exists for widgets only: one key event per character (ASCII here).
-void typeText(QQuickWindow* window, const QString& text) {
-    for (QChar c : text) QTest::keyClick(window, c.toLatin1());
-}
-
-void click(QQuickWindow* window, QQuickItem* item) {
-    QVERIFY(item);
-    const QPointF centre = item->mapToScene(QPointF(item->width() / 2, item->height() / 2));
-    QTest::mouseClick(window, Qt::LeftButton, Qt::NoModifier, centre.toPoint());
-}
 
 QString messageText(ChatController& c, int row) {
     return c.messages()->data(c.messages()->index(row), MessageListModel::TextRole).toString();
