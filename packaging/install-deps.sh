@@ -18,6 +18,8 @@ packages=(
   qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-layouts
   qml6-module-qtquick-dialogs qml6-module-qtqml-workerscript qml6-module-qttest
   qml6-module-qtquick-templates qml6-module-qtquick-window qml6-module-qtqml
+  # Qt's own file dialog (used where the desktop has no native one) lists folders with it
+  qml6-module-qt-labs-folderlistmodel
   # icons (SVG rendered to PNG at build time, SVG window icon), Qt's own translations
   qt6-svg-dev libqt6svg6 qt6-translations-l10n
   # documents for retrieval: PDF text (Qt PDF), DOCX unzipping (minizip)

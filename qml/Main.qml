@@ -85,6 +85,30 @@ ApplicationWindow {
             }
             Item { Layout.fillWidth: true }
             ToolButton {
+                objectName: "exportButton"
+                text: qsTr("Export")
+                enabled: ChatController.currentConversationId !== 0
+                Accessible.name: qsTr("Export this chat")
+                onClicked: exportMenu.popup()
+                Menu {
+                    id: exportMenu
+                    MenuItem {
+                        text: qsTr("As Markdown…")
+                        onTriggered: {
+                            exportDialog.asJson = false
+                            exportDialog.open()
+                        }
+                    }
+                    MenuItem {
+                        text: qsTr("As JSON…")
+                        onTriggered: {
+                            exportDialog.asJson = true
+                            exportDialog.open()
+                        }
+                    }
+                }
+            }
+            ToolButton {
                 objectName: "modelsButton"
                 text: qsTr("Models")
                 Accessible.name: qsTr("Open the models page: catalog and models on this computer")
@@ -111,6 +135,19 @@ ApplicationWindow {
                 onClicked: ChatController.unloadModel()
             }
         }
+    }
+
+    // Export of the conversation on screen (the branch shown), to a file the user names.
+    FileDialog {
+        id: exportDialog
+        objectName: "exportDialog"
+        property bool asJson: false
+        title: asJson ? qsTr("Export the chat as JSON") : qsTr("Export the chat as Markdown")
+        fileMode: FileDialog.SaveFile
+        defaultSuffix: asJson ? "json" : "md"
+        nameFilters: asJson ? [qsTr("JSON files (*.json)")] : [qsTr("Markdown files (*.md)")]
+        onAccepted: asJson ? ChatController.exportJson(selectedFile.toString())
+                           : ChatController.exportMarkdown(selectedFile.toString())
     }
 
     FileDialog {

@@ -31,7 +31,8 @@ Item {
         anchors.leftMargin: 12
         anchors.rightMargin: 12
         width: message.editing ? message.maxBubbleWidth
-               : Math.max(Math.min(body.implicitWidth, message.maxBubbleWidth - 24), tools.implicitWidth) + 24
+               : Math.max(Math.min(message.isUser ? body.implicitWidth : answer.implicitWidth,
+                                   message.maxBubbleWidth - 24), tools.implicitWidth) + 24
         height: column.implicitHeight + 16
         radius: 8
         color: message.dark ? (message.isUser ? "#263a5c" : "#2f3034") : (message.isUser ? "#dbe9ff" : "#f2f2f2")
@@ -46,22 +47,104 @@ Item {
             anchors.margins: 8
             spacing: 4
 
+            // A user message: plain text, as typed.
             TextEdit {
                 id: body
                 objectName: "messageText"
-                visible: !message.editing
-                // An answer's images become links and its raw HTML text (MarkdownGuard): nothing is fetched.
-                text: message.isUser ? message.text : MarkdownGuard.offline(message.text)
-                textFormat: message.isUser ? TextEdit.PlainText : TextEdit.MarkdownText
+                visible: message.isUser && !message.editing
+                text: message.isUser ? message.text : ""
+                textFormat: TextEdit.PlainText
                 readOnly: true
                 selectByMouse: true
                 wrapMode: TextEdit.Wrap
                 color: message.dark ? "#e8eaed" : "#1a1a1a"
                 Layout.fillWidth: true
                 Layout.maximumWidth: message.maxBubbleWidth - 24
-                Accessible.name: message.isUser ? qsTr("Your message") : qsTr("Answer")
-                // Links are never fetched by themselves: they open only when clicked.
-                onLinkActivated: (link) => Qt.openUrlExternally(link)
+                Accessible.name: qsTr("Your message")
+            }
+
+            // An answer: its prose as Markdown and each fenced code block on its own, with a copy button
+            // (MarkdownGuard.blocks: the prose's images become links and its raw HTML text, so nothing is fetched).
+            ColumnLayout {
+                id: answer
+                visible: !message.isUser
+                spacing: 6
+                Layout.fillWidth: true
+                Layout.maximumWidth: message.maxBubbleWidth - 24
+
+                Repeater {
+                    model: message.isUser ? [] : MarkdownGuard.blocks(message.text)
+
+                    delegate: ColumnLayout {
+                        id: block
+                        required property var modelData
+                        spacing: 0
+                        Layout.fillWidth: true
+
+                        TextEdit {
+                            objectName: "messageText"
+                            visible: !block.modelData.code
+                            text: block.modelData.code ? "" : block.modelData.text
+                            textFormat: TextEdit.MarkdownText
+                            readOnly: true
+                            selectByMouse: true
+                            wrapMode: TextEdit.Wrap
+                            color: message.dark ? "#e8eaed" : "#1a1a1a"
+                            Layout.fillWidth: true
+                            Accessible.name: qsTr("Answer")
+                            // Links are never fetched by themselves: they open only when clicked.
+                            onLinkActivated: (link) => Qt.openUrlExternally(link)
+                        }
+
+                        Rectangle {
+                            objectName: "codeBlock"
+                            visible: block.modelData.code
+                            color: message.dark ? "#1e1f22" : "#ffffff"
+                            border.color: message.dark ? "#45464b" : "#d6d6d6"
+                            radius: 4
+                            implicitWidth: Math.max(code.implicitWidth, codeHeader.implicitWidth) + 16
+                            implicitHeight: visible ? codeColumn.implicitHeight + 12 : 0
+                            Layout.fillWidth: true
+
+                            ColumnLayout {
+                                id: codeColumn
+                                anchors.fill: parent
+                                anchors.margins: 6
+                                spacing: 2
+
+                                RowLayout {
+                                    id: codeHeader
+                                    Layout.fillWidth: true
+                                    Label {
+                                        text: block.modelData.language
+                                        opacity: 0.7
+                                        font.pixelSize: 11
+                                    }
+                                    Item { Layout.fillWidth: true }
+                                    ToolButton {
+                                        objectName: "copyCodeButton"
+                                        text: qsTr("Copy code")
+                                        font.pixelSize: 11
+                                        Accessible.name: qsTr("Copy the code")
+                                        onClicked: ChatController.copyToClipboard(block.modelData.text)
+                                    }
+                                }
+                                TextEdit {
+                                    id: code
+                                    text: block.modelData.code ? block.modelData.text : ""
+                                    textFormat: TextEdit.PlainText
+                                    font.family: "monospace"
+                                    readOnly: true
+                                    selectByMouse: true
+                                    wrapMode: TextEdit.WrapAnywhere
+                                    color: message.dark ? "#e8eaed" : "#1a1a1a"
+                                    Layout.fillWidth: true
+                                    Accessible.name: qsTr("Code")
+                                }
+                            }
+                        }
+                    }
+                }
             }
 
             TextArea {

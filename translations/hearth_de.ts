@@ -464,6 +464,38 @@
         <source>Open the models page: catalog and models on this computer</source>
         <translation>Modellseite öffnen: Katalog und Modelle auf diesem Computer</translation>
     </message>
+    <message>
+        <source>Export</source>
+        <translation>Exportieren</translation>
+    </message>
+    <message>
+        <source>Export this chat</source>
+        <translation>Diesen Chat exportieren</translation>
+    </message>
+    <message>
+        <source>As Markdown…</source>
+        <translation>Als Markdown …</translation>
+    </message>
+    <message>
+        <source>As JSON…</source>
+        <translation>Als JSON …</translation>
+    </message>
+    <message>
+        <source>Export the chat as JSON</source>
+        <translation>Chat als JSON exportieren</translation>
+    </message>
+    <message>
+        <source>Export the chat as Markdown</source>
+        <translation>Chat als Markdown exportieren</translation>
+    </message>
+    <message>
+        <source>JSON files (*.json)</source>
+        <translation>JSON-Dateien (*.json)</translation>
+    </message>
+    <message>
+        <source>Markdown files (*.md)</source>
+        <translation>Markdown-Dateien (*.md)</translation>
+    </message>
 </context>
 <context>
     <name>MessageBubble</name>
@@ -530,6 +562,18 @@
     <message>
         <source>Send the edited message</source>
         <translation>Bearbeitete Nachricht senden</translation>
+    </message>
+    <message>
+        <source>Copy code</source>
+        <translation>Code kopieren</translation>
+    </message>
+    <message>
+        <source>Copy the code</source>
+        <translation>Den Code kopieren</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>Code</translation>
     </message>
 </context>
 <context>
@@ -1188,6 +1232,10 @@
     <message>
         <source>Wait for the answer to finish (or stop it) before loading another model</source>
         <translation>Warten Sie, bis die Antwort fertig ist (oder stoppen Sie sie), bevor Sie ein anderes Modell laden</translation>
+    </message>
+    <message>
+        <source>Choose a file name to export the chat to (got &quot;%1&quot;).</source>
+        <translation>Wählen Sie einen Dateinamen für den Export des Chats (erhalten: „%1“).</translation>
     </message>
 </context>
 <context>

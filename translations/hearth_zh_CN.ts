@@ -464,6 +464,38 @@
         <source>Open the models page: catalog and models on this computer</source>
         <translation>打开模型页面：目录和本机上的模型</translation>
     </message>
+    <message>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <source>Export this chat</source>
+        <translation>导出此对话</translation>
+    </message>
+    <message>
+        <source>As Markdown…</source>
+        <translation>导出为 Markdown…</translation>
+    </message>
+    <message>
+        <source>As JSON…</source>
+        <translation>导出为 JSON…</translation>
+    </message>
+    <message>
+        <source>Export the chat as JSON</source>
+        <translation>将对话导出为 JSON</translation>
+    </message>
+    <message>
+        <source>Export the chat as Markdown</source>
+        <translation>将对话导出为 Markdown</translation>
+    </message>
+    <message>
+        <source>JSON files (*.json)</source>
+        <translation>JSON 文件 (*.json)</translation>
+    </message>
+    <message>
+        <source>Markdown files (*.md)</source>
+        <translation>Markdown 文件 (*.md)</translation>
+    </message>
 </context>
 <context>
     <name>MessageBubble</name>
@@ -530,6 +562,18 @@
     <message>
         <source>Send the edited message</source>
         <translation>发送编辑后的消息</translation>
+    </message>
+    <message>
+        <source>Copy code</source>
+        <translation>复制代码</translation>
+    </message>
+    <message>
+        <source>Copy the code</source>
+        <translation>复制这段代码</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>代码</translation>
     </message>
 </context>
 <context>
@@ -1185,6 +1229,10 @@
     <message>
         <source>Wait for the answer to finish (or stop it) before loading another model</source>
         <translation>请等待回答完成（或先停止它），再加载其他模型</translation>
+    </message>
+    <message>
+        <source>Choose a file name to export the chat to (got &quot;%1&quot;).</source>
+        <translation>请选择导出对话的文件名（收到的是“%1”）。</translation>
     </message>
 </context>
 <context>

@@ -656,8 +656,20 @@ QString roleTitle(const QString& role) {
 
 }  // namespace
 
+// A save dialog gives an absolute path with a name; anything else (a name left empty gives just ".md") would write
+// into whatever folder the app runs in.
+bool ChatController::checkExportPath(const QString& path) {
+    const QFileInfo info(path);
+    if (path.isEmpty() || info.isRelative() || info.completeBaseName().isEmpty()) {
+        setError(tr("Choose a file name to export the chat to (got \"%1\").").arg(path));
+        return false;
+    }
+    return true;
+}
+
 bool ChatController::exportMarkdown(const QString& pathOrUrl) {
     const QString path = localPath(pathOrUrl);
+    if (!checkExportPath(path)) return false;
     const auto conv = currentId_ ? store_.conversation(currentId_) : std::nullopt;
     QString out = QStringLiteral("# %1\n\n").arg(conv ? conv->title : kDefaultTitle);
     if (conv && !conv->systemPrompt.trimmed().isEmpty())
@@ -674,6 +686,7 @@ bool ChatController::exportMarkdown(const QString& pathOrUrl) {
 
 bool ChatController::exportJson(const QString& pathOrUrl) {
     const QString path = localPath(pathOrUrl);
+    if (!checkExportPath(path)) return false;
     const auto conv = currentId_ ? store_.conversation(currentId_) : std::nullopt;
     QJsonArray messages;
     for (const MessageListModel::Row& r : messages_.rows()) {

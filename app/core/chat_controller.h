@@ -163,6 +163,7 @@ private:
     void startTurn(qint64 userMessageId);
     void reloadMessages();
     void setError(const QString& message);
+    bool checkExportPath(const QString& path);  // false (and lastError) for a relative or nameless path
 
     Store store_;
     ConversationListModel conversations_;

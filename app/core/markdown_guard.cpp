@@ -97,7 +97,63 @@ QString guardLine(const QString& line) {
     return out;
 }
 
+// The info string after an opening fence ("```python {.x}" -> "python").
+QString fenceLanguage(const QString& line, std::pair<QChar, int> fence) {
+    const QString rest = line.trimmed().mid(fence.second).trimmed();
+    return rest.section(QLatin1Char(' '), 0, 0);
+}
+
 }  // namespace
+
+QList<MarkdownBlock> markdownBlocks(const QString& markdown) {
+    QList<MarkdownBlock> blocks;
+    QStringList prose;  // lines of the prose block being collected
+    QStringList code;   // lines of the code block we are in
+    std::pair<QChar, int> open{QChar(), 0};
+    QString language;
+    const auto flushProse = [&] {
+        // Blank lines between blocks carry nothing; the bubble spaces its blocks itself.
+        while (!prose.isEmpty() && prose.first().trimmed().isEmpty()) prose.removeFirst();
+        while (!prose.isEmpty() && prose.last().trimmed().isEmpty()) prose.removeLast();
+        if (!prose.isEmpty()) blocks.append({false, offlineMarkdown(prose.join(QLatin1Char('\n'))), QString()});
+        prose.clear();
+    };
+    for (const QString& line : markdown.split(QLatin1Char('\n'))) {
+        const std::pair<QChar, int> fence = fenceOf(line);
+        if (open.second > 0) {
+            if (fence.second >= open.second && fence.first == open.first &&
+                line.trimmed() == QString(line.trimmed().size(), open.first)) {
+                blocks.append({true, code.join(QLatin1Char('\n')), language});
+                code.clear();
+                open = {QChar(), 0};
+            } else {
+                code += line;
+            }
+            continue;
+        }
+        if (fence.second > 0) {
+            flushProse();
+            open = fence;
+            language = fenceLanguage(line, fence);
+            continue;
+        }
+        prose += line;
+    }
+    flushProse();
+    // A fence still open (the answer is streaming, or the model never closed it): what came so far is code.
+    if (open.second > 0) blocks.append({true, code.join(QLatin1Char('\n')), language});
+    return blocks;
+}
+
+QVariantList MarkdownGuard::blocks(const QString& markdown) const {
+    QVariantList out;
+    for (const MarkdownBlock& b : markdownBlocks(markdown)) {
+        out.append(QVariantMap{{QStringLiteral("code"), b.code},
+                               {QStringLiteral("text"), b.text},
+                               {QStringLiteral("language"), b.language}});
+    }
+    return out;
+}
 
 QString offlineMarkdown(const QString& markdown) {
     const QStringList lines = markdown.split(QLatin1Char('\n'));

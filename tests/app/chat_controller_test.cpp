@@ -363,6 +363,12 @@ private slots:
         QVERIFY(f.controller->send(QStringLiteral("export me")));
         QVERIFY(f.waitIdle());
 
+        // A nameless or relative target is refused, not written into the working folder.
+        QVERIFY(!f.controller->exportMarkdown(QUrl::fromLocalFile(dir.filePath(QStringLiteral(".md"))).toString()));
+        QVERIFY(f.controller->lastError().contains(QStringLiteral("file name")));
+        QVERIFY(!f.controller->exportJson(QStringLiteral("chat.json")));
+        QVERIFY(!QFile::exists(QStringLiteral("chat.json")));
+
         const QString md = dir.filePath(QStringLiteral("chat.md"));
         QVERIFY(f.controller->exportMarkdown(QUrl::fromLocalFile(md).toString()));
         QFile mdFile(md);

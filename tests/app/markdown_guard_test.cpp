@@ -11,6 +11,8 @@
 #include "app/core/markdown_guard.h"
 
 using hearth::app::offlineMarkdown;
+using hearth::app::MarkdownBlock;
+using hearth::app::markdownBlocks;
 
 namespace {
 
@@ -110,6 +112,31 @@ private slots:
         QCOMPARE(offlineMarkdown(QStringLiteral("\\![x](y)")), QStringLiteral("\\![x](y)"));
         // After the fence closes, guarding resumes.
         QCOMPARE(offlineMarkdown(QStringLiteral("```\ncode\n```\n![a](b)")), QStringLiteral("```\ncode\n```\n[a](b)"));
+    }
+
+    // The answer as the bubble shows it: prose, then each code block on its own (with its copy button).
+    void answersSplitIntoProseAndCodeBlocks() {
+        const QList<MarkdownBlock> blocks = markdownBlocks(QStringLiteral(
+            "Here is how:\n\n```python\nprint(\"hi\")\n\nx = 1\n```\nThen ![img](http://e.invalid/i.png)\n"
+            "~~~~\n```not a fence here\n~~~~\n"));
+        QCOMPARE(blocks.size(), 4);
+        QCOMPARE(blocks[0].code, false);
+        QCOMPARE(blocks[0].text, QStringLiteral("Here is how:"));
+        QCOMPARE(blocks[1].code, true);
+        QCOMPARE(blocks[1].language, QStringLiteral("python"));
+        QCOMPARE(blocks[1].text, QStringLiteral("print(\"hi\")\n\nx = 1"));  // verbatim, blank line kept
+        QCOMPARE(blocks[2].code, false);
+        QCOMPARE(blocks[2].text, QStringLiteral("Then [img](http://e.invalid/i.png)"));  // prose is guarded
+        QCOMPARE(blocks[3].code, true);
+        QCOMPARE(blocks[3].language, QString());
+        QCOMPARE(blocks[3].text, QStringLiteral("```not a fence here"));  // only a ~~~~ closes a ~~~~ fence
+
+        // Streaming: a fence not closed yet already shows as code.
+        const QList<MarkdownBlock> partial = markdownBlocks(QStringLiteral("Run:\n```sh\nmake -j2"));
+        QCOMPARE(partial.size(), 2);
+        QCOMPARE(partial[1].code, true);
+        QCOMPARE(partial[1].text, QStringLiteral("make -j2"));
+        QVERIFY(markdownBlocks(QString()).isEmpty());
     }
 };
 

@@ -3,6 +3,7 @@
 // chat, typing in the search field filters the sidebar, and a chat is renamed and deleted through its menu (delete
 // asks first). Input goes in as key and mouse events on the window, so a broken binding, shortcut or handler in
 // the QML fails here even when the controller underneath is right.
+#include <QClipboard>
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QFile>
@@ -160,6 +161,48 @@ private slots:
 
         fake_->setReply(QString());
         fake_->setTokenIntervalMs(1);
+    }
+
+    // A code block in an answer shows on its own, with a button that copies exactly the code.
+    void codeBlocksHaveACopyButton() {
+        fake_->setReply(QStringLiteral("Try this:\n```sh\nmake -j2 && ctest\n```\nDone."));
+        QQuickItem* input = byName(window_, QStringLiteral("messageInput"));
+        input->forceActiveFocus();
+        typeText(window_, QStringLiteral("how do I build"));
+        QTest::keyClick(window_, Qt::Key_Return);
+        QVERIFY(waitIdle());
+        QGuiApplication::clipboard()->clear();
+        QTRY_VERIFY(byName(window_, QStringLiteral("copyCodeButton")));
+        click(window_, byName(window_, QStringLiteral("copyCodeButton")));
+        QTRY_COMPARE(QGuiApplication::clipboard()->text(), QStringLiteral("make -j2 && ctest"));
+        fake_->setReply(QString());
+    }
+
+    // Export: the header's menu opens a save dialog, and accepting it writes the chat on screen as Markdown.
+    void exportThroughTheHeaderMenu() {
+        click(window_, byName(window_, QStringLiteral("exportButton")));
+        QTRY_VERIFY(buttonWithText(window_, QStringLiteral("As Markdown…")));
+        click(window_, buttonWithText(window_, QStringLiteral("As Markdown…")));
+        QObject* dialog = window_->findChild<QObject*>(QStringLiteral("exportDialog"));
+        QVERIFY(dialog);
+        QTRY_VERIFY(dialog->property("visible").toBool());
+        // Qt's own (non-native) save dialog: pick the folder, type the name, accept.
+        const QString path = dir_.filePath(QStringLiteral("chat.md"));
+        QVERIFY(dialog->setProperty("currentFolder", QUrl::fromLocalFile(dir_.path())));
+        QQuickItem* name = nullptr;
+        QTRY_VERIFY((name = byName(window_, QStringLiteral("fileNameTextField"))) != nullptr);
+        name->forceActiveFocus();
+        QTRY_VERIFY(name->hasActiveFocus());
+        QVERIFY(QMetaObject::invokeMethod(name, "selectAll"));
+        typeText(window_, QStringLiteral("chat.md"));
+        QTest::keyClick(window_, Qt::Key_Return);  // ends the edit (the dialog takes the name) and accepts
+        if (dialog->property("visible").toBool()) QVERIFY(QMetaObject::invokeMethod(dialog, "accept"));
+        QTRY_VERIFY(QFile::exists(path));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QString text = QString::fromUtf8(file.readAll());
+        QVERIFY2(text.contains(QStringLiteral("make -j2 && ctest")), qPrintable(text));
+        QVERIFY2(text.contains(QStringLiteral("how do I build")), qPrintable(text));
     }
 
     void ctrlNStartsANewChat() {
