@@ -42,7 +42,10 @@ QString titleFrom(const QString& text) {
     return line.isEmpty() ? kDefaultTitle : line;
 }
 
-QString statsJson(const GenerationResult& r, const QString& model) {
+// An answer's figures and what produced it: the model, the sampler and the load options (threads, context, KV
+// cache type), stored with the message so a conversation records the settings each answer used.
+QString statsJson(const GenerationResult& r, const QString& model, const SamplerSettings& sampler,
+                  const LoadOptions& load) {
     const GenerationProgress& p = r.last;
     QJsonObject o{{"promptTokens", p.promptTokens},
                   {"promptEvaluated", p.promptEvaluated},
@@ -53,7 +56,17 @@ QString statsJson(const GenerationResult& r, const QString& model) {
                   {"nPast", p.nPast},
                   {"nCtx", p.nCtx},
                   {"stopReason", r.stopReason},
-                  {"model", model}};
+                  {"model", model},
+                  {"sampler", QJsonObject{{"temperature", sampler.temperature},
+                                          {"topK", sampler.topK},
+                                          {"topP", sampler.topP},
+                                          {"minP", sampler.minP},
+                                          {"repeatPenalty", sampler.repeatPenalty},
+                                          {"seed", QString::number(sampler.seed)},
+                                          {"maxTokens", sampler.maxTokens}}},
+                  {"threads", load.threads},
+                  {"contextLength", load.nCtx},
+                  {"kvType", load.kvType}};
     if (!r.error.isEmpty()) o.insert("error", r.error);
     return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
 }
@@ -426,6 +439,7 @@ void ChatController::startTurn(qint64 userMessageId) {
         request.sampler.maxTokens = store_.setting(QStringLiteral("maxTokens"), d.maxTokens).toInt();
     }
 
+    activeSampler_ = request.sampler;
     streamingMessageId_ = answerId;
     generatingConversationId_ = currentId_;
     activeRequestId_ = request.id;
@@ -491,7 +505,7 @@ void ChatController::onFinished(const GenerationResult& r) {
     onProgressFigures(r.last);
     flushPending();
 
-    const QString stats = statsJson(r, modelPath());
+    const QString stats = statsJson(r, modelPath(), activeSampler_, lastLoadOptions_);
     if (streamingMessageId_ != 0) {
         store_.updateMessage(streamingMessageId_, streamedText_, true, stats);
         const QList<MessageListModel::Row>& rows = messages_.rows();

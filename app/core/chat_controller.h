@@ -203,6 +203,7 @@ private:
     bool stopRequested_ = false;
     QPointer<SettingsController> settings_;      // setSettings()
     LoadOptions lastLoadOptions_;                 // of the last loadModel(), reported to settings_ once loaded
+    SamplerSettings activeSampler_;               // of the running (or last) turn, stored with its answer
 
     // Fit check: a model that will not fit in RAM is refused with the numbers; the user may load it anyway.
     void connectFitCheck();  // from the constructor: the worker's modelTooLarge and what clears the warning

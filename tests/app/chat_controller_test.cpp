@@ -484,6 +484,14 @@ private slots:
         QCOMPARE(turn.sampler.seed, quint64(42));
         QCOMPARE(turn.sampler.maxTokens, 64);
 
+        // The answer records the settings it was made with (kept in the database with the message).
+        const QJsonObject stats = QJsonDocument::fromJson(f.rows().last().message.stats.toUtf8()).object();
+        QCOMPARE(stats.value("sampler").toObject().value("temperature").toDouble(), 0.3);
+        QCOMPARE(stats.value("sampler").toObject().value("seed").toString(), QStringLiteral("42"));
+        QCOMPARE(stats.value("contextLength").toInt(), 1024);
+        QCOMPARE(stats.value("kvType").toString(), QStringLiteral("q8_0"));
+        QCOMPARE(stats.value("model").toString(), f.modelPath);
+
         // Sampling changes apply to the next answer, no reload.
         settings.setTemperature(1.1);
         QVERIFY(!settings.needsReload());
