@@ -30,7 +30,10 @@ GroupBox {
 
     readonly property string promptText: number(promptTokensPerSecond, 1)
     readonly property string generateText: number(generateTokensPerSecond, 1)
-    readonly property string ttftText: timeToFirstTokenMs > 0 ? qsTr("%1 ms").arg(number(timeToFirstTokenMs, 0)) : "—"
+    // A tiny model answers in under a millisecond: one decimal below 10 ms, so it does not read "0 ms".
+    readonly property string ttftText: timeToFirstTokenMs > 0
+                                       ? qsTr("%1 ms").arg(number(timeToFirstTokenMs, timeToFirstTokenMs < 10 ? 1 : 0))
+                                       : "—"
     readonly property string bandwidthText: effectiveGBps <= 0 ? "—"
         : memoryGBps > 0 ? qsTr("%1 GB/s (%2 % of %3)").arg(number(effectiveGBps, 1))
                                                           .arg(number(bandwidthFraction * 100, 0))

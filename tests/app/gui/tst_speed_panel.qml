@@ -55,6 +55,9 @@ Item {
             compare(panel.promptText, "1234.6")
             compare(panel.generateText, "42.0")
             compare(panel.ttftText, "87 ms")
+            panel.timeToFirstTokenMs = 0.44
+            compare(panel.ttftText, "0.4 ms")  // a tiny model: not "0 ms"
+            panel.timeToFirstTokenMs = 87.4
             compare(panel.bandwidthText, "12.3 GB/s (62 % of 20.0)")
             compare(findLabel(panel, "generateValue").text, "42.0 tok/s")
         }
