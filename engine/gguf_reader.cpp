@@ -131,11 +131,14 @@ public:
     uint64_t size() const { return b_.size(); }
     uint64_t left() const { return b_.size() - pos_; }
     const uint8_t* here() const { return b_.data() + pos_; }
+    // Set when a read failed only because the bytes ended: for a header prefix (parseHeader), more bytes may help.
+    mutable bool ranOut = false;
     void skip(uint64_t n) { pos_ += n; }  // n must have been checked
 
     template <class F>
     Status need(uint64_t n, const F& what) const {
         if (n <= left()) return {};
+        ranOut = true;
         return Error{"truncated file: " + what() + " needs " + num(n) + " bytes at offset " + num(pos_) +
                      ", the file ends at " + num(size())};
     }
@@ -153,6 +156,7 @@ public:
         uint64_t len = 0;
         if (Status s = read(len, [&] { return what() + " length"; }); !s) return s;
         if (len > left()) {
+            ranOut = true;
             return Error{what() + ": string of " + num(len) + " bytes at offset " + num(pos_) +
                          " runs past the end of the file at " + num(size()) + " (truncated or corrupt file)"};
         }
@@ -222,6 +226,7 @@ Status parseValue(Cursor& c, uint32_t raw, GgufValue& v, const F& what) {
     const bool isString = v.elemType == GgufType::String;
     const uint64_t minElemBytes = isString ? kStringHeaderBytes : fixedSize(v.elemType);
     if (v.count > c.left() / minElemBytes) {
+        c.ranOut = true;
         return Error{what() + ": array of " + num(v.count) + " " + std::string(ggufTypeName(v.elemType)) +
                      " elements at offset " + num(c.pos()) + " needs " +
                      (v.count > std::numeric_limits<uint64_t>::max() / minElemBytes
@@ -309,8 +314,36 @@ Result<std::unique_ptr<GgufFile>> GgufFile::parse(std::span<const uint8_t> bytes
     }
 }
 
+
+Result<std::unique_ptr<GgufFile>> GgufFile::parseHeader(std::span<const uint8_t> prefix, uint64_t fileSize,
+                                                        bool* needMore) {
+    if (needMore != nullptr) *needMore = false;
+    try {
+        std::unique_ptr<GgufFile> file(new GgufFile());
+        file->bytes_ = prefix;
+        file->headerOnly_ = true;
+        file->fileSize_ = std::max<uint64_t>(fileSize, prefix.size());
+        if (Status s = file->parseAll(); !s) {
+            // Only worth more bytes when the prefix, not the file, ended.
+            if (needMore != nullptr) *needMore = file->ranOut_ && prefix.size() < file->fileSize_;
+            return s.error();
+        }
+        return file;
+    } catch (const std::bad_alloc&) {
+        return Error{"out of memory while reading the GGUF metadata"};
+    } catch (const std::exception& e) {
+        return Error{std::string("unexpected error while reading GGUF metadata: ") + e.what()};
+    }
+}
+
 Status GgufFile::parseAll() {
     Cursor c(bytes_);
+    // Whichever return ends the parse, record whether the bytes ran out (parseHeader asks for more then).
+    struct RanOut {
+        const Cursor& c;
+        bool& out;
+        ~RanOut() { out = c.ranOut; }
+    } ranOutGuard{c, ranOut_};
 
     // --- Header ---
     if (bytes_.empty()) return Error{"truncated file: the file is empty, a GGUF header needs " + num(kHeaderBytes) + " bytes"};
@@ -336,7 +369,8 @@ Status GgufFile::parseAll() {
 
     // Reject counts the rest of the file cannot possibly hold before sizing anything from them.
     {
-        const uint64_t left = c.left();
+        // A header prefix is checked against the whole file's size (the rest is not here but exists).
+        const uint64_t left = headerOnly_ ? std::max(fileSize_, bytes_.size()) - c.pos() : c.left();
         uint64_t kvNeed = 0;
         uint64_t tensorNeed = 0;
         uint64_t need = 0;
@@ -442,25 +476,27 @@ Status GgufFile::parseAll() {
     // --- Data section ---
     const uint64_t infosEnd = c.pos();
     dataOffset_ = alignUp(infosEnd, alignment_);
-    if (dataOffset_ > bytes_.size()) {
+    // A header prefix: tensor extents are checked against the whole file's size, and no tensor has data here.
+    const uint64_t endOfFile = headerOnly_ ? fileSize_ : bytes_.size();
+    if (dataOffset_ > endOfFile) {
         if (nTensors > 0) {
             return Error{"truncated file: the tensor data section starts at offset " + num(dataOffset_) +
                          " (tensor infos end at " + num(infosEnd) + ", padded to the alignment " + num(alignment_) +
-                         "), the file ends at " + num(bytes_.size())};
+                         "), the file ends at " + num(endOfFile)};
         }
-        dataOffset_ = bytes_.size();  // no tensors: writers may omit the final padding
+        dataOffset_ = endOfFile;  // no tensors: writers may omit the final padding
     }
-    const uint64_t dataBytes = bytes_.size() - dataOffset_;
+    const uint64_t dataBytes = endOfFile - dataOffset_;
     for (GgufTensor& t : tensors_) {
         if (t.offset > dataBytes || t.nbytes > dataBytes - t.offset) {
             const uint64_t begin = dataOffset_ + t.offset;  // cannot overflow: offset checked against 2^64 below
             return Error{"tensor " + quoted(t.name) + ": data [offset " + num(t.offset) + ", " + num(t.nbytes) +
                          " bytes] starting at file offset " +
                          (begin < dataOffset_ ? std::string("past 2^64") : num(begin)) +
-                         " runs past the end of the file (" + num(bytes_.size()) +
+                         " runs past the end of the file (" + num(endOfFile) +
                          " bytes; truncated or corrupt file)"};
         }
-        t.data = bytes_.data() + dataOffset_ + t.offset;
+        t.data = headerOnly_ ? nullptr : bytes_.data() + dataOffset_ + t.offset;
     }
 
     // Tensors may be stored in any order, but must not share bytes. (Stable: ties are reported in file order.)

@@ -97,13 +97,18 @@ public:
     static Result<std::unique_ptr<GgufFile>> open(const std::string& path);
     // Parses a buffer the caller keeps alive (tests, fuzzing).
     static Result<std::unique_ptr<GgufFile>> parse(std::span<const uint8_t> bytes);
+    // Parses the metadata and tensor infos from the first bytes of a file of `fileSize` bytes (e.g. fetched with an
+    // HTTP Range request), checking tensor extents against fileSize. Tensors have no data (data == nullptr) and
+    // fileBytes() is fileSize. On an error, *needMore says whether it was only that the prefix ended early.
+    static Result<std::unique_ptr<GgufFile>> parseHeader(std::span<const uint8_t> prefix, uint64_t fileSize,
+                                                         bool* needMore = nullptr);
 
     ~GgufFile();
     GgufFile(const GgufFile&) = delete;
     GgufFile& operator=(const GgufFile&) = delete;
 
     uint32_t version() const { return version_; }
-    uint64_t fileBytes() const { return bytes_.size(); }
+    uint64_t fileBytes() const { return headerOnly_ ? fileSize_ : bytes_.size(); }
     uint64_t alignment() const { return alignment_; }
     uint64_t dataOffset() const { return dataOffset_; }
 
@@ -135,6 +140,9 @@ private:
     uint32_t version_ = 0;
     uint64_t alignment_ = 32;
     uint64_t dataOffset_ = 0;
+    bool headerOnly_ = false;  // parseHeader: bytes_ is a prefix of a file of fileSize_ bytes
+    uint64_t fileSize_ = 0;
+    bool ranOut_ = false;      // the last parse failed because the bytes ended
     std::vector<GgufKv> kvs_;
     std::vector<GgufTensor> tensors_;
     // Name -> index into kvs_ / tensors_ (names are unique: duplicates are rejected).

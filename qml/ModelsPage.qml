@@ -17,7 +17,7 @@ Dialog {
     width: Math.min(parent ? parent.width - 40 : 900, 900)
     height: parent ? parent.height - 40 : 700
 
-    // ModelsController or a stand-in: catalog (with filterText, fitsOnly, hideUnsupported, count), localModels
+    // ModelsController or a stand-in: catalog (with filterText, fitsOnly, hideUnsupported, maxSizeGiB, count), localModels
     // (count), memoryText, modelsFolder, hubBaseUrl, defaultHubBaseUrl, hubTokenSet, importing, lastError,
     // lastNotice, and download/pause/resume/cancel/loadCatalogFile(key), loadFile/deleteFile(path),
     // importFile(url, move), setHubToken(token), refresh(), clearMessages().
@@ -135,6 +135,16 @@ Dialog {
                         checked: page.models ? page.models.catalog.hideUnsupported : false
                         Accessible.name: qsTr("Hide models this app cannot run yet")
                         onToggled: page.models.catalog.hideUnsupported = checked
+                    }
+                    ComboBox {
+                        objectName: "maxSizeCombo"
+                        // 0: any size; else GiB, the unit the sizes on this page are shown in.
+                        readonly property var limits: [0, 1, 2, 4, 8]
+                        model: limits.map(gib => gib === 0 ? qsTr("Any size")
+                                                           : qsTr("Up to %1").arg(Qt.locale().formattedDataSize(gib * 1073741824, 0)))
+                        currentIndex: page.models ? Math.max(0, limits.indexOf(page.models.catalog.maxSizeGiB || 0)) : 0
+                        Accessible.name: qsTr("Largest file size to show")
+                        onActivated: index => page.models.catalog.maxSizeGiB = limits[index]
                     }
                 }
 

@@ -842,6 +842,57 @@
         <source>Delete %1 from the models folder? This cannot be undone.</source>
         <translation>%1 aus dem Modellordner löschen? Das kann nicht rückgängig gemacht werden.</translation>
     </message>
+    <message>
+        <source>Any size</source>
+        <translation>Beliebige Größe</translation>
+    </message>
+    <message>
+        <source>Up to %1</source>
+        <translation>Bis %1</translation>
+    </message>
+    <message>
+        <source>Largest file size to show</source>
+        <translation>Größte anzuzeigende Dateigröße</translation>
+    </message>
+</context>
+<context>
+    <name>RemoteGguf</name>
+    <message>
+        <source>Cannot read &quot;%1&quot;: not an http or https address.</source>
+        <translation>„%1“ kann nicht gelesen werden: keine http- oder https-Adresse.</translation>
+    </message>
+    <message>
+        <source>Too many redirects from %1.</source>
+        <translation>Zu viele Weiterleitungen von %1.</translation>
+    </message>
+    <message>
+        <source>Refused the redirect from %1 to the insecure address %2.</source>
+        <translation>Weiterleitung von %1 an die unsichere Adresse %2 abgelehnt.</translation>
+    </message>
+    <message>
+        <source>The server answered HTTP %1 %2 for %3.</source>
+        <translation>Der Server antwortete mit HTTP %1 %2 für %3.</translation>
+    </message>
+    <message>
+        <source>Reading the header of %1 failed: %2.</source>
+        <translation>Der Dateikopf von %1 konnte nicht gelesen werden: %2.</translation>
+    </message>
+    <message>
+        <source>The server answered HTTP %1 for %2, which is not a file.</source>
+        <translation>Der Server antwortete mit HTTP %1 für %2; das ist keine Datei.</translation>
+    </message>
+    <message>
+        <source>%1 is not a usable GGUF file: %2</source>
+        <translation>%1 ist keine verwendbare GGUF-Datei: %2</translation>
+    </message>
+    <message>
+        <source>The server at %1 does not support range requests, and the GGUF header was not within the first %2 it sent.</source>
+        <translation>Der Server unter %1 unterstützt keine Range-Anfragen, und der GGUF-Dateikopf war nicht in den ersten %2, die er gesendet hat.</translation>
+    </message>
+    <message>
+        <source>The GGUF header of %1 is larger than %2; not read.</source>
+        <translation>Der GGUF-Dateikopf von %1 ist größer als %2 und wurde nicht gelesen.</translation>
+    </message>
 </context>
 <context>
     <name>RetrievalContext</name>

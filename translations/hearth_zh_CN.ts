@@ -842,6 +842,57 @@
         <source>Delete %1 from the models folder? This cannot be undone.</source>
         <translation>要从模型文件夹中删除 %1 吗？此操作无法撤销。</translation>
     </message>
+    <message>
+        <source>Any size</source>
+        <translation>任意大小</translation>
+    </message>
+    <message>
+        <source>Up to %1</source>
+        <translation>最多 %1</translation>
+    </message>
+    <message>
+        <source>Largest file size to show</source>
+        <translation>显示的最大文件大小</translation>
+    </message>
+</context>
+<context>
+    <name>RemoteGguf</name>
+    <message>
+        <source>Cannot read &quot;%1&quot;: not an http or https address.</source>
+        <translation>无法读取“%1”：不是 http 或 https 地址。</translation>
+    </message>
+    <message>
+        <source>Too many redirects from %1.</source>
+        <translation>来自 %1 的重定向过多。</translation>
+    </message>
+    <message>
+        <source>Refused the redirect from %1 to the insecure address %2.</source>
+        <translation>已拒绝从 %1 重定向到不安全的地址 %2。</translation>
+    </message>
+    <message>
+        <source>The server answered HTTP %1 %2 for %3.</source>
+        <translation>服务器对 %3 的响应为 HTTP %1 %2。</translation>
+    </message>
+    <message>
+        <source>Reading the header of %1 failed: %2.</source>
+        <translation>读取 %1 的文件头失败：%2。</translation>
+    </message>
+    <message>
+        <source>The server answered HTTP %1 for %2, which is not a file.</source>
+        <translation>服务器对 %2 的响应为 HTTP %1，这不是一个文件。</translation>
+    </message>
+    <message>
+        <source>%1 is not a usable GGUF file: %2</source>
+        <translation>%1 不是可用的 GGUF 文件：%2</translation>
+    </message>
+    <message>
+        <source>The server at %1 does not support range requests, and the GGUF header was not within the first %2 it sent.</source>
+        <translation>%1 处的服务器不支持范围请求，且 GGUF 文件头不在其发送的前 %2 之内。</translation>
+    </message>
+    <message>
+        <source>The GGUF header of %1 is larger than %2; not read.</source>
+        <translation>%1 的 GGUF 文件头大于 %2，未读取。</translation>
+    </message>
 </context>
 <context>
     <name>RetrievalContext</name>

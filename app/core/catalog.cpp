@@ -31,6 +31,7 @@ engine::ModelShape CatalogEntry::shape() const {
     s.nFf = nFf;
     s.nVocab = nVocab;
     s.nCtxTrain = contextLength;
+    s.tiedOutput = tiedEmbeddings;
     return s;
 }
 
@@ -76,6 +77,7 @@ QList<CatalogEntry> parseCatalog(const QByteArray& json, QString* error) {
         base.nEmbd = integer(m, "n_embd");
         base.nFf = integer(m, "n_ff");
         base.nVocab = integer(m, "n_vocab");
+        base.tiedEmbeddings = m.value(QLatin1String("tied_embeddings")).toBool();
         if (base.modelId.isEmpty() || base.nLayers <= 0 || base.nKvHeads <= 0 || base.headDim <= 0) {
             return failed(QCoreApplication::translate("Catalog", "The catalog entry \"%1\" lacks its id or shapes.")
                               .arg(base.name));

@@ -33,6 +33,7 @@ struct CatalogEntry {
     qint64 parameters = 0;
     qint64 contextLength = 0;
     qint64 nLayers = 0, nHeads = 0, nKvHeads = 0, headDim = 0, nEmbd = 0, nFf = 0, nVocab = 0;
+    bool tiedEmbeddings = false;  // output = token embedding (tie_word_embeddings): the fit check counts its copy
     bool isDefault = false;  // this file is the model's default_quantization
     // The file (catalog.md, "File").
     QString quantization;  // "Q4_K_M", "Q8_0", ...

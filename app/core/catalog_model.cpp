@@ -282,6 +282,13 @@ void CatalogFilterModel::setHideUnsupported(bool on) {
     refilter();
 }
 
+void CatalogFilterModel::setMaxSizeGiB(int gib) {
+    gib = std::max(gib, 0);
+    if (gib == maxSizeGiB_) return;
+    maxSizeGiB_ = gib;
+    refilter();
+}
+
 void CatalogFilterModel::refilter() {
     invalidateFilter();
     emit filterChanged();
@@ -292,6 +299,9 @@ bool CatalogFilterModel::filterAcceptsRow(int sourceRow, const QModelIndex& sour
     const QModelIndex i = sourceModel()->index(sourceRow, 0, sourceParent);
     if (hideUnsupported_ && !i.data(CatalogModel::SupportedRole).toBool()) return false;
     if (fitsOnly_ && i.data(CatalogModel::FitRole).toString() != QLatin1String("fits")) return false;
+    if (maxSizeGiB_ > 0 && i.data(CatalogModel::SizeBytesRole).toDouble() > double(maxSizeGiB_) * (1 << 30)) {
+        return false;
+    }
     const QString needle = filterText_.trimmed();
     if (needle.isEmpty()) return true;
     // Every word must appear in one of the fields a user would type (name, family, quantization, licence, file).

@@ -109,7 +109,8 @@ private:
 };
 
 // The catalog as the page shows it: text filter (name, family, quantization, licence, file name), "fits only"
-// (verdict fits) and "hide unsupported". Re-filters when a row's fit changes (dynamic filter).
+// (verdict fits), "hide unsupported" and "up to N GiB" (file size). Re-filters when a row's fit changes (dynamic
+// filter).
 class CatalogFilterModel : public QSortFilterProxyModel {
     Q_OBJECT
     QML_ELEMENT
@@ -117,6 +118,8 @@ class CatalogFilterModel : public QSortFilterProxyModel {
     Q_PROPERTY(QString filterText READ filterText WRITE setFilterText NOTIFY filterChanged)
     Q_PROPERTY(bool fitsOnly READ fitsOnly WRITE setFitsOnly NOTIFY filterChanged)
     Q_PROPERTY(bool hideUnsupported READ hideUnsupported WRITE setHideUnsupported NOTIFY filterChanged)
+    // Files of at most this many GiB (2^30 bytes: the unit the page's sizes are shown in); 0: any size.
+    Q_PROPERTY(int maxSizeGiB READ maxSizeGiB WRITE setMaxSizeGiB NOTIFY filterChanged)
     Q_PROPERTY(int count READ count NOTIFY countChanged)
 
 public:
@@ -128,6 +131,8 @@ public:
     void setFitsOnly(bool on);
     bool hideUnsupported() const { return hideUnsupported_; }
     void setHideUnsupported(bool on);
+    int maxSizeGiB() const { return maxSizeGiB_; }
+    void setMaxSizeGiB(int gib);
     int count() const { return rowCount(); }
 
 signals:
@@ -143,6 +148,7 @@ private:
     QString filterText_;
     bool fitsOnly_ = false;
     bool hideUnsupported_ = false;
+    int maxSizeGiB_ = 0;
 };
 
 }  // namespace hearth::app

@@ -132,6 +132,8 @@ private slots:
     void importListDelete();
     void importRefusesNonGguf();
     void sameNumbersAsCliInfo();
+    void sizeFilter();
+    void tiedEmbeddingsCounted();
 
 private:
     std::unique_ptr<ModelsController> makeController();
@@ -560,4 +562,78 @@ void ModelsControllerTest::sameNumbersAsCliInfo() {
 }
 
 QTEST_GUILESS_MAIN(ModelsControllerTest)
+void ModelsControllerTest::sizeFilter() {
+    auto c = makeController();
+    CatalogModel* m = c->catalogModel();
+    auto* f = c->catalog();
+    QAbstractItemModelTester tester(f, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    const int all = m->rowCount();
+    QCOMPARE(f->maxSizeGiB(), 0);
+    QCOMPARE(f->rowCount(), all);
+
+    // Each limit keeps exactly the files of at most that many GiB (the unit the page shows sizes in); a larger
+    // limit keeps at least as many. The shipped catalog has files on both sides of 1 and 8 GiB.
+    int previous = 0;
+    for (int gib : {1, 2, 4, 8}) {
+        QSignalSpy countSpy(f, &hearth::app::CatalogFilterModel::countChanged);
+        f->setMaxSizeGiB(gib);
+        QCOMPARE(f->maxSizeGiB(), gib);
+        QVERIFY(countSpy.count() >= 1);
+        int expected = 0;
+        for (int row = 0; row < all; ++row) {
+            expected += at(m, row, CatalogModel::SizeBytesRole).toDouble() <= double(gib) * kGiB;
+        }
+        QCOMPARE(f->rowCount(), expected);
+        for (int row = 0; row < f->rowCount(); ++row) {
+            QVERIFY(at(f, row, CatalogModel::SizeBytesRole).toDouble() <= double(gib) * kGiB);
+        }
+        QVERIFY(f->rowCount() >= previous);
+        previous = f->rowCount();
+    }
+    f->setMaxSizeGiB(1);
+    QVERIFY(f->rowCount() > 0 && f->rowCount() < all);
+    // Combined with the text filter, both apply.
+    f->setFilterText(QStringLiteral("qwen2.5"));
+    for (int row = 0; row < f->rowCount(); ++row) {
+        QVERIFY(at(f, row, CatalogModel::NameRole).toString().contains(QStringLiteral("Qwen2.5")));
+        QVERIFY(at(f, row, CatalogModel::SizeBytesRole).toDouble() <= double(kGiB));
+    }
+    QVERIFY(f->rowCount() > 0);
+    f->setFilterText(QString());
+    // Back to any size (negative values mean the same).
+    f->setMaxSizeGiB(-3);
+    QCOMPARE(f->maxSizeGiB(), 0);
+    QCOMPARE(f->rowCount(), all);
+}
+
+void ModelsControllerTest::tiedEmbeddingsCounted() {
+    QFile file(QStringLiteral(":/catalog.json"));
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QString error;
+    const QList<hearth::app::CatalogEntry> entries = hearth::app::parseCatalog(file.readAll(), &error);
+    QVERIFY2(!entries.isEmpty(), qPrintable(error));
+    auto entry = [&](const QString& id) {
+        for (const auto& e : entries) {
+            if (e.modelId == id && e.isDefault) return e;
+        }
+        return hearth::app::CatalogEntry{};
+    };
+    // The config.json facts (tie_word_embeddings) reach the shape the fit check uses.
+    const auto tied = entry(QStringLiteral("qwen2.5-0.5b-instruct"));
+    const auto separate = entry(QStringLiteral("qwen2.5-7b-instruct"));
+    QVERIFY(tied.tiedEmbeddings && tied.shape().tiedOutput);
+    QVERIFY(!separate.tiedEmbeddings && !separate.shape().tiedOutput);
+    QVERIFY(entry(QStringLiteral("llama-3.2-1b-instruct")).shape().tiedOutput);
+    QVERIFY(!entry(QStringLiteral("llama-3.1-8b-instruct")).shape().tiedOutput);
+
+    // The tied copy is counted: the same shapes without the flag would need less RAM (by the embedding's size).
+    const hearth::engine::SystemMemory memory{16 * kGiB, 8 * kGiB, false};
+    hearth::engine::ModelShape untied = tied.shape();
+    untied.tiedOutput = false;
+    const auto withCopy = hearth::engine::fitCheck(tied.shape(), 4096, hearth::kernels::GgmlType::F16, memory);
+    const auto withoutCopy = hearth::engine::fitCheck(untied, 4096, hearth::kernels::GgmlType::F16, memory);
+    QVERIFY2(withCopy.neededBytes() > withoutCopy.neededBytes() + 50'000'000ull,
+             qPrintable(QStringLiteral("%1 vs %2").arg(withCopy.neededBytes()).arg(withoutCopy.neededBytes())));
+}
+
 #include "models_controller_test.moc"

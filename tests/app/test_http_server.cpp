@@ -1,5 +1,7 @@
 #include "test_http_server.h"
 
+#include <algorithm>
+
 #include <QCryptographicHash>
 #include <QHostAddress>
 #include <QPointer>
@@ -80,8 +82,10 @@ void TestHttpServer::onReadyRead(QTcpSocket* socket) {
         if (colon < 0) continue;
         const QByteArray name = line.left(colon).trimmed().toLower();
         const QByteArray value = line.mid(colon + 1).trimmed();
-        if (name == "range" && value.startsWith("bytes=") && value.endsWith('-')) {
-            request.rangeStart = value.mid(6, value.size() - 7).toLongLong();
+        if (name == "range" && value.startsWith("bytes=") && value.count('-') == 1) {
+            const QList<QByteArray> bounds = value.mid(6).split('-');
+            request.rangeStart = bounds[0].toLongLong();
+            if (!bounds[1].isEmpty()) request.rangeEnd = bounds[1].toLongLong();
         } else if (name == "if-range") {
             request.ifRange = value;
         } else if (name == "authorization") {
@@ -131,6 +135,7 @@ void TestHttpServer::answer(QTcpSocket* socket, const Request& request) {
     const qint64 size = served.size();
 
     qint64 start = 0;
+    qint64 end = size;  // exclusive
     int status = 200;
     // If-Range: the rest only while the client's copy is of this very file, else the whole file.
     const QByteArray fileEtag = hashHeadersOnFile_ ? etag : QByteArray("\"cdn-object-17\"");
@@ -144,12 +149,13 @@ void TestHttpServer::answer(QTcpSocket* socket, const Request& request) {
         }
         status = 206;
         start = request.rangeStart;
+        if (request.rangeEnd >= start) end = std::min(size, request.rangeEnd + 1);
     }
     head = statusLine(status);
     head += "Content-Type: application/octet-stream\r\nAccept-Ranges: bytes\r\n";
-    head += "Content-Length: " + QByteArray::number(size - start) + "\r\n";
+    head += "Content-Length: " + QByteArray::number(end - start) + "\r\n";
     if (status == 206) {
-        head += "Content-Range: bytes " + QByteArray::number(start) + '-' + QByteArray::number(size - 1) + '/' +
+        head += "Content-Range: bytes " + QByteArray::number(start) + '-' + QByteArray::number(end - 1) + '/' +
                 QByteArray::number(size) + "\r\n";
     }
     // A CDN's answer: its own ETag, not the hash, and none of the hub's headers.
@@ -158,9 +164,9 @@ void TestHttpServer::answer(QTcpSocket* socket, const Request& request) {
     head += "Connection: close\r\n\r\n";
     socket->write(head);
 
-    QByteArray bytes = served.mid(start);
+    QByteArray bytes = served.mid(start, end - start);
     bool close = true;
-    if (dropAt_ >= start && dropAt_ < size) {
+    if (dropAt_ >= start && dropAt_ < end) {
         bytes.truncate(dropAt_ - start);  // fewer than Content-Length, then the connection closes (or stalls)
         dropAt_ = -1;
         close = !stall_;

@@ -22,7 +22,8 @@ public:
     struct Request {
         QByteArray method;
         QByteArray path;
-        qint64 rangeStart = -1;  // from "Range: bytes=N-"; -1 without
+        qint64 rangeStart = -1;  // from "Range: bytes=N-" or "bytes=N-M"; -1 without
+        qint64 rangeEnd = -1;    // M (inclusive) from "bytes=N-M"; -1 without
         QByteArray ifRange;
         QByteArray authorization;  // the Authorization header ("" without)
     };

@@ -37,7 +37,7 @@ MODEL_FIELDS = {
     "id": str, "name": str, "description": str, "family": str, "license": str, "license_url": str,
     "homepage": str, "gated": bool, "architecture": str, "supported": bool, "chat": bool,
     "parameters": int, "context_length": int, "n_layers": int, "n_heads": int, "n_kv_heads": int,
-    "head_dim": int, "n_embd": int, "n_ff": int, "n_vocab": int, "default_quantization": str, "files": list,
+    "head_dim": int, "n_embd": int, "n_ff": int, "n_vocab": int, "tied_embeddings": bool, "default_quantization": str, "files": list,
 }
 MODEL_OPTIONAL = {"reason": str}
 FILE_FIELDS = {
@@ -159,6 +159,15 @@ def check_model(model, index, errors):
         # llama and qwen2 derive head_dim = n_embd / n_heads; other architectures (qwen3, gemma) may set it apart.
         if arch in SUPPORTED_ARCHITECTURES and model["head_dim"] * model["n_heads"] != model["n_embd"]:
             errors.append(f"{where}: head_dim {model['head_dim']} x n_heads {model['n_heads']} != n_embd {model['n_embd']}")
+    # tied_embeddings against the published parameter count: a separate output matrix adds n_vocab x n_embd, which
+    # is 5-28% of these models, so the wrong flag is far outside the 1% the shapes-only count (no biases) allows.
+    if dims_ok and model.get("chat") is True and isinstance(model.get("tied_embeddings"), bool):
+        e, v, hd = model["n_embd"], model["n_vocab"], model["head_dim"]
+        layer = 2 * e * model["n_heads"] * hd + 2 * e * model["n_kv_heads"] * hd + 3 * e * model["n_ff"] + 2 * e
+        count = e * v + model["n_layers"] * layer + e + (0 if model["tied_embeddings"] else e * v)
+        if abs(count - model["parameters"]) > 0.01 * model["parameters"]:
+            errors.append(f"{where}: tied_embeddings {str(model['tied_embeddings']).lower()} gives {count} parameters "
+                          f"from the shapes, {model['parameters']} are published")
     supported = model.get("supported")
     if isinstance(supported, bool) and isinstance(arch, str):
         if supported and arch not in SUPPORTED_ARCHITECTURES:
@@ -316,6 +325,9 @@ MUTATIONS = {
     "empty models": (lambda c: _set(c, "models", []), "non-empty list"),
     "unknown field": (lambda c: _set(c["models"][0]["files"][0], "sizes", 1), "unknown field 'sizes'"),
     "two-line description": (lambda c: _set(c["models"][0], "description", "a\nb"), "must be one line"),
+    "tied_embeddings not a bool": (lambda c: _set(c["models"][0], "tied_embeddings", 1), "'tied_embeddings' should be bool"),
+    "tied_embeddings flipped": (lambda c: _set(_supported_chat(c), "tied_embeddings", not _supported_chat(c)["tied_embeddings"]),
+                                "are published"),
 }
 
 

@@ -576,5 +576,54 @@ TEST(GgufRealFiles, QuantCoverageFilesUseTheirType) {
     }
 }
 
+// parseHeader: the metadata and tensor infos from the first bytes of a file (HTTP Range reads before a download).
+TEST(GgufReader, ParseHeaderReadsAPrefixAndSaysWhenMoreIsNeeded) {
+    GgufWriter w;
+    w.addString("general.architecture", "llama");
+    w.addString("general.long", std::string(5000, 'x'));
+    std::vector<float> big(256 * 64, 1.0f);
+    w.addTensorF32("a.weight", {256, 64}, big);
+    w.addTensorF32("b.weight", {256}, std::vector<float>(256, 2.0f));
+    auto bytes = w.toBytes();
+    ASSERT_TRUE(bytes.ok()) << bytes.message();
+    const std::span<const uint8_t> all(*bytes);
+    auto full = GgufFile::parse(all);
+    ASSERT_TRUE(full.ok()) << full.message();
+    const uint64_t headerEnd = (*full)->dataOffset();
+    ASSERT_LT(headerEnd + 256 * 64 * 4, all.size());
+
+    // The header alone (no tensor data): shapes and types as in the whole file, no data, the whole file's size.
+    bool needMore = true;
+    auto head = GgufFile::parseHeader(all.first(headerEnd), all.size(), &needMore);
+    ASSERT_TRUE(head.ok()) << head.message();
+    EXPECT_FALSE(needMore);
+    EXPECT_EQ((*head)->fileBytes(), all.size());
+    EXPECT_EQ((*head)->dataOffset(), headerEnd);
+    ASSERT_EQ((*head)->tensors().size(), 2u);
+    EXPECT_EQ((*head)->tensors()[0].ne[1], 64);
+    EXPECT_EQ((*head)->tensors()[0].type, GgmlType::F32);
+    EXPECT_EQ((*head)->tensors()[0].data, nullptr);
+    EXPECT_EQ((*head)->getString("general.architecture"), "llama");
+
+    // Cut inside the long string: an error, and more bytes would help.
+    auto cut = GgufFile::parseHeader(all.first(3000), all.size(), &needMore);
+    EXPECT_FALSE(cut.ok());
+    EXPECT_TRUE(needMore);
+    // The same prefix as a whole file of 3000 bytes: nothing more exists.
+    cut = GgufFile::parseHeader(all.first(3000), 3000, &needMore);
+    EXPECT_FALSE(cut.ok());
+    EXPECT_FALSE(needMore);
+    // A declared size too small for the tensors: refused like a truncated file.
+    auto small = GgufFile::parseHeader(all.first(headerEnd), headerEnd + 100, &needMore);
+    EXPECT_FALSE(small.ok());
+    EXPECT_FALSE(needMore);
+    // Not a GGUF: wrong at once, no point in more bytes.
+    std::vector<uint8_t> html(4096, 'x');
+    std::memcpy(html.data(), "<!do", 4);
+    auto notGguf = GgufFile::parseHeader(html, 1 << 20, &needMore);
+    EXPECT_FALSE(notGguf.ok());
+    EXPECT_FALSE(needMore);
+}
+
 }  // namespace
 }  // namespace hearth::engine
