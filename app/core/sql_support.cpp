@@ -11,6 +11,12 @@ QString newConnectionName(const QString& prefix) {
     return QStringLiteral("%1-%2").arg(prefix).arg(counter.fetchAndAddRelaxed(1));
 }
 
+QSqlDatabase database(const QString& connection) { return QSqlDatabase::database(connection, false); }
+
+qint64 nowMs() { return QDateTime::currentMSecsSinceEpoch(); }
+
+QDateTime timeFromMs(const QVariant& ms) { return QDateTime::fromMSecsSinceEpoch(ms.toLongLong(), Qt::UTC); }
+
 QString reasonOf(const QSqlError& error) {
     const QString db = error.databaseText().trimmed();
     return db.isEmpty() ? error.text().trimmed() : db;

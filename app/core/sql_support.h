@@ -4,6 +4,7 @@
 // PRAGMA user_version and migrated forward by append-only steps.
 #pragma once
 
+#include <QDateTime>
 #include <QSqlDatabase>
 #include <QString>
 #include <QVariantList>
@@ -35,6 +36,13 @@ constexpr bool consecutive(const std::array<Migration, N>& steps) {
 
 // "<prefix>-<n>", unique in the process: a connection per object, so objects on different threads never share one.
 QString newConnectionName(const QString& prefix);
+
+// The open connection of that name (not reopened: a closed one stays closed).
+QSqlDatabase database(const QString& connection);
+
+// Times are stored as UTC milliseconds since the epoch.
+qint64 nowMs();
+QDateTime timeFromMs(const QVariant& ms);
 
 // The database's own message when it has one, else Qt's.
 QString reasonOf(const QSqlError& error);

@@ -31,6 +31,7 @@ namespace hearth::app {
 
 namespace {
 
+using sql::nowMs;
 using sql::reasonOf;
 using sql::run;
 using sql::userVersion;
@@ -71,10 +72,6 @@ constexpr std::array kMigrations = {
 };
 static_assert(sql::consecutive(kMigrations), "migration steps must go 1, 2, 3, ...");
 
-QSqlDatabase databaseOf(const QString& connection) { return QSqlDatabase::database(connection, false); }
-
-qint64 nowMs() { return QDateTime::currentMSecsSinceEpoch(); }
-QDateTime timeOf(const QVariant& ms) { return QDateTime::fromMSecsSinceEpoch(ms.toLongLong(), Qt::UTC); }
 QVariant idOrNull(qint64 id) { return id == 0 ? QVariant() : QVariant(id); }
 
 constexpr const char* kConversationColumns =
@@ -88,8 +85,8 @@ ConversationRow conversationFrom(const QSqlQuery& q) {
     row.systemPrompt = q.value(2).toString();
     row.modelPath = q.value(3).toString();
     row.activeLeafId = q.value(4).toLongLong();  // NULL reads as 0
-    row.created = timeOf(q.value(5));
-    row.updated = timeOf(q.value(6));
+    row.created = sql::timeFromMs(q.value(5));
+    row.updated = sql::timeFromMs(q.value(6));
     return row;
 }
 
@@ -102,7 +99,7 @@ MessageRow messageFrom(const QSqlQuery& q) {
     row.text = q.value(4).toString();
     row.complete = q.value(5).toLongLong() != 0;
     row.stats = q.value(6).toString();
-    row.created = timeOf(q.value(7));
+    row.created = sql::timeFromMs(q.value(7));
     return row;
 }
 
@@ -132,7 +129,6 @@ bool conversationExists(QSqlDatabase& db, qint64 id, QString* error, bool* ok) {
               QStringLiteral("look up conversation %1").arg(id), error);
     return *ok && q.next();
 }
-
 
 // Settings hold simple values only, so the file stays readable and never depends on QVariant's binary format.
 // The value is wrapped in a one-element array because QJsonDocument accepts only arrays and objects.
@@ -252,7 +248,7 @@ Store::~Store() {
     if (connection_.isEmpty()) return;  // moved from
     {
         // The handle must be gone before removeDatabase, which warns about (and breaks) connections still in use.
-        QSqlDatabase db = databaseOf(connection_);
+        QSqlDatabase db = sql::database(connection_);
         db.close();
     }
     QSqlDatabase::removeDatabase(connection_);
@@ -261,13 +257,13 @@ Store::~Store() {
 int Store::schemaVersion() { return kMigrations.back().toVersion; }
 
 int Store::fileSchemaVersion() const {
-    QSqlDatabase db = databaseOf(connection_);
+    QSqlDatabase db = sql::database(connection_);
     return userVersion(db, QStringLiteral("read the schema version"), &lastError_);
 }
 
 qint64 Store::createConversation(const QString& title, const QString& systemPrompt, const QString& modelPath) {
     const QString what = QStringLiteral("create the conversation \"%1\"").arg(title);
-    QSqlDatabase db = databaseOf(connection_);
+    QSqlDatabase db = sql::database(connection_);
     WriteTransaction tx(db, what, &lastError_);
     if (!tx.began()) return 0;
     const qint64 now = nowMs();
@@ -287,7 +283,7 @@ namespace {
 // One UPDATE of one conversation column, failing when the conversation does not exist.
 bool updateConversationColumn(const QString& connection, qint64 id, const char* column, const QVariant& value,
                               const QString& what, QString* error) {
-    QSqlDatabase db = databaseOf(connection);
+    QSqlDatabase db = sql::database(connection);
     WriteTransaction tx(db, what, error);
     if (!tx.began()) return false;
     QSqlQuery q(db);
@@ -322,7 +318,7 @@ bool Store::setActiveLeaf(qint64 conversationId, qint64 messageId) {
     const QString what = QStringLiteral("switch the branch shown");
     if (messageId != 0) {
         // A leaf from another conversation would show foreign messages; refuse it rather than store it.
-        QSqlDatabase db = databaseOf(connection_);
+        QSqlDatabase db = sql::database(connection_);
         bool ok = false;
         const qint64 owner = conversationOfMessage(db, messageId, &lastError_, &ok);
         if (!ok) return false;
@@ -340,7 +336,7 @@ bool Store::setActiveLeaf(qint64 conversationId, qint64 messageId) {
 
 bool Store::deleteConversation(qint64 id) {
     const QString what = QStringLiteral("delete the conversation");
-    QSqlDatabase db = databaseOf(connection_);
+    QSqlDatabase db = sql::database(connection_);
     WriteTransaction tx(db, what, &lastError_);
     if (!tx.began()) return false;
     QSqlQuery q(db);
@@ -353,7 +349,7 @@ bool Store::deleteConversation(qint64 id) {
 }
 
 QList<ConversationRow> Store::conversations(const QString& titleFilter) const {
-    QSqlDatabase db = databaseOf(connection_);
+    QSqlDatabase db = sql::database(connection_);
     QSqlQuery q(db);
     q.setForwardOnly(true);
     if (!run(q,
@@ -372,7 +368,7 @@ QList<ConversationRow> Store::conversations(const QString& titleFilter) const {
 }
 
 std::optional<ConversationRow> Store::conversation(qint64 id) const {
-    QSqlDatabase db = databaseOf(connection_);
+    QSqlDatabase db = sql::database(connection_);
     QSqlQuery q(db);
     if (!run(q, QStringLiteral("SELECT %1 FROM conversations WHERE id = ?").arg(QLatin1String(kConversationColumns)),
              {id}, QStringLiteral("read conversation %1").arg(id), &lastError_))
@@ -391,7 +387,7 @@ qint64 Store::addMessage(qint64 conversationId, qint64 parentId, const QString& 
         lastError_ = QStringLiteral("Could not %1: the role \"%2\" is neither user nor assistant").arg(what, role);
         return 0;
     }
-    QSqlDatabase db = databaseOf(connection_);
+    QSqlDatabase db = sql::database(connection_);
     WriteTransaction tx(db, what, &lastError_);
     if (!tx.began()) return 0;
     bool ok = false;
@@ -429,7 +425,7 @@ qint64 Store::addMessage(qint64 conversationId, qint64 parentId, const QString& 
 
 bool Store::updateMessage(qint64 id, const QString& text, bool complete, const QString& stats) {
     const QString what = QStringLiteral("save message %1").arg(id);
-    QSqlDatabase db = databaseOf(connection_);
+    QSqlDatabase db = sql::database(connection_);
     WriteTransaction tx(db, what, &lastError_);
     if (!tx.began()) return false;
     bool ok = false;
@@ -448,7 +444,7 @@ bool Store::updateMessage(qint64 id, const QString& text, bool complete, const Q
 }
 
 QList<MessageRow> Store::messages(qint64 conversationId) const {
-    QSqlDatabase db = databaseOf(connection_);
+    QSqlDatabase db = sql::database(connection_);
     QSqlQuery q(db);
     q.setForwardOnly(true);
     if (!run(q,
@@ -462,7 +458,7 @@ QList<MessageRow> Store::messages(qint64 conversationId) const {
 }
 
 QList<MessageRow> Store::path(qint64 leafId) const {
-    QSqlDatabase db = databaseOf(connection_);
+    QSqlDatabase db = sql::database(connection_);
     QSqlQuery q(db);
     q.setForwardOnly(true);
     // Walks parent links up from the leaf. A parent is always inserted before its child, so the links cannot form
@@ -484,7 +480,7 @@ QList<MessageRow> Store::path(qint64 leafId) const {
 }
 
 QList<MessageRow> Store::children(qint64 conversationId, qint64 parentId) const {
-    QSqlDatabase db = databaseOf(connection_);
+    QSqlDatabase db = sql::database(connection_);
     QSqlQuery q(db);
     q.setForwardOnly(true);
     // "= NULL" never matches, so roots need their own condition.
@@ -502,7 +498,7 @@ QList<MessageRow> Store::children(qint64 conversationId, qint64 parentId) const 
 }
 
 QVariant Store::setting(const QString& key, const QVariant& fallback) const {
-    QSqlDatabase db = databaseOf(connection_);
+    QSqlDatabase db = sql::database(connection_);
     QSqlQuery q(db);
     if (!run(q, QStringLiteral("SELECT value FROM settings WHERE key = ?"), {key},
              QStringLiteral("read the setting %1").arg(key), &lastError_) ||
@@ -518,7 +514,7 @@ QVariant Store::setting(const QString& key, const QVariant& fallback) const {
 
 bool Store::setSetting(const QString& key, const QVariant& value) {
     const QString what = QStringLiteral("save the setting %1").arg(key);
-    QSqlDatabase db = databaseOf(connection_);
+    QSqlDatabase db = sql::database(connection_);
     // An invalid QVariant removes the setting, so setting() falls back to the caller's default again.
     if (!value.isValid()) {
         WriteTransaction tx(db, what, &lastError_);

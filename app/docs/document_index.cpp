@@ -17,6 +17,7 @@ namespace hearth::app::docs {
 
 namespace {
 
+using sql::nowMs;
 using sql::reasonOf;
 using sql::run;
 using sql::WriteTransaction;
@@ -73,16 +74,7 @@ constexpr std::array kMigrations = {
     sql::Migration{1, kToVersion1},
 };
 
-
 static_assert(sql::consecutive(kMigrations), "migration steps must go 1, 2, 3, ...");
-
-QSqlDatabase databaseOf(const QString& connection) { return QSqlDatabase::database(connection, false); }
-
-
-
-
-qint64 nowMs() { return QDateTime::currentMSecsSinceEpoch(); }
-QDateTime timeOf(const QVariant& ms) { return QDateTime::fromMSecsSinceEpoch(ms.toLongLong(), Qt::UTC); }
 
 constexpr const char* kFileColumns =
     "id, collection_id, path, size, mtime, sha256, status, error, chunk_count, indexed";
@@ -99,7 +91,7 @@ FileRow fileFrom(const QSqlQuery& q) {
     row.status = status >= 0 && status <= int(FileStatus::Missing) ? FileStatus(status) : FileStatus::Failed;
     row.error = q.value(7).toString();
     row.chunkCount = q.value(8).toInt();
-    row.indexed = timeOf(q.value(9));
+    row.indexed = sql::timeFromMs(q.value(9));
     return row;
 }
 
@@ -200,7 +192,7 @@ DocumentIndex& DocumentIndex::operator=(DocumentIndex&& other) noexcept {
 DocumentIndex::~DocumentIndex() {
     if (connection_.isEmpty()) return;
     {
-        QSqlDatabase db = databaseOf(connection_);
+        QSqlDatabase db = sql::database(connection_);
         if (db.isOpen()) db.close();
     }
     QSqlDatabase::removeDatabase(connection_);
@@ -209,7 +201,7 @@ DocumentIndex::~DocumentIndex() {
 int DocumentIndex::schemaVersion() { return kMigrations.back().toVersion; }
 
 qint64 DocumentIndex::createCollection(const QString& name) {
-    QSqlDatabase db = databaseOf(connection_);
+    QSqlDatabase db = sql::database(connection_);
     QSqlQuery q(db);
     if (!run(q, QStringLiteral("INSERT INTO collections (name, created) VALUES (?, ?)"), {name.trimmed(), nowMs()},
              QStringLiteral("create the collection %1").arg(name), &error_))
@@ -218,7 +210,7 @@ qint64 DocumentIndex::createCollection(const QString& name) {
 }
 
 bool DocumentIndex::renameCollection(qint64 id, const QString& name) {
-    QSqlDatabase db = databaseOf(connection_);
+    QSqlDatabase db = sql::database(connection_);
     QSqlQuery q(db);
     return run(q, QStringLiteral("UPDATE collections SET name = ? WHERE id = ?"), {name.trimmed(), id},
                QStringLiteral("rename the collection %1").arg(id), &error_) &&
@@ -226,7 +218,7 @@ bool DocumentIndex::renameCollection(qint64 id, const QString& name) {
 }
 
 bool DocumentIndex::removeCollection(qint64 id) {
-    QSqlDatabase db = databaseOf(connection_);
+    QSqlDatabase db = sql::database(connection_);
     const QString what = QStringLiteral("remove the collection %1").arg(id);
     WriteTransaction tx(db, what, &error_);
     QSqlQuery q(db);
@@ -235,18 +227,18 @@ bool DocumentIndex::removeCollection(qint64 id) {
 }
 
 QList<CollectionRow> DocumentIndex::collections() const {
-    QSqlDatabase db = databaseOf(connection_);
+    QSqlDatabase db = sql::database(connection_);
     QSqlQuery q(db);
     QList<CollectionRow> rows;
     if (!run(q, QStringLiteral("SELECT id, name, created FROM collections ORDER BY name COLLATE NOCASE"), {},
              QStringLiteral("list the collections"), &error_))
         return rows;
-    while (q.next()) rows << CollectionRow{q.value(0).toLongLong(), q.value(1).toString(), timeOf(q.value(2))};
+    while (q.next()) rows << CollectionRow{q.value(0).toLongLong(), q.value(1).toString(), sql::timeFromMs(q.value(2))};
     return rows;
 }
 
 bool DocumentIndex::addSource(qint64 collectionId, const QString& path) {
-    QSqlDatabase db = databaseOf(connection_);
+    QSqlDatabase db = sql::database(connection_);
     QSqlQuery q(db);
     return run(q, QStringLiteral("INSERT OR IGNORE INTO collection_sources (collection_id, path) VALUES (?, ?)"),
                {collectionId, QDir::cleanPath(QFileInfo(path).absoluteFilePath())},
@@ -254,7 +246,7 @@ bool DocumentIndex::addSource(qint64 collectionId, const QString& path) {
 }
 
 bool DocumentIndex::removeSource(qint64 collectionId, const QString& path) {
-    QSqlDatabase db = databaseOf(connection_);
+    QSqlDatabase db = sql::database(connection_);
     QSqlQuery q(db);
     return run(q, QStringLiteral("DELETE FROM collection_sources WHERE collection_id = ? AND path = ?"),
                {collectionId, QDir::cleanPath(QFileInfo(path).absoluteFilePath())},
@@ -262,7 +254,7 @@ bool DocumentIndex::removeSource(qint64 collectionId, const QString& path) {
 }
 
 QStringList DocumentIndex::sources(qint64 collectionId) const {
-    QSqlDatabase db = databaseOf(connection_);
+    QSqlDatabase db = sql::database(connection_);
     QSqlQuery q(db);
     QStringList out;
     if (!run(q, QStringLiteral("SELECT path FROM collection_sources WHERE collection_id = ? ORDER BY path"),
@@ -273,7 +265,7 @@ QStringList DocumentIndex::sources(qint64 collectionId) const {
 }
 
 QList<FileRow> DocumentIndex::files(qint64 collectionId) const {
-    QSqlDatabase db = databaseOf(connection_);
+    QSqlDatabase db = sql::database(connection_);
     QSqlQuery q(db);
     QList<FileRow> rows;
     if (!run(q,
@@ -285,7 +277,7 @@ QList<FileRow> DocumentIndex::files(qint64 collectionId) const {
 }
 
 std::optional<FileRow> DocumentIndex::file(qint64 collectionId, const QString& path) const {
-    QSqlDatabase db = databaseOf(connection_);
+    QSqlDatabase db = sql::database(connection_);
     QSqlQuery q(db);
     if (!run(q,
              QStringLiteral("SELECT %1 FROM files WHERE collection_id = ? AND path = ?").arg(QLatin1String(kFileColumns)),
@@ -296,7 +288,7 @@ std::optional<FileRow> DocumentIndex::file(qint64 collectionId, const QString& p
 }
 
 bool DocumentIndex::attach(qint64 conversationId, qint64 collectionId) {
-    QSqlDatabase db = databaseOf(connection_);
+    QSqlDatabase db = sql::database(connection_);
     QSqlQuery q(db);
     return run(q, QStringLiteral("INSERT OR IGNORE INTO attachments (conversation_id, collection_id) VALUES (?, ?)"),
                {conversationId, collectionId},
@@ -305,7 +297,7 @@ bool DocumentIndex::attach(qint64 conversationId, qint64 collectionId) {
 }
 
 bool DocumentIndex::detach(qint64 conversationId, qint64 collectionId) {
-    QSqlDatabase db = databaseOf(connection_);
+    QSqlDatabase db = sql::database(connection_);
     QSqlQuery q(db);
     return run(q, QStringLiteral("DELETE FROM attachments WHERE conversation_id = ? AND collection_id = ?"),
                {conversationId, collectionId},
@@ -314,14 +306,14 @@ bool DocumentIndex::detach(qint64 conversationId, qint64 collectionId) {
 }
 
 bool DocumentIndex::detachAll(qint64 conversationId) {
-    QSqlDatabase db = databaseOf(connection_);
+    QSqlDatabase db = sql::database(connection_);
     QSqlQuery q(db);
     return run(q, QStringLiteral("DELETE FROM attachments WHERE conversation_id = ?"), {conversationId},
                QStringLiteral("detach the collections of conversation %1").arg(conversationId), &error_);
 }
 
 QList<qint64> DocumentIndex::attachedCollections(qint64 conversationId) const {
-    QSqlDatabase db = databaseOf(connection_);
+    QSqlDatabase db = sql::database(connection_);
     QSqlQuery q(db);
     QList<qint64> ids;
     if (!run(q, QStringLiteral("SELECT collection_id FROM attachments WHERE conversation_id = ? ORDER BY collection_id"),
@@ -387,7 +379,7 @@ bool DocumentIndex::FileUpdate::commit() {
 
 DocumentIndex::FileUpdate DocumentIndex::beginFileUpdate(qint64 collectionId, const QString& path, qint64 size,
                                                          qint64 mtimeMs, const QString& sha256) {
-    auto state = std::make_unique<FileUpdate::State>(databaseOf(connection_));
+    auto state = std::make_unique<FileUpdate::State>(sql::database(connection_));
     state->path = path;
     state->error = &error_;
     state->tx.emplace(state->db, QStringLiteral("index %1").arg(path), &error_);
@@ -407,7 +399,7 @@ DocumentIndex::FileUpdate DocumentIndex::beginFileUpdate(qint64 collectionId, co
 
 bool DocumentIndex::setFileState(qint64 collectionId, const QString& path, qint64 size, qint64 mtimeMs,
                                  const QString& sha256, FileStatus status, const QString& errorText) {
-    QSqlDatabase db = databaseOf(connection_);
+    QSqlDatabase db = sql::database(connection_);
     const QString what = QStringLiteral("record the state of %1").arg(path);
     WriteTransaction tx(db, what, &error_);
     return tx.began() && upsertFile(db, collectionId, path, size, mtimeMs, sha256, status, errorText, &error_) != 0 &&
@@ -415,14 +407,14 @@ bool DocumentIndex::setFileState(qint64 collectionId, const QString& path, qint6
 }
 
 bool DocumentIndex::touchFile(qint64 fileId, qint64 size, qint64 mtimeMs) {
-    QSqlDatabase db = databaseOf(connection_);
+    QSqlDatabase db = sql::database(connection_);
     QSqlQuery q(db);
     return run(q, QStringLiteral("UPDATE files SET size = ?, mtime = ? WHERE id = ?"), {size, mtimeMs, fileId},
                QStringLiteral("update file %1").arg(fileId), &error_);
 }
 
 int DocumentIndex::removeFilesExcept(qint64 collectionId, const QSet<QString>& keep) {
-    QSqlDatabase db = databaseOf(connection_);
+    QSqlDatabase db = sql::database(connection_);
     const QString what = QStringLiteral("drop the removed files of collection %1").arg(collectionId);
     QList<qint64> gone;
     for (const FileRow& row : files(collectionId))
@@ -449,7 +441,7 @@ QList<SearchHit> DocumentIndex::searchBm25(const QString& question, const QList<
         for (qint64 id : collectionIds) ids << QString::number(id);  // integers: safe to inline
         filter = QStringLiteral(" AND f.collection_id IN (%1)").arg(ids.join(u','));
     }
-    QSqlDatabase db = databaseOf(connection_);
+    QSqlDatabase db = sql::database(connection_);
     QSqlQuery q(db);
     if (!run(q,
              QStringLiteral("SELECT c.id, c.file_id, f.path, c.ordinal, c.page, c.line_start, c.line_end,"
@@ -499,7 +491,7 @@ QList<SearchHit> DocumentIndex::search(const QString& question, const QList<qint
 }
 
 bool DocumentIndex::checkConsistency(QString* problem) const {
-    QSqlDatabase db = databaseOf(connection_);
+    QSqlDatabase db = sql::database(connection_);
     QString localError;
     if (!problem) problem = &localError;
     QSqlQuery counts(db);
@@ -539,7 +531,7 @@ bool DocumentIndex::checkConsistency(QString* problem) const {
 }
 
 int DocumentIndex::chunkCount(qint64 collectionId) const {
-    QSqlDatabase db = databaseOf(connection_);
+    QSqlDatabase db = sql::database(connection_);
     QSqlQuery q(db);
     if (!run(q,
              QStringLiteral("SELECT COUNT(*) FROM chunks c JOIN files f ON f.id = c.file_id WHERE f.collection_id = ?"),
