@@ -47,6 +47,34 @@ int userVersion(QSqlDatabase& db, const QString& what, QString* error) {
     return q.next() ? q.value(0).toInt() : 0;
 }
 
+int openVersioned(const QString& connection, const QString& path, const QString& connectOptions,
+                  const QString& kind, int schemaVersion, QString* error) {
+    QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), connection);
+    if (!db.isValid()) {
+        *error = QStringLiteral("Could not open %1: the Qt SQLite driver (QSQLITE) is not available").arg(path);
+        return -1;
+    }
+    db.setDatabaseName(path);
+    if (!connectOptions.isEmpty()) db.setConnectOptions(connectOptions);
+    if (!db.open()) {
+        *error = QStringLiteral("Could not open %1: %2").arg(path, reasonOf(db.lastError()));
+        return -1;
+    }
+    const QString opening = QStringLiteral("open %1").arg(path);
+    const int version = userVersion(db, opening, error);
+    if (version < 0) return -1;
+    if (version > schemaVersion) {
+        *error = QStringLiteral("The %1 %2 was written by a newer Hearth (schema version %3; this build knows up to "
+                                "%4): update Hearth or move the file away")
+                     .arg(kind, path)
+                     .arg(version)
+                     .arg(schemaVersion);
+        return -1;
+    }
+    if (!applyConnectionPragmas(db, opening, error)) return -1;
+    return version;
+}
+
 bool applyConnectionPragmas(QSqlDatabase& db, const QString& what, QString* error) {
     for (const char* pragma :
          {"PRAGMA foreign_keys = ON", "PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL"}) {

@@ -54,6 +54,13 @@ bool run(QSqlQuery& query, const QString& sql, const QVariantList& args, const Q
 // PRAGMA user_version; -1 (and *error) on failure, which is also how a file that is not a database shows.
 int userVersion(QSqlDatabase& db, const QString& what, QString* error);
 
+// Adds the SQLite connection `connection`, opens path with connectOptions (may be empty), reads its schema version
+// (which also catches a file that is not a database before anything is written to it), refuses a file written by a
+// newer build (`kind` names it in the message: "database", "documents index"), and applies the connection
+// pragmas below. The file's version (0: new), or -1 and *error.
+int openVersioned(const QString& connection, const QString& path, const QString& connectOptions,
+                  const QString& kind, int schemaVersion, QString* error);
+
 // Sets foreign_keys on, WAL journaling and synchronous NORMAL for this connection (before any transaction:
 // journal_mode cannot change inside one).
 bool applyConnectionPragmas(QSqlDatabase& db, const QString& what, QString* error);

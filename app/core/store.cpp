@@ -196,31 +196,10 @@ std::optional<Store> Store::open(const QString& path, QString* error) {
 
     Store store;  // from here on its destructor removes the connection on every failure path
     store.connection_ = sql::newConnectionName(QStringLiteral("hearth-store"));
-    QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), store.connection_);
-    if (!db.isValid()) {
-        *error = QStringLiteral("Could not open %1: the Qt SQLite driver (QSQLITE) is not available").arg(path);
-        return std::nullopt;
-    }
-    db.setDatabaseName(path);
-    if (!db.open()) {
-        *error = QStringLiteral("Could not open %1: %2").arg(path, reasonOf(db.lastError()));
-        return std::nullopt;
-    }
-
-    // Reading the version first also catches a file that is not a database before anything is written to it.
-    const QString opening = QStringLiteral("open %1").arg(path);
-    const int version = userVersion(db, opening, error);
+    const int version =
+        sql::openVersioned(store.connection_, path, QString(), QStringLiteral("database"), schemaVersion(), error);
     if (version < 0) return std::nullopt;
-    if (version > schemaVersion()) {
-        *error = QStringLiteral("The database %1 was written by a newer Hearth (schema version %2; this build "
-                                "knows up to %3): update Hearth or move the file away")
-                     .arg(path)
-                     .arg(version)
-                     .arg(schemaVersion());
-        return std::nullopt;
-    }
-
-    if (!sql::applyConnectionPragmas(db, opening, error)) return std::nullopt;
+    QSqlDatabase db = sql::database(store.connection_);
     const auto what = [&](int to) { return QStringLiteral("upgrade %1 to schema version %2").arg(path).arg(to); };
     // A new file's creation is no news; an existing database changing format is worth a line.
     const auto logged = [&](int to) {

@@ -134,31 +134,13 @@ std::optional<DocumentIndex> DocumentIndex::open(const QString& path, QString* e
     DocumentIndex index;
     index.path_ = path;
     index.connection_ = sql::newConnectionName(QStringLiteral("hearth-docs"));
-    QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), index.connection_);
-    if (!db.isValid()) {
-        *error = QStringLiteral("Could not open %1: the Qt SQLite driver (QSQLITE) is not available").arg(path);
-        return std::nullopt;
-    }
-    db.setDatabaseName(path);
     // The indexer's connection writes a file's chunks in one transaction; the GUI's waits for it rather than
     // failing at once with "database is locked".
-    db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
-    if (!db.open()) {
-        *error = QStringLiteral("Could not open %1: %2").arg(path, reasonOf(db.lastError()));
-        return std::nullopt;
-    }
-    const QString opening = QStringLiteral("open %1").arg(path);
-    const int version = sql::userVersion(db, opening, error);
+    const int version = sql::openVersioned(index.connection_, path, QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"),
+                                           QStringLiteral("documents index"), schemaVersion(), error);
     if (version < 0) return std::nullopt;
-    if (version > schemaVersion()) {
-        *error = QStringLiteral("The documents index %1 was written by a newer Hearth (schema version %2; this build "
-                                "knows up to %3)")
-                     .arg(path)
-                     .arg(version)
-                     .arg(schemaVersion());
-        return std::nullopt;
-    }
-    if (!sql::applyConnectionPragmas(db, opening, error)) return std::nullopt;
+    QSqlDatabase db = sql::database(index.connection_);
+    const QString opening = QStringLiteral("open %1").arg(path);
     {
         // FTS5 is compiled into Debian's SQLite (and the one Qt bundles); say so plainly where it is not. (A probe
         // table, since sqlite_compile_option_used() may be compiled out.)
