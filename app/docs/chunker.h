@@ -3,8 +3,9 @@
 // boundaries where the paragraphs fit, else on sentence boundaries, and only inside an over-long sentence on word
 // boundaries. A chunk never spans two PDF pages, so its page number is exact; its line range covers its text.
 //
-// Token counts come from a TokenCounter. The embedding model's tokenizer plugs in there once the engine exposes
-// it (WordPiece for bert/nomic-bert); until then approximateTokenCount stands in.
+// Token counts come from a TokenCounter: the embedding model's WordPiece tokenizer when one is set
+// (EmbeddingModel::tokenCounter, with targetTokens kept below what the model accepts), else
+// approximateTokenCount.
 #pragma once
 
 #include <QList>

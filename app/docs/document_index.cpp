@@ -6,6 +6,7 @@
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QStringList>
+#include <algorithm>
 #include <array>
 #include <span>
 #include <utility>
@@ -69,9 +70,25 @@ constexpr const char* kToVersion1[] = {
     "CREATE INDEX attachments_by_collection ON attachments(collection_id)",
 };
 
-// Append-only: a shipped step is never edited. Version 2 (embeddings) goes here.
+constexpr const char* kToVersion2[] = {
+    // A file's new chunks are written in batches as staged rows, invisible to searches until the file's swap
+    // (see FileUpdate): no transaction lasts a whole big file.
+    "ALTER TABLE chunks ADD COLUMN staged INTEGER NOT NULL DEFAULT 0",
+    "CREATE INDEX chunks_staged ON chunks(file_id) WHERE staged <> 0",
+    // Dense vectors: float32, L2-normalised, `dim` of them; `model` identifies the embedding model that made them
+    // (vectors of another model are never compared with the question's).
+    "CREATE TABLE chunk_embeddings ("
+    " chunk_id INTEGER PRIMARY KEY REFERENCES chunks(id) ON DELETE CASCADE,"
+    " model TEXT NOT NULL,"
+    " dim INTEGER NOT NULL,"
+    " vector BLOB NOT NULL)",
+    "CREATE INDEX chunk_embeddings_by_model ON chunk_embeddings(model)",
+};
+
+// Append-only: a shipped step is never edited.
 constexpr std::array kMigrations = {
     sql::Migration{1, kToVersion1},
+    sql::Migration{2, kToVersion2},
 };
 
 static_assert(sql::consecutive(kMigrations), "migration steps must go 1, 2, 3, ...");
@@ -93,6 +110,37 @@ FileRow fileFrom(const QSqlQuery& q) {
     row.chunkCount = q.value(8).toInt();
     row.indexed = sql::timeFromMs(q.value(9));
     return row;
+}
+
+// A hit's columns (from chunks c JOIN files f), read by hitFrom().
+constexpr const char* kHitColumns =
+    "c.id, c.file_id, f.path, c.ordinal, c.page, c.line_start, c.line_end, c.token_count, c.text";
+
+SearchHit hitFrom(const QSqlQuery& q) {
+    SearchHit hit;
+    hit.chunkId = q.value(0).toLongLong();
+    hit.fileId = q.value(1).toLongLong();
+    hit.path = q.value(2).toString();
+    hit.ordinal = q.value(3).toInt();
+    hit.page = q.value(4).toInt();
+    hit.lineStart = q.value(5).toInt();
+    hit.lineEnd = q.value(6).toInt();
+    hit.tokenCount = q.value(7).toInt();
+    hit.text = q.value(8).toString();
+    return hit;
+}
+
+// " AND f.collection_id IN (1,2)" (integers: safe to inline), empty for all collections.
+QString collectionFilter(const QList<qint64>& collectionIds) {
+    if (collectionIds.isEmpty()) return {};
+    QStringList ids;
+    for (qint64 id : collectionIds) ids << QString::number(id);
+    return QStringLiteral(" AND f.collection_id IN (%1)").arg(ids.join(u','));
+}
+
+// Vectors are stored as their float32 bytes in the machine's order (little-endian on every target we build).
+QByteArray blobOf(const std::vector<float>& v) {
+    return QByteArray(reinterpret_cast<const char*>(v.data()), qsizetype(v.size() * sizeof(float)));
 }
 
 // Sets a file's row (creating it) in the transaction the caller holds; returns its id, 0 on failure.
@@ -310,25 +358,54 @@ QList<qint64> DocumentIndex::attachedCollections(qint64 conversationId) const {
 
 struct DocumentIndex::FileUpdate::State {
     QSqlDatabase db;
-    std::optional<WriteTransaction> tx;
+    std::optional<WriteTransaction> tx;  // the open batch, if any
     QSqlQuery insert;
     qint64 fileId = 0;
+    bool newRow = false;     // the file's row was created for this update (Pending): dropped if it never commits
+    bool wroteBatch = false; // a batch was committed: staged rows exist to drop if it never commits
+    bool committed = false;
     QString path;
+    qint64 size = 0, mtimeMs = 0;
+    QString sha256;
     int chunks = 0;
     bool failed = false;
     QString* error = nullptr;
     explicit State(QSqlDatabase database) : db(std::move(database)), insert(db) {}
+    ~State() {
+        insert.finish();
+        tx.reset();  // rolls back the open batch
+        if (committed || fileId == 0 || (!newRow && !wroteBatch)) return;
+        // Best effort: if this fails too (disk full), discardUnfinished() removes the rows at the next start.
+        QString ignored;
+        const QString what = QStringLiteral("drop the unfinished chunks of %1").arg(path);
+        WriteTransaction drop(db, what, &ignored);
+        QSqlQuery q(db);
+        if (drop.began() && run(q, QStringLiteral("DELETE FROM chunks WHERE file_id = ? AND staged <> 0"), {fileId},
+                                what, &ignored) &&
+            (!newRow || run(q, QStringLiteral("DELETE FROM files WHERE id = ? AND status = ?"),
+                            {fileId, int(FileStatus::Pending)}, what, &ignored)))
+            drop.commit(what, &ignored);
+    }
+    bool ensureBatch() {
+        if (tx) return true;
+        tx.emplace(db, QStringLiteral("index %1").arg(path), error);
+        if (!tx->began()) {
+            tx.reset();
+            failed = true;
+        }
+        return !failed;
+    }
 };
 
 DocumentIndex::FileUpdate::FileUpdate(std::unique_ptr<State> state) : d_(std::move(state)) {}
 DocumentIndex::FileUpdate::FileUpdate(FileUpdate&&) noexcept = default;
-DocumentIndex::FileUpdate::~FileUpdate() = default;  // an uncommitted transaction rolls back with the State
+DocumentIndex::FileUpdate::~FileUpdate() = default;  // an uncommitted update is dropped by the State
 
-bool DocumentIndex::FileUpdate::isValid() const { return d_ && !d_->failed && d_->tx && d_->tx->began(); }
+bool DocumentIndex::FileUpdate::isValid() const { return d_ && !d_->failed && !d_->committed && d_->fileId != 0; }
 int DocumentIndex::FileUpdate::chunkCount() const { return d_ ? d_->chunks : 0; }
 
 bool DocumentIndex::FileUpdate::addChunk(const Chunk& chunk) {
-    if (!isValid()) return false;
+    if (!isValid() || !d_->ensureBatch()) return false;
     d_->insert.addBindValue(d_->fileId);
     d_->insert.addBindValue(d_->chunks);
     d_->insert.addBindValue(chunk.page);
@@ -345,17 +422,35 @@ bool DocumentIndex::FileUpdate::addChunk(const Chunk& chunk) {
     return true;
 }
 
-bool DocumentIndex::FileUpdate::commit() {
+bool DocumentIndex::FileUpdate::flush() {
     if (!isValid()) return false;
+    if (!d_->tx) return true;
+    d_->insert.finish();  // a statement still open would keep its read snapshot across the commit
+    const bool ok = d_->tx->commit(QStringLiteral("store the chunks of %1").arg(d_->path), d_->error);
+    d_->tx.reset();
+    d_->failed = !ok;
+    d_->wroteBatch = d_->wroteBatch || ok;
+    return ok;
+}
+
+bool DocumentIndex::FileUpdate::commit() {
+    if (!isValid() || !d_->ensureBatch()) return false;
     const QString what = QStringLiteral("store the chunks of %1").arg(d_->path);
     QSqlQuery q(d_->db);
-    const bool ok = run(q,
-                        QStringLiteral("UPDATE files SET status = ?, error = '', chunk_count = ?, indexed = ?"
-                                       " WHERE id = ?"),
-                        {int(FileStatus::Indexed), d_->chunks, nowMs(), d_->fileId}, what, d_->error) &&
-                    d_->tx->commit(what, d_->error);
-    d_->failed = !ok;
+    // The swap: old chunks out (their FTS entries and embeddings with them), staged ones in, the new identity.
+    const bool ok =
+        run(q, QStringLiteral("DELETE FROM chunks WHERE file_id = ? AND staged = 0"), {d_->fileId}, what, d_->error) &&
+        run(q, QStringLiteral("UPDATE chunks SET staged = 0 WHERE file_id = ? AND staged <> 0"), {d_->fileId}, what,
+            d_->error) &&
+        run(q,
+            QStringLiteral("UPDATE files SET size = ?, mtime = ?, sha256 = ?, status = ?, error = '', chunk_count = ?,"
+                           " indexed = ? WHERE id = ?"),
+            {d_->size, d_->mtimeMs, d_->sha256, int(FileStatus::Indexed), d_->chunks, nowMs(), d_->fileId}, what,
+            d_->error) &&
+        d_->tx->commit(what, d_->error);
     d_->tx.reset();
+    d_->failed = !ok;
+    d_->committed = ok;
     return ok;
 }
 
@@ -363,17 +458,36 @@ DocumentIndex::FileUpdate DocumentIndex::beginFileUpdate(qint64 collectionId, co
                                                          qint64 mtimeMs, const QString& sha256) {
     auto state = std::make_unique<FileUpdate::State>(sql::database(connection_));
     state->path = path;
+    state->size = size;
+    state->mtimeMs = mtimeMs;
+    state->sha256 = sha256;
     state->error = &error_;
-    state->tx.emplace(state->db, QStringLiteral("index %1").arg(path), &error_);
-    if (!state->tx->began()) {
+    const QString what = QStringLiteral("index %1").arg(path);
+    QSqlQuery q(state->db);
+    if (!state->ensureBatch()) return FileUpdate(std::move(state));
+    if (!run(q, QStringLiteral("SELECT id FROM files WHERE collection_id = ? AND path = ?"), {collectionId, path},
+             what, &error_)) {
         state->failed = true;
         return FileUpdate(std::move(state));
     }
-    state->fileId = upsertFile(state->db, collectionId, path, size, mtimeMs, sha256, FileStatus::Pending, {}, &error_);
-    if (state->fileId == 0 ||
+    if (q.next()) {
+        state->fileId = q.value(0).toLongLong();
+        q.finish();
+        // Left by an update that was interrupted without a chance to clean up.
+        if (!run(q, QStringLiteral("DELETE FROM chunks WHERE file_id = ? AND staged <> 0"), {state->fileId}, what,
+                 &error_))
+            state->failed = true;
+    } else {
+        // A new file needs its row for the chunks' reference: Pending (with no identity, so that if it is ever
+        // left behind it is read again) until the swap.
+        state->fileId = upsertFile(state->db, collectionId, path, 0, 0, {}, FileStatus::Pending, {}, &error_);
+        state->newRow = state->fileId != 0;
+        state->failed = state->fileId == 0;
+    }
+    if (!state->failed &&
         !state->insert.prepare(QStringLiteral("INSERT INTO chunks (file_id, ordinal, page, line_start, line_end,"
-                                              " token_count, text) VALUES (?, ?, ?, ?, ?, ?, ?)"))) {
-        if (state->fileId != 0) error_ = reasonOf(state->insert.lastError());
+                                              " token_count, text, staged) VALUES (?, ?, ?, ?, ?, ?, ?, 1)"))) {
+        error_ = reasonOf(state->insert.lastError());
         state->failed = true;
     }
     return FileUpdate(std::move(state));
@@ -411,40 +525,45 @@ int DocumentIndex::removeFilesExcept(qint64 collectionId, const QSet<QString>& k
     return tx.commit(what, &error_) ? int(gone.size()) : -1;
 }
 
+int DocumentIndex::discardUnfinished() {
+    QSqlDatabase db = sql::database(connection_);
+    const QString what = QStringLiteral("drop the unfinished updates");
+    WriteTransaction tx(db, what, &error_);
+    QSqlQuery chunks(db);
+    QSqlQuery files(db);
+    if (!tx.began() || !run(chunks, QStringLiteral("DELETE FROM chunks WHERE staged <> 0"), {}, what, &error_) ||
+        !run(files, QStringLiteral("DELETE FROM files WHERE status = ?"), {int(FileStatus::Pending)}, what, &error_))
+        return -1;
+    const int rows = chunks.numRowsAffected() + files.numRowsAffected();
+    return tx.commit(what, &error_) ? rows : -1;
+}
+
+bool DocumentIndex::collectionExists(qint64 collectionId) const {
+    QSqlDatabase db = sql::database(connection_);
+    QSqlQuery q(db);
+    return run(q, QStringLiteral("SELECT 1 FROM collections WHERE id = ?"), {collectionId},
+               QStringLiteral("look up collection %1").arg(collectionId), &error_) &&
+           q.next();
+}
+
 QList<SearchHit> DocumentIndex::searchBm25(const QString& question, const QList<qint64>& collectionIds,
                                            int k) const {
     QList<SearchHit> hits;
     error_.clear();
     const QString match = ftsQueryFor(question);
     if (match.isEmpty() || k <= 0) return hits;
-    QString filter;
-    if (!collectionIds.isEmpty()) {
-        QStringList ids;
-        for (qint64 id : collectionIds) ids << QString::number(id);  // integers: safe to inline
-        filter = QStringLiteral(" AND f.collection_id IN (%1)").arg(ids.join(u','));
-    }
     QSqlDatabase db = sql::database(connection_);
     QSqlQuery q(db);
     if (!run(q,
-             QStringLiteral("SELECT c.id, c.file_id, f.path, c.ordinal, c.page, c.line_start, c.line_end,"
-                            " c.token_count, c.text, bm25(chunks_fts) AS score"
+             QStringLiteral("SELECT %1, bm25(chunks_fts) AS score"
                             " FROM chunks_fts JOIN chunks c ON c.id = chunks_fts.rowid"
                             " JOIN files f ON f.id = c.file_id"
-                            " WHERE chunks_fts MATCH ?%1 ORDER BY score LIMIT ?")
-                 .arg(filter),
+                            " WHERE chunks_fts MATCH ? AND c.staged = 0%2 ORDER BY score LIMIT ?")
+                 .arg(QLatin1String(kHitColumns), collectionFilter(collectionIds)),
              {match, k}, QStringLiteral("search the documents"), &error_))
         return hits;
     while (q.next()) {
-        SearchHit hit;
-        hit.chunkId = q.value(0).toLongLong();
-        hit.fileId = q.value(1).toLongLong();
-        hit.path = q.value(2).toString();
-        hit.ordinal = q.value(3).toInt();
-        hit.page = q.value(4).toInt();
-        hit.lineStart = q.value(5).toInt();
-        hit.lineEnd = q.value(6).toInt();
-        hit.tokenCount = q.value(7).toInt();
-        hit.text = q.value(8).toString();
+        SearchHit hit = hitFrom(q);
         hit.bm25 = q.value(9).toDouble();
         hit.bm25Rank = int(hits.size()) + 1;
         hits << hit;
@@ -452,18 +571,100 @@ QList<SearchHit> DocumentIndex::searchBm25(const QString& question, const QList<
     return hits;
 }
 
-QList<SearchHit> DocumentIndex::search(const QString& question, const QList<qint64>& collectionIds, int k) const {
+QList<SearchHit> DocumentIndex::searchDense(const QueryVector& query, const QList<qint64>& collectionIds,
+                                            int n) const {
+    QList<SearchHit> hits;
+    error_.clear();
+    const qsizetype dim = qsizetype(query.values.size());
+    if (dim == 0 || n <= 0) return hits;
+    QSqlDatabase db = sql::database(connection_);
+    QSqlQuery q(db);
+    q.setForwardOnly(true);  // one row at a time: the vectors are never all in memory
+    const QString filter = collectionFilter(collectionIds);
+    const QString what = QStringLiteral("search the documents' vectors");
+    if (!run(q,
+             QStringLiteral("SELECT e.chunk_id, e.vector FROM chunk_embeddings e JOIN chunks c ON c.id = e.chunk_id"
+                            "%1 WHERE e.model = ? AND e.dim = ? AND c.staged = 0%2")
+                 .arg(filter.isEmpty() ? QString() : QStringLiteral(" JOIN files f ON f.id = c.file_id"), filter),
+             {query.model, dim}, what, &error_))
+        return hits;
+    // The n best so far as a min-heap on the score: the worst of them on top, replaced by anything better.
+    struct Scored {
+        double score;
+        qint64 id;
+    };
+    const auto worse = [](const Scored& a, const Scored& b) { return a.score > b.score; };
+    std::vector<Scored> best;
+    best.reserve(size_t(n) + 1);
+    while (q.next()) {
+        const QByteArray blob = q.value(1).toByteArray();
+        if (blob.size() != dim * qsizetype(sizeof(float))) continue;  // not what `dim` says: never compared
+        const float* v = reinterpret_cast<const float*>(blob.constData());
+        double dot = 0;
+        for (qsizetype i = 0; i < dim; ++i) dot += double(v[i]) * double(query.values[size_t(i)]);
+        if (best.size() < size_t(n)) {
+            best.push_back({dot, q.value(0).toLongLong()});
+            std::push_heap(best.begin(), best.end(), worse);
+        } else if (dot > best.front().score) {
+            std::pop_heap(best.begin(), best.end(), worse);
+            best.back() = {dot, q.value(0).toLongLong()};
+            std::push_heap(best.begin(), best.end(), worse);
+        }
+    }
+    if (q.lastError().isValid()) {
+        error_ = QStringLiteral("Could not %1: %2").arg(what, reasonOf(q.lastError()));
+        return hits;
+    }
+    std::sort_heap(best.begin(), best.end(), worse);  // best first
+    if (best.empty()) return hits;
+    QStringList ids;
+    for (const Scored& s : best) ids << QString::number(s.id);
+    QSqlQuery details(db);
+    if (!run(details,
+             QStringLiteral("SELECT %1 FROM chunks c JOIN files f ON f.id = c.file_id WHERE c.id IN (%2)")
+                 .arg(QLatin1String(kHitColumns), ids.join(u',')),
+             {}, what, &error_))
+        return hits;
+    QHash<qint64, SearchHit> byId;
+    while (details.next()) {
+        SearchHit hit = hitFrom(details);
+        byId.insert(hit.chunkId, hit);
+    }
+    for (const Scored& s : best) {
+        if (!byId.contains(s.id)) continue;
+        SearchHit hit = byId.value(s.id);
+        hit.vectorRank = int(hits.size()) + 1;
+        hits << hit;
+    }
+    return hits;
+}
+
+QList<SearchHit> DocumentIndex::search(const QString& question, const QList<qint64>& collectionIds, int k,
+                                       const QueryVector* dense) const {
     // Each ranking contributes a longer list than k so fusion can lift a chunk that is mid-list in both.
     const QList<SearchHit> bm25 = searchBm25(question, collectionIds, k * 4);
+    if (!error_.isEmpty()) return {};
     QHash<qint64, SearchHit> byId;
-    QList<qint64> bm25Ids;
+    QList<QList<qint64>> rankings(1);
     for (const SearchHit& hit : bm25) {
         byId.insert(hit.chunkId, hit);
-        bm25Ids << hit.chunkId;
+        rankings[0] << hit.chunkId;
     }
-    // Dense retrieval joins here: the chunk ids nearest to the question's embedding, their vectorRank set.
+    if (dense && !dense->values.empty()) {
+        const QList<SearchHit> nearest = searchDense(*dense, collectionIds, k * 4);
+        if (!error_.isEmpty()) return {};
+        rankings.append(QList<qint64>());
+        for (const SearchHit& hit : nearest) {
+            auto it = byId.find(hit.chunkId);
+            if (it == byId.end())
+                byId.insert(hit.chunkId, hit);
+            else
+                it->vectorRank = hit.vectorRank;
+            rankings[1] << hit.chunkId;
+        }
+    }
     QList<SearchHit> out;
-    for (const FusedId& fused : reciprocalRankFusion({bm25Ids})) {
+    for (const FusedId& fused : reciprocalRankFusion(rankings)) {
         if (out.size() >= k) break;
         SearchHit hit = byId.value(fused.id);
         hit.fusedScore = fused.score;
@@ -472,13 +673,94 @@ QList<SearchHit> DocumentIndex::search(const QString& question, const QList<qint
     return out;
 }
 
+QList<ChunkText> DocumentIndex::chunksWithoutEmbedding(const QString& model, qint64 afterId, int limit) const {
+    QSqlDatabase db = sql::database(connection_);
+    QSqlQuery q(db);
+    QList<ChunkText> out;
+    if (!run(q,
+             QStringLiteral("SELECT c.id, c.text FROM chunks c WHERE c.id > ? AND c.staged = 0 AND NOT EXISTS"
+                            " (SELECT 1 FROM chunk_embeddings e WHERE e.chunk_id = c.id AND e.model = ?)"
+                            " ORDER BY c.id LIMIT ?"),
+             {afterId, model, limit}, QStringLiteral("list the chunks to embed"), &error_))
+        return out;
+    while (q.next()) out << ChunkText{q.value(0).toLongLong(), q.value(1).toString()};
+    return out;
+}
+
+qint64 DocumentIndex::countChunksWithoutEmbedding(const QString& model) const {
+    QSqlDatabase db = sql::database(connection_);
+    QSqlQuery q(db);
+    if (!run(q,
+             QStringLiteral("SELECT COUNT(*) FROM chunks c WHERE c.staged = 0 AND NOT EXISTS"
+                            " (SELECT 1 FROM chunk_embeddings e WHERE e.chunk_id = c.id AND e.model = ?)"),
+             {model}, QStringLiteral("count the chunks to embed"), &error_) ||
+        !q.next())
+        return -1;
+    return q.value(0).toLongLong();
+}
+
+bool DocumentIndex::storeEmbeddings(const QString& model, const QList<ChunkVector>& vectors) {
+    QSqlDatabase db = sql::database(connection_);
+    const QString what = QStringLiteral("store the chunks' vectors");
+    WriteTransaction tx(db, what, &error_);
+    if (!tx.began()) return false;
+    QSqlQuery q(db);
+    // INSERT ... SELECT: a chunk deleted since it was read inserts nothing instead of failing the reference.
+    if (!q.prepare(QStringLiteral("INSERT OR REPLACE INTO chunk_embeddings (chunk_id, model, dim, vector)"
+                                  " SELECT id, ?, ?, ? FROM chunks WHERE id = ?"))) {
+        error_ = QStringLiteral("Could not %1: %2").arg(what, reasonOf(q.lastError()));
+        return false;
+    }
+    for (const ChunkVector& v : vectors) {
+        q.addBindValue(model);
+        q.addBindValue(qint64(v.values.size()));
+        q.addBindValue(blobOf(v.values));
+        q.addBindValue(v.chunkId);
+        if (!q.exec()) {
+            error_ = QStringLiteral("Could not %1: %2").arg(what, reasonOf(q.lastError()));
+            return false;
+        }
+    }
+    q.finish();
+    return tx.commit(what, &error_);
+}
+
+int DocumentIndex::dropEmbeddingsExcept(const QString& model) {
+    QSqlDatabase db = sql::database(connection_);
+    const QString what = QStringLiteral("drop the vectors of other embedding models");
+    WriteTransaction tx(db, what, &error_);
+    QSqlQuery q(db);
+    if (!tx.began() || !run(q, QStringLiteral("DELETE FROM chunk_embeddings WHERE model <> ?"), {model}, what, &error_))
+        return -1;
+    const int rows = q.numRowsAffected();
+    return tx.commit(what, &error_) ? rows : -1;
+}
+
+qint64 DocumentIndex::embeddingCount(const QString& model, qint64 collectionId) const {
+    QSqlDatabase db = sql::database(connection_);
+    QSqlQuery q(db);
+    // (? = '' OR e.model = ?): one statement for "this model" and "any model".
+    const bool ok =
+        collectionId == 0
+            ? run(q, QStringLiteral("SELECT COUNT(*) FROM chunk_embeddings e WHERE (? = '' OR e.model = ?)"),
+                  {model, model}, QStringLiteral("count the vectors"), &error_)
+            : run(q,
+                  QStringLiteral("SELECT COUNT(*) FROM chunk_embeddings e JOIN chunks c ON c.id = e.chunk_id"
+                                 " JOIN files f ON f.id = c.file_id WHERE (? = '' OR e.model = ?)"
+                                 " AND f.collection_id = ? AND c.staged = 0"),
+                  {model, model, collectionId}, QStringLiteral("count the vectors"), &error_);
+    if (!ok || !q.next()) return -1;
+    return q.value(0).toLongLong();
+}
+
 bool DocumentIndex::checkConsistency(QString* problem) const {
     QSqlDatabase db = sql::database(connection_);
     QString localError;
     if (!problem) problem = &localError;
     QSqlQuery counts(db);
     if (!run(counts,
-             QStringLiteral("SELECT f.path, f.chunk_count, (SELECT COUNT(*) FROM chunks c WHERE c.file_id = f.id)"
+             QStringLiteral("SELECT f.path, f.chunk_count,"
+                            " (SELECT COUNT(*) FROM chunks c WHERE c.file_id = f.id AND c.staged = 0)"
                             " FROM files f"),
              {}, QStringLiteral("check the chunk counts"), problem))
         return false;
@@ -499,6 +781,16 @@ bool DocumentIndex::checkConsistency(QString* problem) const {
         *problem = QStringLiteral("%1 was left half-indexed").arg(pending.value(0).toString());
         return false;
     }
+    // Left by an update that neither committed nor cleaned up (checked while no update runs).
+    QSqlQuery staged(db);
+    if (!run(staged, QStringLiteral("SELECT COUNT(*) FROM chunks WHERE staged <> 0"), {},
+             QStringLiteral("check the staged chunks"), problem) ||
+        !staged.next())
+        return false;
+    if (const qint64 left = staged.value(0).toLongLong(); left > 0) {
+        *problem = QStringLiteral("%1 staged chunks of an unfinished update are left").arg(left);
+        return false;
+    }
     QSqlQuery fk(db);
     if (!run(fk, QStringLiteral("PRAGMA foreign_key_check"), {}, QStringLiteral("check the references"), problem))
         return false;
@@ -516,7 +808,8 @@ int DocumentIndex::chunkCount(qint64 collectionId) const {
     QSqlDatabase db = sql::database(connection_);
     QSqlQuery q(db);
     if (!run(q,
-             QStringLiteral("SELECT COUNT(*) FROM chunks c JOIN files f ON f.id = c.file_id WHERE f.collection_id = ?"),
+             QStringLiteral("SELECT COUNT(*) FROM chunks c JOIN files f ON f.id = c.file_id"
+                            " WHERE f.collection_id = ? AND c.staged = 0"),
              {collectionId}, QStringLiteral("count the chunks"), &error_) ||
         !q.next())
         return -1;

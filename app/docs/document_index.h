@@ -1,19 +1,22 @@
 // The documents index: its own SQLite file (documents.sqlite in the app data folder), separate from the
-// conversations so it can be rebuilt or deleted alone. Layout (schema version 1, PRAGMA user_version):
+// conversations so it can be rebuilt or deleted alone. Layout (schema version 2, PRAGMA user_version):
 //   collections(id, name UNIQUE, created)
 //   collection_sources(collection_id -> collections CASCADE, path)      what the user dropped: files or folders
 //   files(id, collection_id -> collections CASCADE, path, size, mtime, sha256, status, error, chunk_count, indexed)
-//   chunks(id, file_id -> files CASCADE, ordinal, page, line_start, line_end, token_count, text)
+//   chunks(id, file_id -> files CASCADE, ordinal, page, line_start, line_end, token_count, text, staged)
 //   chunks_fts   FTS5 over chunks.text (external content, kept in step by triggers; BM25 ranking)
 //   attachments(conversation_id, collection_id -> collections CASCADE)  conversation ids live in the Store's file,
 //                                                                        so the caller detaches deleted ones
-// Seam for dense retrieval: schema version 2 adds chunk_embeddings(chunk_id -> chunks CASCADE, model, vector BLOB)
-// filled by the indexer when an embedding model is loaded; search() then fuses the vector ranking with BM25's by
-// reciprocal rank (retrieval.h) — nothing else changes.
+//   chunk_embeddings(chunk_id -> chunks CASCADE, model, dim, vector)     v2: one dense vector per chunk, of the
+//                                                                        embedding model named by `model`
 //
-// Every write is one transaction (a file's chunks are replaced in one), WAL with synchronous=NORMAL, so a crash
-// or a kill leaves either the old or the new state of each file. One connection per DocumentIndex; use each
-// object on one thread (the indexer opens its own on its thread; WAL lets the GUI read meanwhile).
+// A file's new content is written in batches of committed transactions as *staged* chunks (chunks.staged = 1,
+// invisible to every search and count), then swapped in by one short transaction that drops the old chunks and
+// unstages the new ones together with the file's new identity. So a crash or a kill still leaves either the old
+// or the new state of each file (plus staged rows that discardUnfinished() removes), while no write lock is held
+// for longer than a batch: other writes (the Documents page's, run on the indexer's thread between batches) never
+// wait for a whole big file. WAL with synchronous=NORMAL. One connection per DocumentIndex; use each object on one
+// thread (the indexer opens its own on its thread; WAL lets other connections read meanwhile).
 #pragma once
 
 #include <QDateTime>
@@ -21,6 +24,7 @@
 #include <QSet>
 #include <QString>
 #include <optional>
+#include <vector>
 
 #include "app/docs/chunker.h"
 #include "app/docs/document_text.h"
@@ -63,6 +67,24 @@ struct SearchHit {
     double fusedScore = 0; // reciprocal-rank fusion of the ranks above; hits are ordered by it
 };
 
+// A question's dense vector and the identity of the model that made it: only vectors of that model are compared.
+struct QueryVector {
+    QString model;
+    std::vector<float> values;  // L2-normalised
+};
+
+// A chunk's text, to be embedded.
+struct ChunkText {
+    qint64 id = 0;
+    QString text;
+};
+
+// A chunk's dense vector: float32, L2-normalised.
+struct ChunkVector {
+    qint64 chunkId = 0;
+    std::vector<float> values;
+};
+
 class DocumentIndex {
 public:
     static std::optional<DocumentIndex> open(const QString& path, QString* error);
@@ -92,8 +114,10 @@ public:
     bool detachAll(qint64 conversationId);  // when the conversation is deleted
     QList<qint64> attachedCollections(qint64 conversationId) const;
 
-    // Writing one file's new content: begun with the file's new identity, chunks added as they are cut, then
-    // commit() replaces the old chunks and state in one go. Destroyed without commit(): nothing changed.
+    // Writing one file's new content: begun with the file's new identity, chunks added as they are cut (staged),
+    // flush() between them commits the staged batch so far (no write lock is held afterwards), then commit()
+    // replaces the old chunks and state in one go. Destroyed without commit(): the staged chunks are dropped and
+    // the file keeps its old chunks and state (a new file's row, listed as Pending while it is written, goes).
     class FileUpdate {
     public:
         FileUpdate(FileUpdate&&) noexcept;
@@ -103,6 +127,7 @@ public:
         ~FileUpdate();
         bool isValid() const;
         bool addChunk(const Chunk& chunk);
+        bool flush();
         bool commit();
         int chunkCount() const;
 
@@ -121,14 +146,43 @@ public:
     bool touchFile(qint64 fileId, qint64 size, qint64 mtimeMs);
     // Drops the files of the collection that are not in keep, with their chunks. Returns how many, -1 on failure.
     int removeFilesExcept(qint64 collectionId, const QSet<QString>& keep);
+    // Drops what an interrupted FileUpdate left (staged chunks, the Pending row of a file that was new): called by
+    // the only writer (the indexer) when it opens the index, never while an update runs. -1 on failure, else rows.
+    int discardUnfinished();
+    bool collectionExists(qint64 collectionId) const;
 
     // BM25 over the chunks of the given collections (all when empty): at most k hits, best first. question is
     // plain user text; it becomes a safe FTS5 query (retrieval.h), never FTS syntax.
     QList<SearchHit> searchBm25(const QString& question, const QList<qint64>& collectionIds, int k) const;
-    // The hybrid ranking: today BM25 alone through reciprocal-rank fusion; the dense list joins here.
-    QList<SearchHit> search(const QString& question, const QList<qint64>& collectionIds, int k) const;
+    // The n chunks (of the collections; all when empty) whose vectors of query.model are nearest to query, best
+    // first, vectorRank set. Brute force: every vector of those collections is read and dotted with the query
+    // (unit vectors: the dot product is the cosine). Cost per question: the vectors' bytes through SQLite's page
+    // cache plus chunks x dim multiply-adds, linear in the chunks: 25k chunks of 768 dims (75 MB) took ~140 ms on
+    // the 2-core development VM, so 100k take about half a second, against the seconds an answer takes; beyond
+    // that an in-memory copy or an approximate index would pay.
+    QList<SearchHit> searchDense(const QueryVector& query, const QList<qint64>& collectionIds, int n) const;
+    // The hybrid ranking: BM25's list and, with dense (non-null, non-empty), the vectors' list, each 4k long,
+    // fused by reciprocal rank (retrieval.h); at most k hits, best first, with bm25Rank, vectorRank and fusedScore.
+    // Without dense: BM25 alone (fusedScore from its one list).
+    QList<SearchHit> search(const QString& question, const QList<qint64>& collectionIds, int k,
+                            const QueryVector* dense = nullptr) const;
 
-    // For tests and a "repair" action: chunk counts match the chunks, the FTS index matches its content.
+    // ---- Dense vectors (chunk_embeddings), written by the indexer ----
+    // Chunks (committed, not staged) with ids above afterId without a vector of model, lowest id first, at most
+    // limit. A pass walks up from 0 with the last id it got (ids only grow), so it never rescans the done ones.
+    QList<ChunkText> chunksWithoutEmbedding(const QString& model, qint64 afterId, int limit) const;
+    qint64 countChunksWithoutEmbedding(const QString& model) const;  // -1 on failure
+    // Stores the vectors as model's in one transaction (replacing a chunk's vector). A chunk that no longer
+    // exists is skipped (its file changed meanwhile).
+    bool storeEmbeddings(const QString& model, const QList<ChunkVector>& vectors);
+    // Drops every vector not of model (the model in use changed: they would never be compared). -1 on failure.
+    int dropEmbeddingsExcept(const QString& model);
+    // Vectors of model (of any model when empty; in the collection, all when 0): for tests and the Documents
+    // page's counts.
+    qint64 embeddingCount(const QString& model, qint64 collectionId = 0) const;
+
+    // For tests and a "repair" action, while no update runs: chunk counts match the chunks, no half-written
+    // update is left (Pending rows, staged chunks), references hold, the FTS index matches its content.
     bool checkConsistency(QString* problem) const;
     int chunkCount(qint64 collectionId) const;
 

@@ -3,6 +3,7 @@
 #include <QCryptographicHash>
 #include <QDir>
 #include <QDirIterator>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
 #include <QSet>
@@ -10,6 +11,7 @@
 #include <optional>
 
 #include "app/docs/document_extractor.h"
+#include "app/docs/embedding_model.h"
 
 namespace hearth::app::docs {
 
@@ -89,9 +91,11 @@ IndexingSummary Indexing::indexCollection(DocumentIndex& index, qint64 collectio
     };
     const QString vanished = tr("%1 disappeared before it could be read");
 
+    // Posted jobs run where no transaction is open; one may remove this very collection.
+    const auto idle = [&] { return callbacks.idle && callbacks.idle(); };
     for (int i = 0; i < paths.size(); ++i) {
         const QString& path = paths[i];
-        if (cancelled()) {
+        if (cancelled() || (idle() && !index.collectionExists(collectionId))) {
             summary.cancelled = true;
             break;
         }
@@ -140,11 +144,25 @@ IndexingSummary Indexing::indexCollection(DocumentIndex& index, qint64 collectio
             break;
         }
         bool storeFailed = false;
+        bool collectionGone = false;
+        QElapsedTimer batch;
+        batch.start();
         Chunker chunker(options, [&](Chunk&& chunk) {
             if (cancelled()) return false;
             if (!update->addChunk(chunk)) {
                 storeFailed = true;
                 return false;
+            }
+            if (batch.elapsed() >= kBatchMs) {
+                if (!update->flush()) {
+                    storeFailed = true;
+                    return false;
+                }
+                if (idle() && !index.collectionExists(collectionId)) {
+                    collectionGone = true;
+                    return false;
+                }
+                batch.restart();
             }
             return true;
         });
@@ -156,7 +174,7 @@ IndexingSummary Indexing::indexCollection(DocumentIndex& index, qint64 collectio
             summary.error = index.lastError();
             break;
         }
-        if (extraction.outcome == Extraction::Outcome::Cancelled || cancelled()) {
+        if (extraction.outcome == Extraction::Outcome::Cancelled || cancelled() || collectionGone) {
             summary.cancelled = true;  // the update rolls back: the file keeps its previous chunks and state
             break;
         }
@@ -193,10 +211,31 @@ IndexingSummary Indexing::indexCollection(DocumentIndex& index, qint64 collectio
     return summary;
 }
 
+// What the indexing thread owns: the connection (and, with an embedding model, the model).
+struct DocumentIndexer::Worker {
+    QString databasePath;
+    std::unique_ptr<DocumentIndex> index;
+    std::unique_ptr<EmbeddingModel> embedding;  // none: BM25 only
+
+    // The index, opened at the first use; nullptr and *error when it cannot be opened (tried again next time).
+    DocumentIndex* open(QString* error) {
+        if (index) return index.get();
+        auto opened = DocumentIndex::open(databasePath, error);
+        if (!opened) return nullptr;
+        index = std::make_unique<DocumentIndex>(std::move(*opened));
+        // This is the only writer and nothing runs yet: staged rows are an interrupted update's (a crash, a kill).
+        // Invisible to searches, so a failure here only leaves them for the next start.
+        index->discardUnfinished();
+        return index.get();
+    }
+};
+
 DocumentIndexer::DocumentIndexer(const QString& databasePath, QObject* parent)
-    : QObject(parent), databasePath_(databasePath), options_(std::make_shared<ChunkerOptions>()),
-      index_(std::make_shared<std::unique_ptr<DocumentIndex>>()) {
+    : QObject(parent), options_(std::make_shared<ChunkerOptions>()), worker_(std::make_shared<Worker>()) {
     qRegisterMetaType<IndexingSummary>();
+    qRegisterMetaType<SearchHit>();
+    qRegisterMetaType<QList<SearchHit>>();
+    worker_->databasePath = databasePath;
     thread_ = new QThread(this);
     thread_->setObjectName(QStringLiteral("hearth-docs-indexer"));
     context_ = new QObject;
@@ -207,13 +246,16 @@ DocumentIndexer::DocumentIndexer(const QString& databasePath, QObject* parent)
 
 DocumentIndexer::~DocumentIndexer() {
     cancel();
-    // The index's connection belongs to the thread: closed there, after the (now cancelled) queued jobs.
-    auto index = index_;
+    // The index's connection belongs to the thread: closed there, after the (now cancelled) queued jobs and the
+    // posted ones.
+    auto worker = worker_;
     QThread* thread = thread_;
     QMetaObject::invokeMethod(
         context_,
-        [index, thread] {
-            index->reset();
+        [this, worker, thread] {
+            runPosted();
+            worker->embedding.reset();
+            worker->index.reset();
             thread->quit();
         },
         Qt::QueuedConnection);
@@ -226,44 +268,183 @@ void DocumentIndexer::setChunkerOptions(const ChunkerOptions& options) {
 
 void DocumentIndexer::cancel() { generation_.fetch_add(1); }
 
+bool DocumentIndexer::runPosted() {
+    bool ran = false;
+    for (;;) {
+        std::function<void()> job;
+        {
+            QMutexLocker lock(&postedMutex_);
+            if (posted_.empty()) break;
+            job = std::move(posted_.front());
+            posted_.pop_front();
+        }
+        job();
+        ran = true;
+    }
+    return ran;
+}
+
+void DocumentIndexer::enqueue(std::function<void()> job) {
+    {
+        QMutexLocker lock(&postedMutex_);
+        posted_.push_back(std::move(job));
+    }
+    // Runs it when the thread is idle; while an indexing job runs, its idle() gets there first.
+    QMetaObject::invokeMethod(context_, [this] { runPosted(); }, Qt::QueuedConnection);
+}
+
+void DocumentIndexer::post(std::function<void(DocumentIndex&)> job) {
+    enqueue([this, job = std::move(job)] {
+        QString error;
+        if (DocumentIndex* index = worker_->open(&error))
+            job(*index);
+        else
+            emit indexUnavailable(error);
+    });
+}
+
+quint64 DocumentIndexer::retrieve(const QString& question, const QList<qint64>& collectionIds, int k) {
+    const quint64 id = nextRequest_.fetch_add(1);
+    enqueue([this, id, question, collectionIds, k] {
+        QString error;
+        QList<SearchHit> hits;
+        if (DocumentIndex* index = worker_->open(&error)) {
+            std::optional<QueryVector> dense;
+            if (EmbeddingModel* model = worker_->embedding.get()) {
+                QString embedError;
+                if (auto vector = model->embedQuery(question, &embedError))
+                    dense = QueryVector{model->identity(), std::move(*vector)};
+                else  // the words still rank: BM25 alone rather than nothing
+                    qWarning("documents: the question could not be embedded: %s", qPrintable(embedError));
+            }
+            hits = index->search(question, collectionIds, k, dense ? &*dense : nullptr);
+            error = index->lastError();
+        }
+        emit retrieved(id, hits, error);
+    });
+    return id;
+}
+
 void DocumentIndexer::indexCollection(qint64 collectionId) {
     const quint64 generation = generation_.load();
     ++jobs_;
     auto options = options_;
-    auto index = index_;
     QMetaObject::invokeMethod(
         context_,
-        [this, collectionId, generation, options, index] {
+        [this, collectionId, generation, options] {
             const auto cancelled = [this, generation] { return generation_.load() != generation; };
             IndexingSummary summary;
             summary.collectionId = collectionId;
             if (cancelled()) {
                 summary.cancelled = true;
-            } else {
-                if (!*index) {
-                    QString error;
-                    if (auto opened = DocumentIndex::open(databasePath_, &error))
-                        *index = std::make_unique<DocumentIndex>(std::move(*opened));
-                    else
-                        summary.error = error;
+            } else if (DocumentIndex* index = worker_->open(&summary.error)) {
+                IndexingCallbacks callbacks;
+                callbacks.cancelled = cancelled;
+                callbacks.idle = [this] { return runPosted(); };
+                callbacks.progress = [this, collectionId](int done, int total, const QString& file) {
+                    emit progress(collectionId, done, total, file);
+                };
+                callbacks.fileDone = [this, collectionId](const QString& path, FileStatus status,
+                                                          const QString& message) {
+                    emit fileIndexed(collectionId, path, int(status), message);
+                };
+                ChunkerOptions chunking = *options;
+                if (const EmbeddingModel* model = worker_->embedding.get()) {
+                    // Chunks in the model's own tokens, never more than it takes with its prefix and specials.
+                    chunking.countTokens = model->tokenCounter();
+                    chunking.targetTokens = std::min(chunking.targetTokens, model->maxChunkTokens());
+                    chunking.overlapTokens = std::min(chunking.overlapTokens, chunking.targetTokens / 4);
                 }
-                if (*index) {
-                    IndexingCallbacks callbacks;
-                    callbacks.cancelled = cancelled;
-                    callbacks.progress = [this, collectionId](int done, int total, const QString& file) {
-                        emit progress(collectionId, done, total, file);
-                    };
-                    callbacks.fileDone = [this, collectionId](const QString& path, FileStatus status,
-                                                              const QString& message) {
-                        emit fileIndexed(collectionId, path, int(status), message);
-                    };
-                    summary = Indexing::indexCollection(**index, collectionId, *options, callbacks);
-                }
+                summary = Indexing::indexCollection(*index, collectionId, chunking, callbacks);
             }
-            --jobs_;
             emit finished(summary);
+            // The new chunks' vectors, after every file's words are searchable: embedding costs far more than
+            // chunking (2 MB of text: under a second to chunk, ~15 s to embed with a tiny model on this VM), so
+            // BM25 gets all files first. Outside the files' transactions: a crash before the vectors are written
+            // leaves chunks without vectors, which the next pass embeds.
+            if (summary.error.isEmpty()) embedMissing(cancelled);
+            --jobs_;
         },
         Qt::QueuedConnection);
+}
+
+void DocumentIndexer::setEmbeddingModel(const QString& ggufPath) {
+    ++jobs_;
+    const quint64 generation = generation_.load();
+    QMetaObject::invokeMethod(
+        context_,
+        [this, ggufPath, generation] {
+            QString error;
+            if (ggufPath.isEmpty()) {
+                worker_->embedding.reset();
+            } else if (auto model = EmbeddingModel::load(
+                           // Half the cores: the backfill is background work and the chat model needs the rest.
+                           ggufPath, std::max(1, QThread::idealThreadCount() / 2), &error)) {
+                worker_->embedding = std::move(model);
+                // Vectors of another model are never compared with this one's questions: they only take room.
+                if (DocumentIndex* index = worker_->open(&error)) {
+                    if (index->dropEmbeddingsExcept(worker_->embedding->identity()) < 0) error = index->lastError();
+                }
+            }
+            emit embeddingModelChanged(worker_->embedding ? worker_->embedding->path() : QString(), error);
+            embedMissing([this, generation] { return generation_.load() != generation; });
+            --jobs_;
+        },
+        Qt::QueuedConnection);
+}
+
+void DocumentIndexer::embedMissing(const std::function<bool()>& cancelled) {
+    EmbeddingModel* model = worker_->embedding.get();
+    DocumentIndex* index = worker_->index.get();
+    if (!model || !index || cancelled()) return;  // cancelled before it began: the next pass does it all
+    const QString identity = model->identity();
+    qint64 total = index->countChunksWithoutEmbedding(identity);
+    if (total == 0) return;
+    if (total < 0) {
+        emit embeddingFinished(0, false, index->lastError());
+        return;
+    }
+    qint64 done = 0;
+    qint64 lastId = 0;
+    emit embeddingProgress(0, total);
+    constexpr int kSelect = 32;  // chunks read at a time; written when done or after kBatchMs, whichever first
+    for (;;) {
+        if (cancelled()) {
+            emit embeddingFinished(done, true, {});
+            return;
+        }
+        const QList<ChunkText> chunks = index->chunksWithoutEmbedding(identity, lastId, kSelect);
+        if (chunks.isEmpty()) {
+            if (!index->lastError().isEmpty()) {
+                emit embeddingFinished(done, false, index->lastError());
+                return;
+            }
+            break;
+        }
+        QList<ChunkVector> vectors;
+        QElapsedTimer batch;
+        batch.start();
+        for (const ChunkText& chunk : chunks) {
+            QString error;
+            std::optional<std::vector<float>> vector = model->embedDocument(chunk.text, &error);
+            if (!vector) {
+                emit embeddingFinished(done, false, error);
+                return;
+            }
+            vectors << ChunkVector{chunk.id, std::move(*vector)};
+            lastId = chunk.id;
+            if (cancelled() || batch.elapsed() >= Indexing::kBatchMs) break;
+        }
+        if (!index->storeEmbeddings(identity, vectors)) {
+            emit embeddingFinished(done, false, index->lastError());
+            return;
+        }
+        done += vectors.size();
+        total = std::max(total, done);  // chunks committed since the count (a posted job cannot add any, but be safe)
+        emit embeddingProgress(done, total);
+        runPosted();  // retrievals and small writes wait a batch at most
+    }
+    emit embeddingFinished(done, false, {});
 }
 
 }  // namespace hearth::app::docs

@@ -1,5 +1,5 @@
 // Retrieval helpers around the index: the safe FTS5 query for a user's question, reciprocal-rank fusion of
-// several rankings (BM25 now; dense vectors when the embedding model lands), and the prompt context: the best
+// several rankings (BM25's and, with an embedding model, the chunk vectors'), and the prompt context: the best
 // snippets that fit a token budget, numbered with their sources, and what they cost.
 #pragma once
 

@@ -3,11 +3,11 @@
 // its provenance; bad inputs (binary, empty, truncated/damaged/encrypted PDF, a non-zip DOCX) end with a clear
 // status and a consistent index; a 50 MB text file is streamed in bounded memory and searchable; files that vanish
 // before or while being read end Missing; cancelling leaves files in their old state; a killed indexer leaves a
-// consistent index; after a restart the facts are still found and only a changed file is read again.
+// consistent index (what it staged is dropped at the next start); after a restart the facts are still found and
+// only a changed file is read again; writes posted to the indexer and retrievals are answered within a batch
+// while a 50 MB file is indexed, and removing the collection being indexed stops the job.
 #include <QCryptographicHash>
 #include <QGuiApplication>
-#include <QPainter>
-#include <QPdfWriter>
 #include <QProcess>
 #include <QRandomGenerator>
 #include <QSignalSpy>
@@ -16,12 +16,12 @@
 #include <QtTest>
 #include <optional>
 
-#include <minizip/zip.h>
 #include <sys/resource.h>
 
 #include "app/docs/document_index.h"
 #include "app/docs/document_indexer.h"
 #include "app/docs/retrieval.h"
+#include "document_corpus.h"
 
 using namespace hearth::app::docs;
 
@@ -29,86 +29,10 @@ namespace {
 
 constexpr char kCrashChildArg[] = "--docs-crash-child";
 
-// Deterministic filler prose, so that facts compete with plenty of unrelated chunks that share common words.
-QString filler(int words, quint32 seed) {
-    static const QStringList vocabulary = QStringLiteral(
-        "the a of and report island museum revenue soup garden temperature company year river city market people "
-        "water light house keeper exhibit ingredient season weather north south old new small large quarterly "
-        "number letter page chapter history growth plan team office road bridge harbour station morning evening "
-        "winter summer forest mountain valley school library kitchen window table paper story music train ship")
-                                              .split(u' ');
-    QRandomGenerator rng(seed);
-    QString out;
-    for (int i = 0; i < words; ++i) {
-        out += vocabulary[rng.bounded(int(vocabulary.size()))];
-        out += (i % 13 == 12) ? QStringLiteral(". ") : QStringLiteral(" ");
-    }
-    return out.trimmed() + u'.';
-}
-
-bool writeFile(const QString& path, const QByteArray& bytes) {
-    QFile f(path);
-    return f.open(QIODevice::WriteOnly | QIODevice::Truncate) && f.write(bytes) == bytes.size();
-}
-
 void setMtime(const QString& path, const QDateTime& when) {
     QFile f(path);
     QVERIFY(f.open(QIODevice::ReadWrite));
     QVERIFY(f.setFileTime(when, QFileDevice::FileModificationTime));
-}
-
-bool writePdf(const QString& path, const QStringList& pages) {
-    QPdfWriter writer(path);
-    writer.setPageSize(QPageSize(QPageSize::A4));
-    writer.setResolution(300);
-    QPainter painter(&writer);
-    if (!painter.isActive()) return false;
-    QFont font(QStringLiteral("DejaVu Sans"));
-    font.setPointSize(11);
-    painter.setFont(font);
-    for (int i = 0; i < pages.size(); ++i) {
-        if (i > 0 && !writer.newPage()) return false;
-        painter.drawText(QRectF(0, 0, writer.width(), writer.height()), Qt::TextWordWrap, pages[i]);
-    }
-    return painter.end();
-}
-
-bool zipAdd(zipFile zip, const char* name, const QByteArray& data) {
-    return zipOpenNewFileInZip(zip, name, nullptr, nullptr, 0, nullptr, 0, nullptr, Z_DEFLATED,
-                               Z_DEFAULT_COMPRESSION) == ZIP_OK &&
-           zipWriteInFileInZip(zip, data.constData(), unsigned(data.size())) == ZIP_OK &&
-           zipCloseFileInZip(zip) == ZIP_OK;
-}
-
-// A minimal valid DOCX: content types, the package relationship to the main part, and the document itself.
-// documentXml: null for the document made of paragraphs, empty to leave the part out, else the part's bytes.
-bool writeDocx(const QString& path, const QStringList& paragraphs, const QByteArray& documentXml = QByteArray()) {
-    QByteArray body;
-    for (const QString& p : paragraphs)
-        body += "<w:p><w:r><w:t xml:space=\"preserve\">" + p.toHtmlEscaped().toUtf8() + "</w:t></w:r></w:p>";
-    const QByteArray document =
-        !documentXml.isNull()
-            ? documentXml
-            : "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
-              "<w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body>" +
-                  body + "</w:body></w:document>";
-    zipFile zip = zipOpen(QFile::encodeName(path).constData(), APPEND_STATUS_CREATE);
-    if (!zip) return false;
-    const bool ok =
-        zipAdd(zip, "[Content_Types].xml",
-               "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Types "
-               "xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
-               "<Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>"
-               "<Default Extension=\"xml\" ContentType=\"application/xml\"/>"
-               "<Override PartName=\"/word/document.xml\" ContentType=\"application/"
-               "vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml\"/></Types>") &&
-        zipAdd(zip, "_rels/.rels",
-               "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Relationships "
-               "xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rId1\" "
-               "Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" "
-               "Target=\"word/document.xml\"/></Relationships>") &&
-        (document.isEmpty() || zipAdd(zip, "word/document.xml", document));
-    return zipClose(zip, nullptr) == ZIP_OK && ok;
 }
 
 // A PDF encrypted with the standard security handler (RC4, revision 2) whose user password is not empty: the
@@ -172,27 +96,6 @@ int writeBigText(const QString& path, qint64 bytes, const QString& fact) {
     }
     f.write(block);
     return factLine;
-}
-
-QString describe(const QList<SearchHit>& hits) {
-    QStringList out;
-    for (const SearchHit& h : hits)
-        out << QStringLiteral("#%1 %2 p%3 l%4-%5 bm25=%6: %7")
-                   .arg(h.bm25Rank)
-                   .arg(QFileInfo(h.path).fileName())
-                   .arg(h.page)
-                   .arg(h.lineStart)
-                   .arg(h.lineEnd)
-                   .arg(h.bm25)
-                   .arg(h.text.left(60));
-    return out.join(u'\n');
-}
-
-// The 1-based rank of the first hit from `file` whose text contains `needle` (0: not in hits).
-int rankOf(const QList<SearchHit>& hits, const QString& file, const QString& needle) {
-    for (int i = 0; i < hits.size(); ++i)
-        if (QFileInfo(hits[i].path).fileName() == file && hits[i].text.contains(needle)) return i + 1;
-    return 0;
 }
 
 // The crash test's child: indexes the collection of the given database until it is killed.
@@ -268,7 +171,7 @@ private slots:
         QString error;
         index_ = DocumentIndex::open(db_, &error);
         QVERIFY2(index_, qPrintable(error));
-        QCOMPARE(DocumentIndex::schemaVersion(), 1);
+        QCOMPARE(DocumentIndex::schemaVersion(), 2);
     }
 
     // First, so that the peak resident size before it is not inflated by the other tests.
@@ -303,40 +206,8 @@ private slots:
     void corpusFactsAreRetrievedWithProvenance() {
         corpus_ = path(QStringLiteral("corpus"));
         QVERIFY(QDir().mkpath(corpus_ + QStringLiteral("/sub")));
-        // Text: the fact deep in the file, after several chunks of filler.
-        QStringList txt;
-        for (int i = 0; i < 8; ++i) txt << filler(120, 100 + i);
-        txt.insert(5, QStringLiteral("The lighthouse keeper on Skerryvore island is named Ottoline Brack."));
-        const QString txtText = txt.join(QStringLiteral("\n\n"));
-        txtFactLine_ = int(txtText.left(txtText.indexOf(u"Ottoline")).count(u'\n')) + 1;
-        QVERIFY(writeFile(corpus_ + QStringLiteral("/facts.txt"), txtText.toUtf8()));
-        QVERIFY(writeFile(corpus_ + QStringLiteral("/sub/notes.md"),
-                          ("# Garden notes\n\n" + filler(300, 200) +
-                           "\n\n## Greenhouse\n\nThe greenhouse thermostat is set to 23 degrees for the "
-                           "Zephyranthes orchids.\n\n" + filler(300, 201))
-                              .toUtf8()));
-        QVERIFY(writeFile(corpus_ + QStringLiteral("/page.html"),
-                          ("<html><head><title>Museum</title><script>var quokka = 'wombat';</script></head><body>"
-                           "<p>" + filler(300, 300) + "</p><p>The museum&rsquo;s oldest exhibit is a bronze astrolabe "
-                           "from 1532.</p><p>" + filler(300, 301) + "</p></body></html>")
-                              .toUtf8()));
-        QVERIFY(writePdf(corpus_ + QStringLiteral("/report.pdf"),
-                         {filler(200, 400),
-                          filler(60, 401) + QStringLiteral(" The quarterly revenue of Vandermeer Logistics reached "
-                                                           "7.4 million euros. ") + filler(60, 402),
-                          filler(200, 403)}));
-        QVERIFY(writeDocx(corpus_ + QStringLiteral("/letter.docx"),
-                          {filler(150, 500), QStringLiteral("The secret ingredient in grandmother's soup is smoked "
-                                                            "paprika from Extremadura."),
-                           filler(150, 501)}));
-        QVERIFY(writeFile(corpus_ + QStringLiteral("/latin1.txt"),
-                          QStringLiteral("Die Brücke über die Weißach wurde 1887 gebaut.\n\n").toLatin1() +
-                              filler(100, 600).toLatin1()));
-        QStringDecoder::Encoding utf16 = QStringConverter::Utf16LE;
-        QStringEncoder encoder(utf16, QStringConverter::Flag::WriteBom);
-        QVERIFY(writeFile(corpus_ + QStringLiteral("/utf16.txt"),
-                          encoder.encode(QStringLiteral("The komodo dragon enclosure opens at nine.\n"))));
-        QVERIFY(writeFile(corpus_ + QStringLiteral("/.hidden.txt"), "Ottoline Brack hides here too."));
+        const QList<CorpusFact> facts = writeCorpus(corpus_, &txtFactLine_);
+        QVERIFY(!facts.isEmpty());
 
         corpusId_ = index_->createCollection(QStringLiteral("Corpus"));
         QVERIFY(corpusId_ > 0);
@@ -360,27 +231,7 @@ private slots:
             QVERIFY2(f.status == FileStatus::Indexed && f.chunkCount > 0, qPrintable(f.path + u' ' + f.error));
         verifyConsistent();
 
-        struct Fact {
-            QString question, file, needle;
-            int page;
-        };
-        const QList<Fact> facts = {
-            {QStringLiteral("Who is the lighthouse keeper on Skerryvore?"), QStringLiteral("facts.txt"),
-             QStringLiteral("Ottoline Brack"), 0},
-            {QStringLiteral("What temperature is the greenhouse thermostat set to?"), QStringLiteral("notes.md"),
-             QStringLiteral("23 degrees"), 0},
-            {QStringLiteral("What is the museum's oldest exhibit?"), QStringLiteral("page.html"),
-             QStringLiteral("bronze astrolabe"), 0},
-            {QStringLiteral("How much revenue did Vandermeer Logistics make?"), QStringLiteral("report.pdf"),
-             QStringLiteral("Vandermeer"), 2},
-            {QStringLiteral("What is the secret ingredient in the soup?"), QStringLiteral("letter.docx"),
-             QStringLiteral("smoked paprika"), 0},
-            {QStringLiteral("Wann wurde die Brücke über die Weißach gebaut?"), QStringLiteral("latin1.txt"),
-             QStringLiteral("Weißach wurde 1887"), 0},
-            {QStringLiteral("When does the komodo dragon enclosure open?"), QStringLiteral("utf16.txt"),
-             QStringLiteral("komodo dragon"), 0},
-        };
-        for (const Fact& fact : facts) {
+        for (const CorpusFact& fact : facts) {
             const QList<SearchHit> hits = index_->search(fact.question, {corpusId_}, 3);
             const int rank = rankOf(hits, fact.file, fact.needle);
             qInfo("%s: rank %d of %lld (bm25 %.3f)", qPrintable(fact.file), rank, qlonglong(hits.size()),
@@ -403,6 +254,108 @@ private slots:
             index_->search(QStringLiteral("Vandermeer Logistics revenue"), {corpusId_}, 3), 400);
         QVERIFY2(context.text.startsWith(u"[1] report.pdf, page 2:\n"), qPrintable(context.text.left(200)));
         QVERIFY(context.tokenCount > 0 && context.tokenCount <= 400);
+    }
+
+    // The indexer's thread is the only writer; small writes posted to it and retrievals are answered between the
+    // ~100 ms batches of a 50 MB file, long before the file is done, and a write on another connection meanwhile
+    // does not wait for the file either.
+    void postedJobsAndRetrievalAreAnsweredWhileABigFileIsIndexed() {
+        const qint64 id = index_->createCollection(QStringLiteral("Busy"));
+        QVERIFY(index_->addSource(id, big_));
+        DocumentIndexer indexer(db_);
+        QElapsedTimer clock;
+        clock.start();
+        qint64 finishedAt = -1, retrievedAt = -1, postedAt = -1, askedAt = -1, otherWriteMs = -1;
+        QList<SearchHit> hits;
+        QString retrieveError;
+        quint64 requestId = 0, answeredId = 0;
+        QStringList order;           // as the posted jobs ran, on the indexing thread
+        qint64 postedCollection = 0; // what the posted write returned, sent back with a queued call
+        bool asked = false;
+        IndexingSummary summary;
+        QEventLoop loop;
+        connect(&indexer, &DocumentIndexer::finished, &loop, [&](const IndexingSummary& s) {
+            summary = s;
+            finishedAt = clock.elapsed();
+            loop.quit();
+        }, Qt::QueuedConnection);
+        connect(&indexer, &DocumentIndexer::retrieved, this,
+                [&](quint64 request, const QList<SearchHit>& h, const QString& error) {
+                    answeredId = request;
+                    hits = h;
+                    retrieveError = error;
+                    retrievedAt = clock.elapsed();
+                }, Qt::QueuedConnection);
+        connect(&indexer, &DocumentIndexer::progress, this, [&](qint64, int, int, const QString& file) {
+            if (!file.endsWith(u"huge.log") || asked) return;
+            asked = true;
+            // Well inside the file: its first batches are committed, its transaction would be long by now.
+            QTimer::singleShot(1000, this, [&] {
+                askedAt = clock.elapsed();
+                QObject* self = this;
+                indexer.post([&order](DocumentIndex&) { order << QStringLiteral("first"); });
+                indexer.post([&, self](DocumentIndex& index) {
+                    order << QStringLiteral("second");
+                    const qint64 created = index.createCollection(QStringLiteral("Posted while busy"));
+                    index.addSource(created, corpus_ + QStringLiteral("/facts.txt"));
+                    QMetaObject::invokeMethod(self, [&, created] {
+                        postedCollection = created;
+                        postedAt = clock.elapsed();
+                    }, Qt::QueuedConnection);
+                });
+                requestId = indexer.retrieve(QStringLiteral("Who is the lighthouse keeper on Skerryvore?"),
+                                             {corpusId_}, 3);
+                QElapsedTimer write;
+                write.start();
+                QVERIFY(index_->attach(7, corpusId_));  // the GUI's own connection, for comparison
+                otherWriteMs = write.elapsed();
+            });
+        }, Qt::QueuedConnection);
+        QTimer::singleShot(240000, &loop, &QEventLoop::quit);
+        indexer.indexCollection(id);
+        loop.exec();
+
+        QVERIFY2(summary.error.isEmpty() && !summary.cancelled, qPrintable(summary.error));
+        QCOMPARE(summary.filesRead, 1);
+        QVERIFY2(askedAt > 0, "the big file was never reached");
+        qInfo("asked at %lld ms: posted write answered after %lld ms, retrieval after %lld ms, a write on another "
+              "connection took %lld ms; the file was done %lld ms after the question",
+              askedAt, postedAt - askedAt, retrievedAt - askedAt, otherWriteMs, finishedAt - askedAt);
+        // Answered while the file was still being indexed, and promptly.
+        QVERIFY(postedAt > 0 && retrievedAt > 0);
+        QVERIFY2(postedAt < finishedAt && retrievedAt < finishedAt, "answers waited for the whole file");
+        QVERIFY2(retrievedAt - askedAt < 2000 && postedAt - askedAt < 2000, "answers took longer than a few batches");
+        QVERIFY2(otherWriteMs < 2000, "a write on another connection waited for the whole file");
+        QCOMPARE(order, (QStringList{QStringLiteral("first"), QStringLiteral("second")}));
+        // The results are right: the retrieval's, the posted write's (seen from another connection) and the file's.
+        QCOMPARE(answeredId, requestId);
+        QVERIFY2(retrieveError.isEmpty(), qPrintable(retrieveError));
+        QCOMPARE(rankOf(hits, QStringLiteral("facts.txt"), QStringLiteral("Ottoline Brack")), 1);
+        QVERIFY(postedCollection > 0);
+        QCOMPARE(index_->sources(postedCollection), QStringList{corpus_ + QStringLiteral("/facts.txt")});
+        QCOMPARE(index_->attachedCollections(7), QList<qint64>{corpusId_});
+        const QList<SearchHit> big = index_->search(QStringLiteral("What is the zeppelin hangar door code?"), {id}, 3);
+        QVERIFY2(!big.isEmpty() && big.first().text.contains(u"Quillfeather 8812"), qPrintable(describe(big)));
+        verifyConsistent();
+        QVERIFY(index_->removeCollection(postedCollection) && index_->detachAll(7) && index_->removeCollection(id));
+    }
+
+    // Removing the collection being indexed (a posted job, run between batches) ends the job as cancelled, and
+    // the file's staged chunks go with it.
+    void removingTheCollectionBeingIndexedStopsIt() {
+        const qint64 id = index_->createCollection(QStringLiteral("Removed while busy"));
+        QVERIFY(index_->addSource(id, big_));
+        DocumentIndexer indexer(db_);
+        connect(&indexer, &DocumentIndexer::progress, this, [&](qint64, int, int, const QString& file) {
+            if (!file.endsWith(u"huge.log")) return;
+            QTimer::singleShot(500, this, [&] { indexer.post([id](DocumentIndex& i) { i.removeCollection(id); }); });
+        }, Qt::QueuedConnection);
+        const IndexingSummary summary = runIndexer(indexer, id);
+        QVERIFY2(summary.error.isEmpty(), qPrintable(summary.error));
+        QVERIFY(summary.cancelled);
+        QVERIFY(!index_->collectionExists(id));
+        QCOMPARE(index_->files(id).size(), 0);
+        verifyConsistent();
     }
 
     void hostileQuestionsAreNotFtsSyntax() {
@@ -587,6 +540,17 @@ private slots:
         QString error;
         auto reopened = DocumentIndex::open(db_, &error);
         QVERIFY2(reopened, qPrintable(error));
+        // What the killed child staged of the big file is not searchable...
+        QVERIFY(reopened->search(QStringLiteral("zeppelin hangar door code"), {id}, 3).isEmpty());
+        // ...and the app's next start (its indexer, at its first job) drops it.
+        {
+            DocumentIndexer indexer(db_);
+            QEventLoop loop;
+            QObject receiver;
+            indexer.post([&](DocumentIndex&) { QMetaObject::invokeMethod(&receiver, [&] { loop.quit(); }); });
+            QTimer::singleShot(60000, &loop, &QEventLoop::quit);
+            loop.exec();
+        }
         QString problem;
         QVERIFY2(reopened->checkConsistency(&problem), qPrintable(problem));
         const QList<FileRow> files = reopened->files(id);
