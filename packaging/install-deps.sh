@@ -22,6 +22,8 @@ packages=(
   qml6-module-qt-labs-folderlistmodel
   # icons (SVG rendered to PNG at build time, SVG window icon), Qt's own translations
   qt6-svg-dev libqt6svg6 qt6-translations-l10n
+  # the hub token in the system keyring (Secret Service / KWallet)
+  qtkeychain-qt6-dev libqt6keychain1
   # documents for retrieval: PDF text (Qt PDF), DOCX unzipping (minizip)
   qt6-pdf-dev libqt6pdf6 libminizip-dev
   # the Debian package and its checks (cpack DEB with dpkg-shlibdeps, desktop and AppStream validators)

@@ -18,9 +18,10 @@ Dialog {
     height: parent ? parent.height - 40 : 700
 
     // ModelsController or a stand-in: catalog (with filterText, fitsOnly, hideUnsupported, maxSizeGiB, count), localModels
-    // (count), memoryText, modelsFolder, hubBaseUrl, defaultHubBaseUrl, hubTokenSet, importing, lastError,
-    // lastNotice, and download/pause/resume/cancel/loadCatalogFile(key), loadFile/deleteFile(path),
-    // importFile(url, move), setHubToken(token), refresh(), clearMessages().
+    // (count), memoryText, modelsFolder, hubBaseUrl, defaultHubBaseUrl, hubTokenSet, hubTokenStorage, hubTokenBusy,
+    // importing, lastError, lastNotice, urlBusy, urlError, urlKey (urlChanged), and
+    // download/pause/resume/cancel/loadCatalogFile/checkFile(key), loadFile/deleteFile(path), importFile(url, move),
+    // addFromUrl(url), setHubToken(token), refresh(), clearMessages().
     property var models
     // Which tab shows: 0 the catalog, 1 the models on this computer.
     property alias currentTab: tabs.currentIndex
@@ -148,6 +149,53 @@ Dialog {
                     }
                 }
 
+                // Any .gguf by its address: the header is read (a few hundred KB) and the file listed first, with
+                // its exact numbers, before anything is downloaded.
+                RowLayout {
+                    Layout.fillWidth: true
+                    TextField {
+                        id: urlField
+                        objectName: "urlField"
+                        placeholderText: qsTr("Add a .gguf file by its address (hub or mirror)")
+                        enabled: !(page.models && page.models.urlBusy)
+                        Layout.fillWidth: true
+                        Accessible.name: qsTr("Address of a GGUF file to add")
+                        onAccepted: if (text.trim() !== "") page.models.addFromUrl(text.trim())
+                    }
+                    BusyIndicator {
+                        running: page.models ? page.models.urlBusy : false
+                        visible: running
+                        Layout.preferredHeight: urlField.implicitHeight
+                        Layout.preferredWidth: urlField.implicitHeight
+                    }
+                    Button {
+                        objectName: "addUrlButton"
+                        text: page.models && page.models.urlBusy ? qsTr("Reading…") : qsTr("Add")
+                        enabled: urlField.text.trim() !== "" && !(page.models && page.models.urlBusy)
+                        Accessible.name: qsTr("Read the file's header and add it to the list")
+                        onClicked: page.models.addFromUrl(urlField.text.trim())
+                    }
+                }
+                Label {
+                    objectName: "urlError"
+                    visible: text !== ""
+                    text: page.models && page.models.urlError ? page.models.urlError : ""
+                    color: "#c62828"
+                    wrapMode: Text.Wrap
+                    Layout.fillWidth: true
+                }
+                Connections {
+                    target: page.models
+                    ignoreUnknownSignals: true
+                    // Added: the field is cleared and the new row, listed first, scrolled into view.
+                    function onUrlChanged() {
+                        if (!page.models.urlBusy && page.models.urlKey !== "" && page.models.urlError === "") {
+                            urlField.text = ""
+                            catalogList.positionViewAtBeginning()
+                        }
+                    }
+                }
+
                 ListView {
                     id: catalogList
                     objectName: "catalogList"
@@ -229,6 +277,47 @@ Dialog {
                                     opacity: 0.7
                                     elide: Text.ElideRight
                                     Layout.fillWidth: true
+                                }
+                            }
+                            Label {
+                                objectName: "urlBadge"
+                                visible: model.addedFromUrl === true
+                                text: qsTr("Added by its address, from %1 · %2 parameters").arg(model.repo)
+                                      .arg(model.parametersText)
+                                opacity: 0.7
+                                elide: Text.ElideRight
+                                Layout.fillWidth: true
+                            }
+                            Label {
+                                objectName: "catalogTypeMix"
+                                visible: text !== ""
+                                text: model.typeMix ? qsTr("Tensor types: %1").arg(model.typeMix) : ""
+                                wrapMode: Text.Wrap
+                                Layout.fillWidth: true
+                            }
+                            // A row whose facts were not confirmed by hand: its header can be read now (the row's
+                            // numbers become the file's own); the download is checked against the server anyway.
+                            RowLayout {
+                                Layout.fillWidth: true
+                                visible: model.supported && model.verified === false && model.addedFromUrl !== true
+                                         && model.headerState !== "read"
+                                Label {
+                                    objectName: "unverifiedNote"
+                                    text: model.headerState === "failed"
+                                          ? qsTr("Could not read the file's header: %1").arg(model.headerError)
+                                          : qsTr("Size and shapes not confirmed; the download is checked against the server.")
+                                    color: model.headerState === "failed" ? "#c62828" : palette.windowText
+                                    opacity: model.headerState === "failed" ? 1.0 : 0.7
+                                    wrapMode: Text.Wrap
+                                    Layout.fillWidth: true
+                                }
+                                Button {
+                                    objectName: "checkFileButton"
+                                    text: model.headerState === "reading" ? qsTr("Checking…") : qsTr("Check the file")
+                                    enabled: model.headerState !== "reading"
+                                    Accessible.name: qsTr("Read the header of %1 %2 from the server")
+                                                     .arg(model.name).arg(model.quantization)
+                                    onClicked: page.models.checkFile(model.key)
                                 }
                             }
                             Label {
@@ -356,13 +445,24 @@ Dialog {
                         Button {
                             objectName: "tokenButton"
                             text: tokenField.text !== "" ? qsTr("Save") : qsTr("Forget")
-                            enabled: tokenField.text !== "" || (page.models && page.models.hubTokenSet)
+                            enabled: !(page.models && page.models.hubTokenBusy)
+                                     && (tokenField.text !== "" || (page.models && page.models.hubTokenSet))
                             Accessible.name: tokenField.text !== "" ? qsTr("Save the access token")
                                                                     : qsTr("Forget the access token")
                             onClicked: {
                                 page.models.setHubToken(tokenField.text)
                                 tokenField.text = ""
                             }
+                        }
+                        // Where the token is kept: the system keyring, or (without one) a file only the user reads.
+                        Label {
+                            objectName: "tokenStorage"
+                            visible: text !== ""
+                            text: page.models && page.models.hubTokenStorage ? page.models.hubTokenStorage : ""
+                            opacity: 0.7
+                            wrapMode: Text.Wrap
+                            Layout.columnSpan: 3
+                            Layout.fillWidth: true
                         }
                     }
                 }

@@ -44,11 +44,12 @@ struct CatalogEntry {
     bool sizeExact = false;
     QString sha256;        // "" when unknown
     bool verified = false;
+    bool addedFromUrl = false;  // not from the catalog: the user pasted its URL (facts from its header)
 
     // "<modelId>/<quantization>": unique, what QML passes back to act on a row.
     QString key() const { return modelId + QLatin1Char('/') + quantization; }
-    // The shapes for engine::fitCheck before download. The catalog does not say whether the output matrix is tied
-    // to the embedding, so it is taken as untied: the weights count once, at the file's size.
+    // The shapes for engine::fitCheck before download (tiedEmbeddings: the output reuses the embedding, whose
+    // repacked copy the fit counts). A row whose file header was read uses the header instead (CatalogModel).
     engine::ModelShape shape() const;
 };
 

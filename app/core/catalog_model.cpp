@@ -7,6 +7,9 @@
 #include <algorithm>
 #include <cmath>
 
+#include "app/core/local_models_model.h"
+#include "engine/gguf_reader.h"
+
 namespace hearth::app {
 
 namespace {
@@ -144,6 +147,11 @@ QVariant CatalogModel::data(const QModelIndex& index, int role) const {
         return r.download && r.download->state == State::Failed ? r.download->error : QString();
     case InstalledRole: return r.installed;
     case LocalPathRole: return r.installed ? QDir(folder_).filePath(e.fileName) : QString();
+    case HeaderStateRole: return r.headerState;
+    case HeaderErrorRole: return r.headerError;
+    case TypeMixRole: return r.typeMix;
+    case AddedFromUrlRole: return e.addedFromUrl;
+    case UrlRole: return e.url.toString();
     default: return {};
     }
 }
@@ -188,7 +196,12 @@ QHash<int, QByteArray> CatalogModel::roleNames() const {
             {DownloadTextRole, "downloadText"},
             {DownloadErrorRole, "downloadError"},
             {InstalledRole, "installed"},
-            {LocalPathRole, "localPath"}};
+            {LocalPathRole, "localPath"},
+            {HeaderStateRole, "headerState"},
+            {HeaderErrorRole, "headerError"},
+            {TypeMixRole, "typeMix"},
+            {AddedFromUrlRole, "addedFromUrl"},
+            {UrlRole, "url"}};
 }
 
 void CatalogModel::setEntries(QList<CatalogEntry> entries) {
@@ -208,9 +221,87 @@ void CatalogModel::emitRowsChanged(const QList<int>& roles) {
     emit dataChanged(index(0), index(count() - 1), roles);
 }
 
+std::optional<engine::FitReport> CatalogModel::fitOf(const Row& row) const {
+    // The file's own header when read: the numbers a local copy will show (same code), not the shape estimate.
+    if (row.header && row.header->file) return inspectGguf(*row.header->file, row.entry.name, machine_).fit;
+    return fitCatalogEntry(row.entry, machine_);
+}
+
 void CatalogModel::setMachine(const MachineFit& machine) {
-    for (Row& r : rows_) r.fit = fitCatalogEntry(r.entry, machine);
+    machine_ = machine;
+    for (Row& r : rows_) r.fit = fitOf(r);
     emitRowsChanged(kFitRoles);
+}
+
+QString CatalogModel::addEntry(CatalogEntry entry) {
+    Row r;
+    r.entry = std::move(entry);
+    if (const auto type = weightTypeOfQuantization(r.entry.quantization)) r.kernel = kernelPathFor(*type);
+    r.fit = fitOf(r);
+    const QString key = r.entry.key();
+    const int existing = rowOfKey(key);
+    if (existing >= 0) {
+        rows_[existing] = std::move(r);
+        emit dataChanged(index(existing), index(existing));
+        return key;
+    }
+    beginInsertRows(QModelIndex(), 0, 0);
+    rows_.prepend(std::move(r));
+    endInsertRows();
+    return key;
+}
+
+void CatalogModel::setHeaderReading(const QString& key) {
+    const int i = rowOfKey(key);
+    if (i < 0) return;
+    rows_[i].headerState = QStringLiteral("reading");
+    rows_[i].headerError.clear();
+    emit dataChanged(index(i), index(i), {HeaderStateRole, HeaderErrorRole});
+}
+
+void CatalogModel::setHeaderFailed(const QString& key, const QString& error) {
+    const int i = rowOfKey(key);
+    if (i < 0) return;
+    rows_[i].headerState = QStringLiteral("failed");
+    rows_[i].headerError = error;
+    emit dataChanged(index(i), index(i), {HeaderStateRole, HeaderErrorRole});
+}
+
+void CatalogModel::setHeader(const QString& key, const RemoteGgufResult& result) {
+    const int i = rowOfKey(key);
+    if (i < 0 || !result.ok || !result.header || !result.header->file) return;
+    Row& r = rows_[i];
+    CatalogEntry& e = r.entry;
+    const LocalModelInfo info = inspectGguf(*result.header->file, e.name, machine_);
+    r.header = result.header;
+    r.headerState = QStringLiteral("read");
+    r.headerError.clear();
+    r.typeMix = info.typeMix;
+    // The server's size is exact (Content-Range): the download is checked against it.
+    if (result.fileSize > 0) {
+        e.sizeBytes = result.fileSize;
+        e.sizeExact = true;
+    }
+    if (!result.architecture.isEmpty()) e.architecture = result.architecture;
+    e.parameters = info.parameters;
+    if (info.error.isEmpty() && result.configOk) {
+        e.nLayers = result.nLayer;
+        e.nHeads = result.nHead;
+        e.nKvHeads = result.nHeadKv;
+        e.headDim = result.headDim;
+        e.nEmbd = result.nEmbd;
+        e.nVocab = result.nVocab;
+        if (result.nCtxTrain > 0) e.contextLength = result.nCtxTrain;
+    } else if (e.supported) {
+        // The engine refuses this file (architecture or metadata): whatever the catalog said, it cannot be loaded.
+        e.supported = false;
+        e.reason = info.error.isEmpty() ? result.configError : info.error;
+    }
+    if (!info.dominantType.isEmpty()) {
+        if (const auto type = weightTypeOfQuantization(info.dominantType)) r.kernel = kernelPathFor(*type);
+    }
+    r.fit = info.fit;
+    emit dataChanged(index(i), index(i));
 }
 
 void CatalogModel::setFolderContents(const QString& folder, const QSet<QString>& files,

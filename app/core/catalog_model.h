@@ -1,6 +1,9 @@
 // The catalog for the models page: one row per downloadable file (a model's quantizations are neighbouring rows,
 // so the QML delegate is flat and a filter can hide single files), with this machine's fit check, the kernel note,
 // the file's download and whether it is installed. CatalogFilterModel on top holds the page's filters.
+// A row may carry the file's own header, read over HTTP Range (a catalog row marked unverified, refined on the
+// user's request, or a file added from a URL): its fit check then runs on the exact tensor types and shapes, with
+// the same code as a local file's (inspectGguf), instead of the catalog's shape estimate.
 // ModelsController owns both and feeds them (machine figures, the models folder scan, download progress).
 #pragma once
 
@@ -13,6 +16,7 @@
 
 #include "app/core/catalog.h"
 #include "app/core/download_manager.h"
+#include "app/core/remote_gguf.h"
 
 namespace hearth::app {
 
@@ -66,6 +70,11 @@ public:
         DownloadErrorRole,           // [downloadError] why the download failed
         InstalledRole,               // [installed] the file is in the models folder
         LocalPathRole,               // [localPath] its path there ("" when not installed)
+        HeaderStateRole,             // [headerState] the file's own header: "" not read, "reading", "read", "failed"
+        HeaderErrorRole,             // [headerError] why reading it failed
+        TypeMixRole,                 // [typeMix] "Q4_K ×120, Q6_K ×25, F32 ×49" once the header is read, else ""
+        AddedFromUrlRole,            // [addedFromUrl] the user added this file by its URL (not in the catalog)
+        UrlRole,                     // [url] the file's address as the catalog (or the user) gave it
     };
     Q_ENUM(Role)
 
@@ -84,6 +93,13 @@ public:
     void setFolderContents(const QString& folder, const QSet<QString>& files, const QHash<QString, qint64>& parts);
     // A download's new state or progress, for the row whose file it writes (ignored for other targets).
     void setDownload(const DownloadManager::Info& info);
+    // A file added by its URL: inserted first (or replacing the row with the same key). Returns the key.
+    QString addEntry(CatalogEntry entry);
+    // The file's own header: being read, failed (why), or read (the row's facts are replaced by the header's:
+    // exact size, architecture, shapes, parameters, type mix, and whether the engine loads it).
+    void setHeaderReading(const QString& key);
+    void setHeaderFailed(const QString& key, const QString& error);
+    void setHeader(const QString& key, const RemoteGgufResult& result);
 
     int rowOfKey(const QString& key) const;  // -1 when absent
     const CatalogEntry* entry(const QString& key) const;
@@ -99,13 +115,19 @@ private:
         bool installed = false;
         qint64 partBytes = -1;  // an unfinished download's part file from an earlier run (-1: none)
         std::optional<DownloadManager::Info> download;
+        QString headerState;  // "", "reading", "read", "failed"
+        QString headerError;
+        std::shared_ptr<const RemoteGgufHeader> header;
+        QString typeMix;
     };
+    std::optional<engine::FitReport> fitOf(const Row& row) const;
     QString downloadStateName(const Row& row) const;
     QString downloadText(const Row& row) const;
     void emitRowsChanged(const QList<int>& roles);
 
     QList<Row> rows_;
     QString folder_;
+    MachineFit machine_;
 };
 
 // The catalog as the page shows it: text filter (name, family, quantization, licence, file name), "fits only"

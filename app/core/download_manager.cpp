@@ -14,6 +14,7 @@
 #include <QFileInfo>
 #include <QElapsedTimer>
 #include <QLocale>
+#include <QLockFile>
 #include <QLoggingCategory>
 #include <QNetworkAccessManager>
 #include <QNetworkProxyFactory>
@@ -50,6 +51,9 @@ struct DownloadManager::Download {
     qint64 sampleBytes = 0;
     QElapsedTimer sampleClock;
     bool dirty = false;        // bytes changed since the last progressChanged
+    // Held while the download runs (not while paused or ended): another Hearth process writing the same part file
+    // would splice two streams into it.
+    std::unique_ptr<QLockFile> lock;
 };
 
 // One request: shared by the coroutine and the reply's readyRead slot (which may run after the coroutine moved on).
@@ -63,6 +67,8 @@ struct DownloadManager::Attempt {
     QString fatal;            // found in the headers: stop without retrying
     bool discard = false;     // ...and delete the part file (it belongs to another file)
     QString writeError;
+    qint64 receivedAtCheck = 0;  // `received` at the last stall check
+    bool stalled = false;        // cut by the stall check: the server sent too little for too long
 };
 
 namespace {
@@ -221,7 +227,7 @@ int DownloadManager::start(const QUrl& url, const QString& targetPath, qint64 ex
         d->info.bytes = partInfo.size();
         if (d->info.total == 0) d->info.total = side->total;
         qCInfo(lcDownload, "resuming %s from %lld bytes", qUtf8Printable(target), d->info.bytes);
-    } else {
+    } else if (!lockedElsewhere(d)) {  // another process's part file is left to it (run() then refuses)
         removePartFiles(target);
     }
 
@@ -242,7 +248,7 @@ void DownloadManager::cancel(int id) {
     if (d->stopHash) d->stopHash->store(true);
     if (d->reply) d->reply->abort();  // the coroutine sees the new generation and stops
     d->reply = nullptr;
-    removePartFiles(d->info.targetPath);
+    if (!lockedElsewhere(d)) removePartFiles(d->info.targetPath);
     d->info.bytes = 0;
     d->info.error.clear();
     setState(d, State::Cancelled);
@@ -320,9 +326,17 @@ void DownloadManager::schedule() {
     });
 }
 
+bool DownloadManager::lockedElsewhere(const Download* d) const {
+    if (d->lock) return false;
+    QLockFile probe(partPath(d->info.targetPath) + QStringLiteral(".lock"));
+    probe.setStaleLockTime(0);
+    return !probe.tryLock(0);  // released again when probe goes
+}
+
 void DownloadManager::setState(Download* d, State state) {
     if (d->info.state == state) return;
     d->info.state = state;
+    if (state != State::Downloading && state != State::Verifying) d->lock.reset();
     if (state == State::Downloading) {
         d->sampleBytes = d->info.bytes;
         d->sampleClock.start();
@@ -382,6 +396,19 @@ QCoro::Task<void> DownloadManager::run(int id, quint64 generation) {
     if (!QDir().mkpath(QFileInfo(target).absolutePath())) {
         fail(d, tr("Cannot create the folder %1.").arg(QFileInfo(target).absolutePath()), false);
         co_return;
+    }
+    // Never two downloads of one file: within this manager start() keeps one per target; across processes (a
+    // second Hearth, hearth on two desktops sharing a home) a lock file beside the part file says who writes it.
+    // A lock whose process is gone (a crash, kill -9) is stale and taken over.
+    if (!d->lock) {
+        auto lock = std::make_unique<QLockFile>(partPath(target) + QStringLiteral(".lock"));
+        lock->setStaleLockTime(0);  // never stale by age: a download may run for hours
+        if (!lock->tryLock(0)) {
+            fail(d, tr("Another Hearth window or process is already downloading %1.").arg(QFileInfo(target).fileName()),
+                 false);
+            co_return;
+        }
+        d->lock = std::move(lock);
     }
     // Free space first, when the size is known before asking the server (catalog or an earlier answer).
     const qint64 knownSize = d->expectedSize > 0 ? d->expectedSize : d->part.total;
@@ -487,6 +514,19 @@ QCoro::Task<DownloadManager::Outcome> DownloadManager::transfer(int id, quint64 
         reply = network()->get(request);
         d->reply = reply;
         a->headersSeen = false;
+        // The stall check: Qt's transfer timeout only notices silence, not a server that sends a byte now and then.
+        QTimer stallCheck;
+        stallCheck.setInterval(stallWindow_);
+        a->receivedAtCheck = a->received;
+        connect(&stallCheck, &QTimer::timeout, reply, [this, a, reply] {
+            if (a->received - a->receivedAtCheck >= stallMinBytes_) {
+                a->receivedAtCheck = a->received;
+                return;
+            }
+            a->stalled = true;
+            reply->abort();
+        });
+        if (stallWindow_.count() > 0) stallCheck.start();
         connect(reply, &QNetworkReply::readyRead, this, [this, id, generation, reply, a] {
             Download* d = current(id, generation);
             if (!d) return;
@@ -510,6 +550,7 @@ QCoro::Task<DownloadManager::Outcome> DownloadManager::transfer(int id, quint64 
         });
 
         co_await reply;
+        stallCheck.stop();
         a->part.close();
         reply->disconnect(this);
         reply->deleteLater();
@@ -538,9 +579,16 @@ QCoro::Task<DownloadManager::Outcome> DownloadManager::transfer(int id, quint64 
         a->headersSeen = true;
         a->accept = acceptHeaders(d, a.get(), reply);
     }
-    *progressed = a->received > 0;
+    // A trickle is not progress: the attempts of a server that keeps trickling are counted until the retries end.
+    *progressed = a->stalled ? a->received >= stallMinBytes_ : a->received > 0;
 
     const QString where = shownUrl(url);  // the address that answered (after redirects)
+    if (a->stalled && a->writeError.isEmpty() && a->fatal.isEmpty()) {
+        *message = tr("%1 sent less than %2 in %3 s: the server is too slow or stalled.")
+                       .arg(where, QLocale().formattedDataSize(stallMinBytes_))
+                       .arg(stallWindow_.count() / 1000.0);
+        co_return Outcome::Retry;
+    }
     if (!a->writeError.isEmpty()) {
         *message = tr("Cannot write %1: %2").arg(a->part.fileName(), a->writeError);
         co_return Outcome::Fatal;

@@ -5,7 +5,9 @@
 // reader accepted it; a file that fails either check is deleted and the reason is reported. Transfers resume with
 // HTTP Range + If-Range after a dropped connection, a pause or an app restart; transient failures (dropped
 // connection, timeout, 5xx) are retried with exponential backoff; 4xx answers fail at once. Redirects are followed
-// (never from https to http), TLS errors are never ignored, the system proxy is used.
+// (never from https to http), TLS errors are never ignored, the system proxy is used. A transfer that stalls or
+// trickles is cut and resumed (stall detection below) and, if it keeps doing so, fails with a reason. One download
+// per target in this manager (start()), and one per target across processes (a lock file beside the part file).
 //
 // Privacy: the QNetworkAccessManager is created by the first download that needs the network, not before.
 // Everything runs on the GUI thread's event loop except hashing and GGUF validation (a pool thread each).
@@ -73,11 +75,18 @@ public:
 
     // Tuning (defaults in brackets). Retries [5] count consecutive attempts that made no progress; the delay
     // before retry k is base [1 s] * 2^(k-1), at most a minute. A transfer with no data for the transfer timeout
-    // [30 s] is retried. At most maxConcurrent [2] transfers run; more wait as Queued. Progress signals come at
-    // most once per progress interval [100 ms] per download.
+    // [30 s] is retried. A transfer that trickles — fewer than stallMinBytes [32 KiB] in any stall window [30 s],
+    // i.e. under about 1 KiB/s — is cut and resumed with a Range request; such an attempt counts as one that made no
+    // progress, so a server that keeps trickling ends in a clear error after the retries instead of never. At most
+    // maxConcurrent [2] transfers run; more wait as Queued. Progress signals come at most once per progress
+    // interval [100 ms] per download.
     void setMaxRetries(int retries) { maxRetries_ = retries; }
     void setRetryBaseDelay(std::chrono::milliseconds delay) { retryBaseDelay_ = delay; }
     void setTransferTimeout(std::chrono::milliseconds timeout) { transferTimeout_ = timeout; }
+    void setStallDetection(std::chrono::milliseconds window, qint64 minBytes) {
+        stallWindow_ = window;
+        stallMinBytes_ = minBytes;
+    }
     void setMaxConcurrent(int n) { maxConcurrent_ = n > 0 ? n : 1; }
     void setProgressInterval(std::chrono::milliseconds interval);
 
@@ -108,6 +117,8 @@ private:
     Download* current(int id, quint64 generation) const;  // null when stopped, superseded or shutting down
     bool acceptHeaders(Download* d, Attempt* a, QNetworkReply* reply);
     void setState(Download* d, State state);
+    // Another process holds the target's lock (it is downloading the same file): its part file is not ours.
+    bool lockedElsewhere(const Download* d) const;
     void fail(Download* d, const QString& error, bool discardPart);
     void tick();
     QString freeSpaceProblem(const QString& targetPath, qint64 neededBytes) const;
@@ -120,6 +131,8 @@ private:
     int maxRetries_ = 5;
     std::chrono::milliseconds retryBaseDelay_{1000};
     std::chrono::milliseconds transferTimeout_{30000};
+    std::chrono::milliseconds stallWindow_{30000};
+    qint64 stallMinBytes_ = 32 * 1024;
     int maxConcurrent_ = 2;
     QTimer progressTimer_;
     QUrl authOrigin_;

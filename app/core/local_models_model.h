@@ -11,6 +11,10 @@
 
 #include "app/core/catalog.h"
 
+namespace hearth::engine {
+class GgufFile;
+}
+
 namespace hearth::app {
 
 // What the page shows about one local file.
@@ -25,10 +29,15 @@ struct LocalModelInfo {
     std::optional<engine::FitReport> fit;  // nullopt: unreadable file or unknown memory
     bool fastKernels = false;  // this CPU has SIMD kernels for the file's dominant weight type
     QString dominantType;      // the weight type holding the most bytes ("Q4_K")
+    qint64 parameters = 0;     // elements of all tensors: the exact parameter count
 };
 
 // Opens the GGUF at path (header and tensor table only) and runs the fit check with `machine`. Blocking.
 LocalModelInfo inspectModelFile(const QString& path, const MachineFit& machine);
+// The same for a parsed GGUF, local or a remote header (RemoteGgufHeader): architecture, name (general.name, else
+// fallbackName), type mix, kernel note and fit check. Path and file name are left empty; sizeBytes is
+// file.fileBytes(). One code path, so a file shows the same numbers before and after its download.
+LocalModelInfo inspectGguf(const engine::GgufFile& file, const QString& fallbackName, const MachineFit& machine);
 // Every *.gguf directly in folder (not the .part files of running downloads), sorted by name. Blocking.
 QList<LocalModelInfo> scanModelsFolder(const QString& folder, const MachineFit& machine);
 

@@ -14,6 +14,9 @@
 #include <QJSEngine>
 #include <QLocale>
 #include <QLoggingCategory>
+#include <QNetworkAccessManager>
+#include <QNetworkProxyFactory>
+#include <QRegularExpression>
 #include <QSet>
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -21,6 +24,7 @@
 #include "app/core/download_part.h"
 #include "app/core/settings_controller.h"
 #include "app/core/store.h"
+#include "engine/gguf_reader.h"
 #include "engine/kv_cache.h"
 
 Q_LOGGING_CATEGORY(lcModels, "hearth.models")
@@ -32,7 +36,6 @@ namespace {
 QPointer<ModelsController> g_instance;
 
 const QString kHubBaseKey = QStringLiteral("hubBaseUrl");
-const QString kHubTokenKey = QStringLiteral("hubToken");
 const QString kCatalogResource = QStringLiteral(":/catalog.json");
 constexpr int kRescanDelayMs = 250;  // coalesces the burst of change signals a copy or download produces
 
@@ -79,8 +82,10 @@ QString importBlocking(const QString& source, const QString& target, bool move) 
 
 }  // namespace
 
-ModelsController::ModelsController(Store& store, SettingsController* settings, QObject* parent)
-    : QObject(parent), store_(store), settings_(settings) {
+ModelsController::ModelsController(Store& store, SettingsController* settings, QObject* parent,
+                                   std::unique_ptr<HubTokenStore> tokens)
+    : QObject(parent), store_(store), settings_(settings), tokens_(std::move(tokens)) {
+    if (!tokens_) tokens_ = std::make_unique<HubTokenStore>(store_, makeSystemKeyring());
     catalogModel_ = new CatalogModel(this);
     filter_ = new CatalogFilterModel(catalogModel_, this);
     local_ = new LocalModelsModel(this);
@@ -88,7 +93,8 @@ ModelsController::ModelsController(Store& store, SettingsController* settings, Q
     memory_ = engine::systemMemory();
     const QUrl base(store_.setting(kHubBaseKey).toString());
     hubBase_ = isValidHubBase(base) ? base : defaultHubBaseUrl();
-    hubToken_ = store_.setting(kHubTokenKey).toString();
+    // A token an older build kept in the database moves to the keyring (or the token file) now.
+    (void)migrateToken();
 
     QFile catalog(kCatalogResource);
     if (catalog.open(QIODevice::ReadOnly)) {
@@ -144,7 +150,7 @@ QVariantList ModelsController::modelLicences() const {
     QSet<QString> seen;
     for (int i = 0; i < catalogModel_->count(); ++i) {
         const CatalogEntry& e = catalogModel_->entryAt(i);
-        if (seen.contains(e.modelId)) continue;
+        if (e.addedFromUrl || seen.contains(e.modelId)) continue;
         seen.insert(e.modelId);
         out.append(QVariantMap{{QStringLiteral("name"), e.name},
                                {QStringLiteral("license"), e.license},
@@ -238,13 +244,58 @@ void ModelsController::setHubBaseUrl(const QString& url) {
     emit hubChanged();
 }
 
-void ModelsController::setHubToken(const QString& token) {
-    const QString t = token.trimmed();
-    if (t == hubToken_) return;
-    hubToken_ = t;
-    store_.setSetting(kHubTokenKey, t.isEmpty() ? QVariant() : QVariant(t));
-    applyAuthorization();
+void ModelsController::setHubToken(const QString& token) { (void)saveToken(token.trimmed()); }
+
+QCoro::Task<void> ModelsController::saveToken(QString token) {
+    QPointer<ModelsController> self(this);
+    clearMessages();
+    ++tokenBusy_;
     emit hubChanged();
+    QCoro::Task<bool> writing = tokens_->write(token);
+    const bool saved = co_await writing;
+    if (!self) co_return;
+    --tokenBusy_;
+    if (saved) {
+        hubToken_ = token;
+        tokenLoaded_ = true;
+        applyAuthorization();
+        if (!token.isEmpty() && tokens_->location() == HubTokenStore::Location::File) {
+            setNotice(tr("No system keyring is available; the access token was saved in %1, readable only by you.")
+                          .arg(tokens_->fallbackPath()));
+        }
+    } else {
+        setError(tr("The access token was not saved: %1").arg(tokens_->lastError()));
+    }
+    emit hubChanged();
+}
+
+QCoro::Task<void> ModelsController::migrateToken() {
+    QPointer<ModelsController> self(this);
+    QCoro::Task<void> moving = tokens_->migrateFromDatabase();
+    co_await moving;
+    if (self) emit hubChanged();
+}
+
+QCoro::Task<void> ModelsController::ensureToken() {
+    if (tokenLoaded_ || !tokens_->hasToken()) co_return;
+    QPointer<ModelsController> self(this);
+    QCoro::Task<QString> reading = tokens_->read();
+    const QString token = co_await reading;
+    if (!self || tokenLoaded_) co_return;  // a new token was saved meanwhile
+    hubToken_ = token;
+    tokenLoaded_ = true;
+    if (token.isEmpty() && !tokens_->lastError().isEmpty()) setError(tokens_->lastError());
+    applyAuthorization();
+}
+
+QString ModelsController::hubTokenStorage() const {
+    switch (tokens_->location()) {
+    case HubTokenStore::Location::Keyring: return tr("Saved in the system keyring.");
+    case HubTokenStore::Location::File:
+        return tr("No system keyring is available: saved in %1, readable only by you.").arg(tokens_->fallbackPath());
+    case HubTokenStore::Location::None: break;
+    }
+    return QString();
 }
 
 void ModelsController::applyAuthorization() {
@@ -285,6 +336,11 @@ QString ModelsController::keyForTarget(const QString& targetPath) const {
     return QString();
 }
 
+QUrl ModelsController::downloadUrl(const CatalogEntry& entry) const {
+    // A pasted URL is used as given (it may already be a mirror's); catalog URLs move onto the hub setting.
+    return entry.addedFromUrl ? entry.url : hubUrl(entry.url, hubBase_);
+}
+
 void ModelsController::download(const QString& key) {
     const CatalogEntry* e = catalogModel_->entry(key);
     if (!e) return;
@@ -293,8 +349,168 @@ void ModelsController::download(const QString& key) {
         return;
     }
     clearMessages();
+    (void)startDownload(key);
+}
+
+QCoro::Task<void> ModelsController::startDownload(QString key) {
+    QPointer<ModelsController> self(this);
+    // The token from the keyring first (a gated file needs it); without one saved this does not suspend.
+    QCoro::Task<void> token = ensureToken();
+    co_await token;
+    if (!self) co_return;
+    const CatalogEntry* e = catalogModel_->entry(key);
+    if (!e) co_return;
+    // An entry whose facts were not confirmed: its header first (a few hundred KB against gigabytes), so the fit
+    // shown is the file's own and a file the engine cannot load is refused before it is downloaded.
+    const auto headerOf = [this](const QString& k, int role) {
+        const int row = catalogModel_->rowOfKey(k);
+        return row < 0 ? QString() : catalogModel_->index(row).data(role).toString();
+    };
+    if (!e->verified && !e->addedFromUrl && headerOf(key, CatalogModel::HeaderStateRole) != QLatin1String("read")) {
+        QCoro::Task<void> checking = runCheckFile(key);
+        co_await checking;
+        if (!self) co_return;
+        e = catalogModel_->entry(key);
+        if (!e) co_return;
+        if (headerOf(key, CatalogModel::HeaderStateRole) != QLatin1String("read")) {
+            setError(tr("%1 was not downloaded: %2").arg(e->name, headerOf(key, CatalogModel::HeaderErrorRole)));
+            co_return;
+        }
+        if (!e->supported) {
+            setError(tr("%1 cannot be downloaded: %2").arg(e->name, e->reason));
+            co_return;
+        }
+    }
     // A rounded size would make the manager reject the server's exact one: only exact sizes are passed on.
-    ensureDownloads()->start(hubUrl(e->url, hubBase_), targetPath(*e), e->sizeExact ? e->sizeBytes : 0, e->sha256);
+    ensureDownloads()->start(downloadUrl(*e), targetPath(*e), e->sizeExact ? e->sizeBytes : 0, e->sha256);
+}
+
+QNetworkAccessManager* ModelsController::network() {
+    if (!nam_) {
+        // Created by the first header read the user asks for, like the DownloadManager's (privacy, see the header).
+        QNetworkProxyFactory::setUseSystemConfiguration(true);
+        nam_ = new QNetworkAccessManager(this);
+    }
+    return nam_;
+}
+
+QCoro::Task<RemoteGgufResult> ModelsController::readHeader(QUrl url) {
+    QPointer<ModelsController> self(this);
+    QCoro::Task<void> token = ensureToken();
+    co_await token;
+    if (!self) co_return RemoteGgufResult{};
+    RemoteGgufOptions options = headerOptions_;
+    options.authOrigin = hubBase_;
+    options.authorization = hubToken_.isEmpty() ? QByteArray() : "Bearer " + hubToken_.toUtf8();
+    QCoro::Task<RemoteGgufResult> reading = readRemoteGgufHeader(*network(), url, options);
+    RemoteGgufResult result = co_await reading;
+    co_return result;
+}
+
+void ModelsController::checkFile(const QString& key) {
+    if (!catalogModel_->entry(key)) return;
+    (void)runCheckFile(key);
+}
+
+QCoro::Task<void> ModelsController::runCheckFile(QString key) {
+    QPointer<ModelsController> self(this);
+    const CatalogEntry* e = catalogModel_->entry(key);
+    if (!e) co_return;
+    catalogModel_->setHeaderReading(key);
+    QCoro::Task<RemoteGgufResult> reading = readHeader(downloadUrl(*e));
+    const RemoteGgufResult result = co_await reading;
+    if (!self) co_return;
+    if (result.ok) {
+        catalogModel_->setHeader(key, result);
+    } else {
+        catalogModel_->setHeaderFailed(key, result.error);
+    }
+    emit headerChecked(key, result.ok, result.error);
+}
+
+void ModelsController::addFromUrl(const QString& url) { (void)runAddFromUrl(url.trimmed()); }
+
+QCoro::Task<void> ModelsController::runAddFromUrl(QString text) {
+    QPointer<ModelsController> self(this);
+    if (urlBusy_) co_return;
+    urlError_.clear();
+    urlKey_.clear();
+    QUrl url = QUrl::fromUserInput(text);
+    if (text.isEmpty() || !url.isValid() || !isValidHubBase(url)) {
+        urlError_ = tr("\"%1\" is not an http or https address of a .gguf file.").arg(text);
+        emit urlChanged();
+        co_return;
+    }
+    // The hub's file page (…/blob/<rev>/<file>) holds HTML; the file itself is at …/resolve/<rev>/<file>.
+    static const QRegularExpression blob(QStringLiteral("^(/[^/]+/[^/]+)/blob/(.+)$"));
+    if (const QRegularExpressionMatch m = blob.match(url.path()); m.hasMatch()) {
+        url.setPath(m.captured(1) + QStringLiteral("/resolve/") + m.captured(2));
+    }
+    // A catalog file's address (as in the catalog, or on the hub setting): that row is refined, not repeated.
+    for (int i = 0; i < catalogModel_->count(); ++i) {
+        const CatalogEntry& e = catalogModel_->entryAt(i);
+        if (e.url == url || hubUrl(e.url, hubBase_) == url) {
+            const QString key = e.key();
+            urlBusy_ = true;
+            urlKey_ = key;
+            emit urlChanged();
+            QCoro::Task<void> checking = runCheckFile(key);
+            co_await checking;
+            if (!self) co_return;
+            const int row = catalogModel_->rowOfKey(key);
+            if (row >= 0) urlError_ = catalogModel_->index(row).data(CatalogModel::HeaderErrorRole).toString();
+            urlBusy_ = false;
+            emit urlChanged();
+            co_return;
+        }
+    }
+
+    urlBusy_ = true;
+    emit urlChanged();
+    QCoro::Task<RemoteGgufResult> reading = readHeader(url);
+    const RemoteGgufResult result = co_await reading;
+    if (!self) co_return;
+    urlBusy_ = false;
+    if (!result.ok || !result.header || !result.header->file) {
+        urlError_ = result.error;
+        emit urlChanged();
+        emit headerChecked(QString(), false, result.error);
+        co_return;
+    }
+    const LocalModelInfo info = inspectGguf(*result.header->file, QString(), machineFit());
+    CatalogEntry e;
+    QString fileName = url.fileName();
+    if (!fileName.endsWith(QLatin1String(".gguf"), Qt::CaseInsensitive)) fileName += QStringLiteral(".gguf");
+    const QStringList segments = url.path().split(QLatin1Char('/'), Qt::SkipEmptyParts);
+    const bool hubShaped = segments.size() >= 5 && segments.at(2) == QLatin1String("resolve");
+    e.modelId = QStringLiteral("url:") + url.host() + url.path();
+    e.name = info.name.isEmpty() ? QFileInfo(fileName).completeBaseName() : info.name;
+    e.description = url.toDisplayString(QUrl::RemoveUserInfo | QUrl::RemoveQuery);
+    e.family = e.name;
+    e.repo = hubShaped ? segments.at(0) + QLatin1Char('/') + segments.at(1) : url.host();
+    e.fileName = fileName;
+    e.url = url;
+    e.addedFromUrl = true;
+    e.quantization = info.dominantType.isEmpty() ? tr("unknown") : info.dominantType;
+    e.architecture = result.architecture;
+    // What the engine's loader would say: an architecture it has no code for, or metadata it cannot use.
+    e.supported = info.error.isEmpty();
+    e.reason = info.error;
+    e.chat = true;
+    e.sizeBytes = result.fileSize;
+    e.sizeExact = result.fileSize > 0;
+    // Checked at download time against the server's LFS hash header, as the download manager does for any file
+    // without a catalog hash; "verified" is the catalog's word for facts confirmed by hand, not claimed here.
+    e.verified = false;
+    const engine::GgufFile& file = *result.header->file;
+    if (auto licence = file.getString("general.license"); licence && !licence->empty()) {
+        e.license = QString::fromUtf8(licence->data(), qsizetype(licence->size()));
+    }
+    const QString key = catalogModel_->addEntry(e);
+    catalogModel_->setHeader(key, result);
+    urlKey_ = key;
+    emit urlChanged();
+    emit headerChecked(key, true, QString());
 }
 
 void ModelsController::pause(const QString& key) {

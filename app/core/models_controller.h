@@ -2,11 +2,15 @@
 // downloads into the models folder, and the models already there (scanned off the GUI thread, rescanned when the
 // folder changes), with import, delete and load.
 //
-// Privacy: the DownloadManager (and with it any network object) is created by the first download the user
-// starts, never before. Hub settings: a base URL for mirrors (catalog URLs are moved onto it) and an optional token
-// for gated repositories, sent only to the hub's own scheme, host and port (DownloadManager::setAuthorization).
-// Both are kept in the Store's settings table ("hubBaseUrl", "hubToken"; the token in plain text, like the rest of
-// the app's data, in the user's own data folder).
+// Privacy: the DownloadManager and the network object for header reads are created by the first download or
+// header read the user asks for, never before. Hub settings: a base URL for mirrors (catalog URLs are moved onto
+// it; kept in the Store's settings table as "hubBaseUrl") and an optional token for gated repositories, sent only
+// to the hub's own scheme, host and port (DownloadManager::setAuthorization), kept by HubTokenStore in the system
+// keyring or a 0600 file — never in the database — and read from there only when a request needs it.
+//
+// A file's own header (readRemoteGgufHeader, HTTP Range) refines a catalog row marked unverified when the user asks
+// (checkFile), and describes a file the user adds by its URL (addFromUrl): exact type mix, parameters and size, and
+// the fit check on the file's own tensors, before any download.
 #pragma once
 
 #include <QCoroFwd>
@@ -24,9 +28,12 @@
 #include "app/core/catalog.h"
 #include "app/core/catalog_model.h"
 #include "app/core/download_manager.h"
+#include "app/core/hub_token_store.h"
 #include "app/core/local_models_model.h"
+#include "app/core/remote_gguf.h"
 
 class QFileSystemWatcher;
+class QNetworkAccessManager;
 class QQmlEngine;
 class QJSEngine;
 
@@ -49,6 +56,14 @@ class ModelsController : public QObject {
     Q_PROPERTY(QString hubBaseUrl READ hubBaseUrl WRITE setHubBaseUrl NOTIFY hubChanged)
     Q_PROPERTY(QString defaultHubBaseUrl READ defaultHubBaseUrlText CONSTANT)
     Q_PROPERTY(bool hubTokenSet READ hubTokenSet NOTIFY hubChanged)  // the token itself is never read back
+    // Where the saved token is, for the page: "Saved in the system keyring." / "No system keyring: saved in <file>,
+    // readable only by you." / "" (none).
+    Q_PROPERTY(QString hubTokenStorage READ hubTokenStorage NOTIFY hubChanged)
+    Q_PROPERTY(bool hubTokenBusy READ hubTokenBusy NOTIFY hubChanged)  // saving or forgetting it (keyring calls)
+    // "Add from URL": a header read running, its error, and the key of the row it added or refined.
+    Q_PROPERTY(bool urlBusy READ urlBusy NOTIFY urlChanged)
+    Q_PROPERTY(QString urlError READ urlError NOTIFY urlChanged)
+    Q_PROPERTY(QString urlKey READ urlKey NOTIFY urlChanged)
     Q_PROPERTY(bool scanning READ scanning NOTIFY scanningChanged)
     Q_PROPERTY(bool importing READ importing NOTIFY importingChanged)
     Q_PROPERTY(QString lastError READ lastError NOTIFY lastErrorChanged)    // import / delete / download start
@@ -56,8 +71,10 @@ class ModelsController : public QObject {
 
 public:
     // store: the settings table for the hub settings; settings: the models folder, context length and KV type
-    // (nullptr in tests that set them with the setters below). Both must outlive this object.
-    ModelsController(Store& store, SettingsController* settings, QObject* parent = nullptr);
+    // (nullptr in tests that set them with the setters below). Both must outlive this object. tokens: where the hub
+    // token is kept; nullptr: the system keyring with the default fallback file (tests pass their own).
+    ModelsController(Store& store, SettingsController* settings, QObject* parent = nullptr,
+                     std::unique_ptr<HubTokenStore> tokens = nullptr);
     ~ModelsController() override;
 
     // QML_SINGLETON: the instance app_setup made (setInstance), handed to the QML engine (which must not delete it).
@@ -75,7 +92,12 @@ public:
     QString hubBaseUrl() const { return hubBase_.toString(); }
     void setHubBaseUrl(const QString& url);  // "" or invalid: the default (invalid also sets lastError)
     QString defaultHubBaseUrlText() const { return defaultHubBaseUrl().toString(); }
-    bool hubTokenSet() const { return !hubToken_.isEmpty(); }
+    bool hubTokenSet() const { return tokens_->hasToken(); }
+    QString hubTokenStorage() const;
+    bool hubTokenBusy() const { return tokenBusy_ > 0; }
+    bool urlBusy() const { return urlBusy_; }
+    QString urlError() const { return urlError_; }
+    QString urlKey() const { return urlKey_; }
     bool scanning() const { return scanning_; }
     bool importing() const { return importing_; }
     QString lastError() const { return lastError_; }
@@ -92,7 +114,13 @@ public:
     // importFinished reports the outcome.
     Q_INVOKABLE void importFile(const QString& pathOrUrl, bool move = false);
     Q_INVOKABLE bool deleteFile(const QString& path);  // only files in the models folder
-    Q_INVOKABLE void setHubToken(const QString& token);  // "" forgets it
+    Q_INVOKABLE void setHubToken(const QString& token);  // "" forgets it; hubChanged when saved
+    // Reads the header of the .gguf at `url` (the hub's /resolve/ or /blob/ address, or a mirror's) and lists the
+    // file first in the catalog with its exact facts and fit; a catalog file's URL refines that row instead.
+    // urlChanged when done (urlError says why not).
+    Q_INVOKABLE void addFromUrl(const QString& url);
+    // Reads a catalog row's file header (for rows marked unverified): the row's numbers become the file's own.
+    Q_INVOKABLE void checkFile(const QString& key);
     Q_INVOKABLE void refresh();      // memory figures now, and a rescan of the folder
     Q_INVOKABLE void clearMessages();
 
@@ -105,6 +133,9 @@ public:
     DownloadManager* downloadManager() const { return downloads_.get(); }  // nullptr before the first download
     // Tests: the manager's tuning is applied when it is created.
     void setDownloadTuning(std::function<void(DownloadManager&)> tune) { tune_ = std::move(tune); }
+    // Tests: limits of the header reads (the authorization is set per read).
+    void setRemoteHeaderOptions(const RemoteGgufOptions& options) { headerOptions_ = options; }
+    HubTokenStore* tokenStore() const { return tokens_.get(); }
     MachineFit machineFit() const;
 
 signals:
@@ -119,10 +150,21 @@ signals:
     void scanFinished();
     void loadRequested(const QString& path);
     void importFinished(bool ok, const QString& message);
+    void urlChanged();
+    void headerChecked(const QString& key, bool ok, const QString& error);  // checkFile / addFromUrl finished
     void downloadFinished(const QString& key, bool ok, const QString& error);
 
 private:
     DownloadManager* ensureDownloads();
+    QNetworkAccessManager* network();
+    QCoro::Task<void> ensureToken();
+    QCoro::Task<void> saveToken(QString token);
+    QCoro::Task<void> migrateToken();
+    QCoro::Task<void> startDownload(QString key);
+    QCoro::Task<RemoteGgufResult> readHeader(QUrl url);
+    QCoro::Task<void> runCheckFile(QString key);
+    QCoro::Task<void> runAddFromUrl(QString text);
+    QUrl downloadUrl(const CatalogEntry& entry) const;
     void applyAuthorization();
     void onDownloadChanged(int id);
     void updateMachine();
@@ -146,7 +188,15 @@ private:
     QTimer rescanTimer_;
     QString catalogError_;
     QUrl hubBase_;
-    QString hubToken_;
+    std::unique_ptr<HubTokenStore> tokens_;
+    QString hubToken_;        // read from tokens_ when a request first needs it
+    bool tokenLoaded_ = false;
+    int tokenBusy_ = 0;
+    QNetworkAccessManager* nam_ = nullptr;
+    RemoteGgufOptions headerOptions_;
+    bool urlBusy_ = false;
+    QString urlError_;
+    QString urlKey_;
     double bandwidthGbps_ = 0;
     std::optional<engine::SystemMemory> memoryOverride_;
     std::optional<engine::SystemMemory> memory_;  // the last figures read

@@ -1,6 +1,7 @@
 #include "app/core/remote_gguf.h"
 
 #include <QCoreApplication>
+#include <QDeadlineTimer>
 #include <QCoroNetworkReply>
 #include <QCoroTask>
 #include <QLocale>
@@ -15,6 +16,7 @@
 #include <limits>
 #include <span>
 
+#include "app/core/download_integrity.h"
 #include "engine/gguf_reader.h"
 #include "engine/model_config.h"
 
@@ -76,7 +78,17 @@ void fill(RemoteGgufResult& r, const engine::GgufFile& file) {
     r.nVocab = config->nVocab;
 }
 
+// The hub's LFS hash, stated on its redirect or on the file's answer.
+void takeHash(RemoteGgufResult& r, const QNetworkReply* reply) {
+    const QString linked = sha256FromEntityTag(reply->rawHeader("X-Linked-Etag"));
+    const QString etag = sha256FromEntityTag(reply->rawHeader("ETag"));
+    if (!linked.isEmpty()) r.sha256 = linked;
+    else if (!etag.isEmpty() && r.sha256.isEmpty()) r.sha256 = etag;
+}
+
 }  // namespace
+
+RemoteGgufHeader::~RemoteGgufHeader() = default;
 
 QCoro::Task<RemoteGgufResult> readRemoteGgufHeader(QNetworkAccessManager& network, QUrl url,
                                                    RemoteGgufOptions options) {
@@ -89,6 +101,16 @@ QCoro::Task<RemoteGgufResult> readRemoteGgufHeader(QNetworkAccessManager& networ
     }
     const qint64 cap = std::max(options.maxBytes, kMinPrefix);
     qint64 want = std::clamp(options.initialBytes, kMinPrefix, cap);
+    // The bound on the whole read: each request gets what is left of it, and a timer aborts the one running when it
+    // runs out (a server trickling a byte a second never trips the per-request transfer timeout).
+    const QDeadlineTimer deadline(options.totalTimeoutMs > 0 ? qint64(options.totalTimeoutMs) : -1);
+    const auto tooSlow = [&] {
+        return QCoreApplication::translate("RemoteGguf",
+                                           "Reading the header of %1 took longer than %2 s; the server is too slow "
+                                           "or stalled.")
+            .arg(shown)
+            .arg(options.totalTimeoutMs / 1000.0);
+    };
 
     for (;;) {
         // One round: bytes 0..want-1, redirects followed by hand (see DownloadManager::transfer for why).
@@ -107,10 +129,24 @@ QCoro::Task<RemoteGgufResult> readRemoteGgufHeader(QNetworkAccessManager& networ
             if (!options.authorization.isEmpty() && sameOrigin(at, options.authOrigin)) {
                 request.setRawHeader("Authorization", options.authorization);
             }
+            if (deadline.hasExpired()) {
+                result.error = tooSlow();
+                co_return result;
+            }
             reply = network.get(request);
             ++result.requests;
             body.clear();
             cut = false;
+            bool expired = false;
+            QTimer bound;
+            if (!deadline.isForever()) {
+                bound.setSingleShot(true);
+                QObject::connect(&bound, &QTimer::timeout, reply, [reply, &expired] {
+                    expired = true;
+                    reply->abort();
+                });
+                bound.start(int(std::max<qint64>(deadline.remainingTime(), 1)));
+            }
             // A server that ignores Range sends the whole file: read it as a stream, try the parser each time the
             // stream doubles, and stop at the first parsable header or at the cap.
             qint64 tryAt = want;
@@ -135,9 +171,15 @@ QCoro::Task<RemoteGgufResult> readRemoteGgufHeader(QNetworkAccessManager& networ
                 }
             });
             co_await reply;
+            bound.stop();
             reply->disconnect();
             reply->deleteLater();
+            if (expired && !cut) {
+                result.error = tooSlow();
+                co_return result;
+            }
             status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+            takeHash(result, reply);
             const QUrl location = reply->attribute(QNetworkRequest::RedirectionTargetAttribute).toUrl();
             if (status < 300 || status >= 400 || status == 304 || !location.isValid()) break;
             const QUrl next = at.resolved(location);
@@ -186,6 +228,14 @@ QCoro::Task<RemoteGgufResult> readRemoteGgufHeader(QNetworkAccessManager& networ
         auto file = parsePrefix(body, result.fileSize, &needMore);
         if (file) {
             fill(result, **file);
+            result.finalUrl = at;
+            // The parsed file keeps views into the bytes: both move into one holder, parsed there again (cheap: the
+            // header is already known to parse).
+            auto header = std::make_shared<RemoteGgufHeader>();
+            header->prefix = std::move(body);
+            auto kept = parsePrefix(header->prefix, result.fileSize, nullptr);
+            if (kept) header->file = std::move(*kept);
+            result.header = std::move(header);
             co_return result;
         }
         const bool wholeFile = result.fileSize > 0 && body.size() >= result.fileSize;

@@ -5,6 +5,10 @@
 // prefix ended before the tensor infos did, N doubles, up to maxBytes. Redirects are followed by hand as
 // DownloadManager does (never from https to http; credentials only for their origin). A server that ignores Range
 // (200) is read as a stream and cut off once the header parses or maxBytes arrived.
+//
+// Two time limits keep a slow server from holding the caller forever: a request that receives nothing for
+// transferTimeoutMs fails (Qt's transfer timeout restarts with every byte), and the whole read, all requests and
+// redirects together, ends after totalTimeoutMs however the bytes trickle in.
 #pragma once
 
 #include <QByteArray>
@@ -13,8 +17,13 @@
 #include <QMap>
 #include <QString>
 #include <QUrl>
+#include <memory>
 
 class QNetworkAccessManager;
+
+namespace hearth::engine {
+class GgufFile;
+}
 
 namespace hearth::app {
 
@@ -22,6 +31,7 @@ struct RemoteGgufOptions {
     qint64 initialBytes = 256 * 1024;
     qint64 maxBytes = 64 * 1024 * 1024;
     int transferTimeoutMs = 30000;
+    int totalTimeoutMs = 120000;  // the whole read; 0: no bound
     QUrl authOrigin;            // the Authorization header goes to this scheme/host/port only
     QByteArray authorization;   // "" : none
 };
@@ -30,6 +40,14 @@ struct RemoteGgufTensor {
     QString name;
     QString type;           // ggml type name, e.g. "Q4_K"
     QList<qint64> shape;    // ne[0] (row length) first
+};
+
+// The parsed header with the bytes it points into (GgufFile keeps views into its prefix): what the fit check and the
+// type mix read, the same code as for a local file. Immutable, shared by the rows that show it.
+struct RemoteGgufHeader {
+    QByteArray prefix;
+    std::unique_ptr<engine::GgufFile> file;  // header only: tensors have no data; fileBytes() is the remote size
+    ~RemoteGgufHeader();
 };
 
 struct RemoteGgufResult {
@@ -46,6 +64,9 @@ struct RemoteGgufResult {
     bool configOk = false;
     QString configError;
     qint64 nLayer = 0, nHead = 0, nHeadKv = 0, headDim = 0, nEmbd = 0, nCtxTrain = 0, nVocab = 0;
+    QUrl finalUrl;                 // where the bytes came from (after redirects)
+    QString sha256;                // the hub's LFS hash (X-Linked-Etag / ETag) when a response stated it
+    std::shared_ptr<const RemoteGgufHeader> header;  // ok: the parsed header
 };
 
 QCoro::Task<RemoteGgufResult> readRemoteGgufHeader(QNetworkAccessManager& network, QUrl url,

@@ -7,6 +7,7 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
+#include <QScopeGuard>
 #include <QLocale>
 #include <QSignalSpy>
 #include <QStorageInfo>
@@ -84,10 +85,14 @@ private slots:
     void serverErrorRetriedThenFails();
     void serverErrorRecovers();
     void slowServerCancelled();
+    void tricklingServerCutAndResumed();
+    void tricklingServerEndsInAClearError();
+    void systemProxyUsed();
     void truncatedFileRejected();
     void truncatedFileWithoutHashRejectedByReader();
     void redirectFollowed();
     void sameTargetDownloadedOnce();
+    void sameTargetInAnotherProcessRefused();
     void insufficientDiskSpaceRefused();
 
 private:
@@ -341,6 +346,70 @@ void DownloadManagerTest::slowServerCancelled() {
     QCOMPARE(finished.count(), 0);
 }
 
+void DownloadManagerTest::tricklingServerCutAndResumed() {
+    // The server sends 8 bytes every 40 ms (200 B/s): never silent, so Qt's transfer timeout never fires. The stall
+    // check cuts the attempt (less than 1 KiB in 300 ms) and the retry resumes where the part file ended; this time
+    // the server is fast again.
+    server_->setTrickle(8, 40);
+    auto m = makeManager();
+    m->setStallDetection(std::chrono::milliseconds(300), 1024);
+    const int id = m->start(server_->fileUrl(), target());
+    QTRY_VERIFY_WITH_TIMEOUT(server_->requests().size() >= 1, kWaitMs);
+    server_->setTrickle(0, 0);  // later answers at once (the first keeps trickling)
+    QTRY_VERIFY_WITH_TIMEOUT(ended(m->info(id).state), kWaitMs);
+    QCOMPARE(m->info(id).error, QString());
+    QCOMPARE(m->info(id).state, State::Done);
+    QCOMPARE(readFile(target()), gguf_);
+    // Usually two requests; a third if this process was slow to switch the trickle off before the first cut.
+    QVERIFY(server_->requests().size() >= 2);
+    // Resumed with what had trickled in, not started over.
+    for (qsizetype i = 1; i < server_->requests().size(); ++i) {
+        QVERIFY2(server_->requests().at(i).rangeStart > 0,
+                 qPrintable(QStringLiteral("request %1 from %2").arg(i).arg(server_->requests().at(i).rangeStart)));
+    }
+}
+
+void DownloadManagerTest::tricklingServerEndsInAClearError() {
+    // A server that keeps trickling: every attempt is cut and counts as no progress, so after the retries the
+    // download fails with a message that says why, instead of hanging for the hours 300 KB at 200 B/s would take.
+    server_->setTrickle(8, 40);
+    auto m = makeManager();
+    m->setMaxRetries(2);
+    m->setStallDetection(std::chrono::milliseconds(300), 1024);
+    QElapsedTimer clock;
+    clock.start();
+    const int id = m->start(server_->fileUrl(), target());
+    QTRY_VERIFY_WITH_TIMEOUT(ended(m->info(id).state), kWaitMs);
+    QCOMPARE(m->info(id).state, State::Failed);
+    const QString error = m->info(id).error;
+    QVERIFY2(error.contains(QStringLiteral("too slow or stalled")) && error.contains(QStringLiteral("3 attempts")),
+             qPrintable(error));
+    QVERIFY2(clock.elapsed() < 5000, qPrintable(QStringLiteral("%1 ms").arg(clock.elapsed())));
+    QCOMPARE(server_->requests().size(), 3);
+    // Every retry resumed from the part file, which stays for a later resume.
+    QVERIFY(server_->requests().at(1).rangeStart > 0);
+    QVERIFY(server_->requests().at(2).rangeStart > server_->requests().at(1).rangeStart);
+    QVERIFY(!QFileInfo::exists(target()));
+    QVERIFY(QFileInfo(hearth::app::partPath(target())).size() > 0);
+}
+
+void DownloadManagerTest::systemProxyUsed() {
+    // The system's proxy setting (http_proxy here, as desktops and corporate setups export it) carries the download:
+    // the "proxy" is the test server, asked for a host that does not exist.
+    qputenv("http_proxy", server_->url(QString()).toString().toUtf8());
+    const auto unset = qScopeGuard([] { qunsetenv("http_proxy"); });  // also when a check below fails
+    auto m = makeManager();
+    QUrl url(QStringLiteral("http://models.hearth.invalid"));
+    url.setPath(server_->fileUrl().path());
+    const int id = m->start(url, target());
+    QTRY_VERIFY_WITH_TIMEOUT(ended(m->info(id).state), kWaitMs);
+    QCOMPARE(m->info(id).error, QString());
+    QCOMPARE(m->info(id).state, State::Done);
+    QCOMPARE(readFile(target()), gguf_);
+    QVERIFY(!server_->requests().isEmpty());
+    for (const TestHttpServer::Request& r : server_->requests()) QCOMPARE(r.proxiedHost, QByteArray("models.hearth.invalid"));
+}
+
 void DownloadManagerTest::truncatedFileRejected() {
     // The server sends a shorter file than the hub's size header states: refused, not kept as complete.
     server_->truncateTo(gguf_.size() - 1000);
@@ -416,6 +485,28 @@ void DownloadManagerTest::sameTargetDownloadedOnce() {
     QCOMPARE(m->info(first).state, State::Done);
     QCOMPARE(server_->requests().size(), 1);
     QCOMPARE(readFile(target()), gguf_);
+}
+
+void DownloadManagerTest::sameTargetInAnotherProcessRefused() {
+    // A second manager stands for a second Hearth process on the same models folder: while the first writes the
+    // part file, the second is refused with a reason and touches nothing; once the first is done, the lock is gone.
+    server_->setTrickle(4096, 3);
+    auto first = makeManager();
+    auto second = makeManager();
+    const int a = first->start(server_->fileUrl(), target());
+    QTRY_VERIFY_WITH_TIMEOUT(first->info(a).bytes > 0, kWaitMs);
+    const int b = second->start(server_->fileUrl(), target());
+    QTRY_VERIFY_WITH_TIMEOUT(ended(second->info(b).state), kWaitMs);
+    QCOMPARE(second->info(b).state, State::Failed);
+    QVERIFY2(second->info(b).error.contains(QStringLiteral("already downloading")), qPrintable(second->info(b).error));
+    second->cancel(b);  // and its cancel leaves the first's part file alone
+    QVERIFY(QFileInfo::exists(hearth::app::partPath(target())));
+    QTRY_VERIFY_WITH_TIMEOUT(ended(first->info(a).state), kWaitMs);
+    QCOMPARE(first->info(a).error, QString());
+    QCOMPARE(first->info(a).state, State::Done);
+    QCOMPARE(readFile(target()), gguf_);
+    QCOMPARE(server_->requests().size(), 1);  // the second never asked
+    QVERIFY(!QFileInfo::exists(hearth::app::partPath(target()) + QStringLiteral(".lock")));
 }
 
 void DownloadManagerTest::insufficientDiskSpaceRefused() {

@@ -1,7 +1,10 @@
 // ModelsController, CatalogModel and LocalModelsModel as the models page uses them: the shipped catalog with this
 // machine's numbers on every row (and the numbers follow the memory and the settings as the formulas say), the
-// filters, a download from a local server into the models folder, import / refusal / delete of local files, and
-// the hub token going to the hub only. Every list model runs under QAbstractItemModelTester.
+// filters, a download from a local server into the models folder, import / refusal / delete of local files, the
+// hub token going to the hub only and never into the database (keyring, else a 0600 file; an old database's token
+// moved out), and a file's own header read over HTTP Range: an unverified row refined, a file added by its URL
+// (numbers as for the same file on disk, then downloaded and verified), an unsupported one listed without a
+// download. Every list model runs under QAbstractItemModelTester. No test touches the user's keyring.
 #include <QAbstractItemModelTester>
 #include <QDir>
 #include <QFile>
@@ -13,15 +16,20 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QCoroTask>
+
+#include <sys/stat.h>
 
 #include <memory>
 
 #include "app/core/catalog.h"
 #include "app/core/catalog_model.h"
+#include "app/core/hub_token_store.h"
 #include "app/core/local_models_model.h"
 #include "app/core/models_controller.h"
 #include "app/core/settings_controller.h"
 #include "app/core/store.h"
+#include "engine/gguf_writer.h"
 #include "engine/membw_cache.h"
 #include "engine/memory_estimate.h"
 #include "engine/model_synth.h"
@@ -29,6 +37,8 @@
 #include "test_http_server.h"
 
 using hearth::app::CatalogModel;
+using hearth::app::HubTokenStore;
+using hearth::app::SecretKeyring;
 using hearth::app::LocalModelsModel;
 using hearth::app::ModelsController;
 using hearth::app::SettingsController;
@@ -112,6 +122,63 @@ QVariant at(const QAbstractItemModel* m, int row, int role) { return m->index(ro
 // The signal arrived, before the call (work that finished at once continues without waiting) or within the wait.
 bool waitFor(QSignalSpy& spy) { return spy.count() > 0 || spy.wait(kWaitMs); }
 
+// A keyring in memory (shared, so a second controller sees what the first saved), or none at all (Unavailable,
+// as in a container without a Secret Service).
+struct FakeKeyringData {
+    QHash<QString, QString> entries;
+    bool available = true;
+    bool refuse = false;  // the user said no to the keyring's prompt
+    int calls = 0;
+};
+class FakeKeyring : public SecretKeyring {
+public:
+    explicit FakeKeyring(std::shared_ptr<FakeKeyringData> data) : data_(std::move(data)) {}
+    QCoro::Task<Result> read(QString key) override {
+        Result r = check();
+        if (r.status == Status::Ok && !data_->entries.contains(key)) r.status = Status::NotFound;
+        if (r.status == Status::Ok) r.secret = data_->entries.value(key);
+        co_return r;
+    }
+    QCoro::Task<Result> write(QString key, QString secret) override {
+        Result r = check();
+        if (r.status == Status::Ok) data_->entries.insert(key, secret);
+        co_return r;
+    }
+    QCoro::Task<Result> remove(QString key) override {
+        Result r = check();
+        if (r.status == Status::Ok) data_->entries.remove(key);
+        co_return r;
+    }
+
+private:
+    Result check() {
+        ++data_->calls;
+        Result r;
+        r.status = !data_->available ? Status::Unavailable : data_->refuse ? Status::Failed : Status::Ok;
+        if (!data_->available) r.error = QStringLiteral("no Secret Service");
+        if (data_->refuse) r.error = QStringLiteral("denied by the user");
+        return r;
+    }
+    std::shared_ptr<FakeKeyringData> data_;
+};
+
+QByteArray fileBytes(const QString& path) {
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+// A GGUF of an architecture the engine does not load (a state-space model's name), with one tensor.
+QByteArray unsupportedGguf() {
+    hearth::engine::GgufWriter w;
+    w.addString("general.architecture", "mamba");
+    w.addString("general.name", "Mamba Test");
+    std::vector<float> t(64 * 16, 0.5f);
+    w.addTensorF32("token_embd.weight", {64, 16}, t);
+    auto bytes = w.toBytes();
+    if (!bytes) qFatal("cannot build the test GGUF: %s", bytes.message().c_str());
+    return QByteArray(reinterpret_cast<const char*>(bytes->data()), static_cast<qsizetype>(bytes->size()));
+}
+
 }  // namespace
 
 class ModelsControllerTest : public QObject {
@@ -134,9 +201,19 @@ private slots:
     void sameNumbersAsCliInfo();
     void sizeFilter();
     void tiedEmbeddingsCounted();
+    void tokenInFileWhenNoKeyring();
+    void tokenInKeyringWhenThereIsOne();
+    void tokenMovedOutOfTheDatabase();
+    void unverifiedRowRefinedByItsHeader();
+    void unverifiedRowHeaderReadBeforeDownload();
+    void addFromUrlShowsTheFileThenDownloadsIt();
+    void addFromUrlUnsupportedIsListedNotDownloaded();
+    void addFromUrlErrors();
 
 private:
-    std::unique_ptr<ModelsController> makeController();
+    std::unique_ptr<ModelsController> makeController(std::shared_ptr<FakeKeyringData> keyring = nullptr);
+    QString tokenFile() const { return dir_->filePath(QStringLiteral("config/hub-token")); }
+    QString dbPath() const { return dir_->filePath(QStringLiteral("hearth.sqlite")); }
     bool waitScan(ModelsController* c);
 
     std::unique_ptr<QTemporaryDir> dir_;
@@ -171,8 +248,12 @@ void ModelsControllerTest::cleanup() {
     dir_.reset();
 }
 
-std::unique_ptr<ModelsController> ModelsControllerTest::makeController() {
-    auto c = std::make_unique<ModelsController>(*store_, settings_.get());
+std::unique_ptr<ModelsController> ModelsControllerTest::makeController(std::shared_ptr<FakeKeyringData> keyring) {
+    // Never the user's keyring: a fake one, or none (then the token file in the test's folder).
+    std::unique_ptr<SecretKeyring> ring;
+    if (keyring) ring = std::make_unique<FakeKeyring>(keyring);
+    auto tokens = std::make_unique<HubTokenStore>(*store_, std::move(ring), tokenFile());
+    auto c = std::make_unique<ModelsController>(*store_, settings_.get(), nullptr, std::move(tokens));
     // A fixed machine, so verdicts do not depend on the test host: 16 GiB, 12 GiB available, 20 GB/s.
     c->setSystemMemoryOverride(hearth::engine::SystemMemory{16 * kGiB, 12 * kGiB, false});
     c->setBandwidthGbps(20.0);
@@ -634,6 +715,346 @@ void ModelsControllerTest::tiedEmbeddingsCounted() {
     const auto withoutCopy = hearth::engine::fitCheck(untied, 4096, hearth::kernels::GgmlType::F16, memory);
     QVERIFY2(withCopy.neededBytes() > withoutCopy.neededBytes() + 50'000'000ull,
              qPrintable(QStringLiteral("%1 vs %2").arg(withCopy.neededBytes()).arg(withoutCopy.neededBytes())));
+}
+
+// Mode bits of a file (0600 expected for the token file).
+static unsigned modeOf(const QString& path) {
+    struct stat st {};
+    if (::stat(QFile::encodeName(path).constData(), &st) != 0) return 0;
+    return unsigned(st.st_mode) & 0777u;
+}
+
+// The database and its write-ahead log: the token must be in neither.
+static bool databaseContains(const QString& db, const QByteArray& needle) {
+    return fileBytes(db).contains(needle) || fileBytes(db + QStringLiteral("-wal")).contains(needle);
+}
+
+void ModelsControllerTest::tokenInFileWhenNoKeyring() {
+    auto ring = std::make_shared<FakeKeyringData>();
+    ring->available = false;  // a container: no Secret Service, no KWallet
+    auto c = makeController(ring);
+    const QByteArray secret("hf_file_secret_0123456789");
+    c->setHubToken(QString::fromLatin1(secret));
+    QVERIFY(c->hubTokenSet());
+    QVERIFY(ring->calls > 0);  // the keyring was asked first
+    QCOMPARE(c->tokenStore()->location(), HubTokenStore::Location::File);
+    QCOMPARE(fileBytes(tokenFile()), secret);
+    QCOMPARE(modeOf(tokenFile()), 0600u);
+    // The page says where it went.
+    QVERIFY2(c->hubTokenStorage().contains(tokenFile()), qPrintable(c->hubTokenStorage()));
+    QVERIFY2(c->lastNotice().contains(tokenFile()), qPrintable(c->lastNotice()));
+    QVERIFY(!store_->setting(QStringLiteral("hubToken")).isValid());
+    QVERIFY(!databaseContains(dbPath(), secret));
+
+    // A file someone opened up is replaced by a 0600 one on the next save.
+    QVERIFY(QFile::setPermissions(tokenFile(), QFileDevice::ReadOwner | QFileDevice::WriteOwner |
+                                                   QFileDevice::ReadGroup | QFileDevice::ReadOther));
+    QCOMPARE(modeOf(tokenFile()), 0644u);
+    c->setHubToken(QStringLiteral("hf_second_secret"));
+    QCOMPARE(modeOf(tokenFile()), 0600u);
+    QCOMPARE(fileBytes(tokenFile()), QByteArray("hf_second_secret"));
+
+    c->setHubToken(QString());
+    QVERIFY(!c->hubTokenSet());
+    QVERIFY(!QFileInfo::exists(tokenFile()));
+    QCOMPARE(c->hubTokenStorage(), QString());
+}
+
+void ModelsControllerTest::tokenInKeyringWhenThereIsOne() {
+    auto ring = std::make_shared<FakeKeyringData>();
+    const QByteArray secret("hf_ring_secret_987");
+    {
+        auto c = makeController(ring);
+        c->setHubToken(QString::fromLatin1(secret));
+        QVERIFY(c->hubTokenSet());
+        QCOMPARE(c->tokenStore()->location(), HubTokenStore::Location::Keyring);
+        QCOMPARE(ring->entries.value(QStringLiteral("hub-token")).toLatin1(), secret);
+        QVERIFY(!QFileInfo::exists(tokenFile()));
+        QVERIFY(c->hubTokenStorage().contains(QStringLiteral("keyring")));
+    }
+    QVERIFY(!databaseContains(dbPath(), secret));
+
+    // An app restart: the page knows a token is saved without asking the keyring (which may prompt to unlock);
+    // the first request that needs the token reads it, and it goes to the hub.
+    ring->calls = 0;
+    auto c = makeController(ring);
+    QVERIFY(c->hubTokenSet());
+    QCOMPARE(ring->calls, 0);
+    const QString source = dir_->filePath(QStringLiteral("tiny.gguf"));
+    QCOMPARE(writeTinyModel(source), QString());
+    const QByteArray body = readAll(source);
+    TestHttpServer hub(body, QStringLiteral("tiny-q8_0.gguf"));
+    QVERIFY(hub.listen());
+    c->setCatalogJson(testCatalog(QStringLiteral("tiny-q8_0.gguf"), QStringLiteral("/tiny-q8_0.gguf"), body.size(),
+                                  QString::fromLatin1(hub.sha256Hex())));
+    c->setHubBaseUrl(hub.url(QString()).toString());
+    QSignalSpy done(c.get(), &ModelsController::downloadFinished);
+    c->download(QStringLiteral("tiny/Q8_0"));
+    QVERIFY(waitFor(done));
+    QVERIFY2(done.first().at(1).toBool(), qPrintable(done.first().at(2).toString()));
+    QCOMPARE(ring->calls, 1);
+    QVERIFY(!hub.requests().isEmpty());
+    for (const TestHttpServer::Request& r : hub.requests()) QCOMPARE(r.authorization, "Bearer " + secret);
+
+    // A keyring that refuses (the user said no) is not worked around with the file: the page says so.
+    ring->refuse = true;
+    c->setHubToken(QStringLiteral("hf_other"));
+    QVERIFY2(c->lastError().contains(QStringLiteral("denied by the user")), qPrintable(c->lastError()));
+    QVERIFY(!QFileInfo::exists(tokenFile()));
+    QCOMPARE(c->tokenStore()->location(), HubTokenStore::Location::Keyring);
+    QCOMPARE(ring->entries.value(QStringLiteral("hub-token")).toLatin1(), secret);
+}
+
+void ModelsControllerTest::tokenMovedOutOfTheDatabase() {
+    // What an older build left: the token in the settings table, the database closed.
+    const QByteArray legacy("hf_legacy_secret_4567");
+    QVERIFY(store_->setSetting(QStringLiteral("hubToken"), QString::fromLatin1(legacy)));
+    settings_.reset();
+    store_.reset();
+    QVERIFY(databaseContains(dbPath(), legacy));  // the test looks for what is really there
+    QString error;
+    store_ = Store::open(dbPath(), &error);
+    QVERIFY2(store_, qPrintable(error));
+    settings_ = std::make_unique<SettingsController>(*store_);
+    {
+        auto c = makeController();  // no keyring: the file
+        QVERIFY(c->hubTokenSet());
+        QCOMPARE(c->tokenStore()->location(), HubTokenStore::Location::File);
+        QVERIFY(!store_->setting(QStringLiteral("hubToken")).isValid());
+        QCOMPARE(fileBytes(tokenFile()), legacy);
+        QCOMPARE(modeOf(tokenFile()), 0600u);
+    }
+    settings_.reset();
+    store_.reset();
+    QVERIFY2(!databaseContains(dbPath(), legacy), "the old token's bytes are still in the database file");
+}
+
+// The catalog of testCatalog() as an unverified entry: a rounded size, no hash, and a wrong layer count (the file
+// has 2), so the shape estimate differs from the file's own numbers.
+static QByteArray unverifiedCatalog(const QByteArray& json) {
+    QJsonObject root = QJsonDocument::fromJson(json).object();
+    QJsonArray models = root.value("models").toArray();
+    QJsonObject model = models.at(0).toObject();
+    QJsonArray files = model.value("files").toArray();
+    QJsonObject file = files.at(0).toObject();
+    file.insert("size_bytes", 1000000);
+    file.insert("size_exact", false);
+    file.insert("sha256", QString());
+    file.insert("verified", false);
+    files.replace(0, file);
+    model.insert("files", files);
+    model.insert("n_layers", 20);
+    models.replace(0, model);
+    root.insert("models", models);
+    return QJsonDocument(root).toJson();
+}
+
+void ModelsControllerTest::unverifiedRowRefinedByItsHeader() {
+    const QString source = dir_->filePath(QStringLiteral("tiny.gguf"));
+    QCOMPARE(writeTinyModel(source), QString());
+    const QByteArray body = readAll(source);
+    TestHttpServer hub(body, QStringLiteral("tiny-q8_0.gguf"));
+    QVERIFY(hub.listen());
+
+    auto c = makeController();
+    CatalogModel* m = c->catalogModel();
+    QAbstractItemModelTester tester(m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    c->setCatalogJson(unverifiedCatalog(testCatalog(QStringLiteral("tiny-q8_0.gguf"),
+                                                    QStringLiteral("/tiny-q8_0.gguf"), body.size(), QString())));
+    QCOMPARE(c->catalogError(), QString());
+    c->setHubBaseUrl(hub.url(QString()).toString());
+    QVERIFY(waitScan(c.get()));
+    QVERIFY2(hub.requests().isEmpty(), "nothing is read from the network until the user asks");
+
+    const QString key = QStringLiteral("tiny/Q8_0");
+    const int row = rowOf(m, key);
+    QCOMPARE(at(m, row, CatalogModel::VerifiedRole).toBool(), false);
+    QCOMPARE(at(m, row, CatalogModel::HeaderStateRole).toString(), QString());
+    const hearth::app::LocalModelInfo local = hearth::app::inspectModelFile(source, c->machineFit());
+    QVERIFY(local.fit);
+    QVERIFY(at(m, row, CatalogModel::NeededBytesRole).toDouble() != double(local.fit->neededBytes()));
+
+    QSignalSpy checked(c.get(), &ModelsController::headerChecked);
+    c->checkFile(key);
+    QCOMPARE(at(m, row, CatalogModel::HeaderStateRole).toString(), QStringLiteral("reading"));
+    QVERIFY(waitFor(checked));
+    QVERIFY2(checked.first().at(1).toBool(), qPrintable(checked.first().at(2).toString()));
+    QCOMPARE(at(m, row, CatalogModel::HeaderStateRole).toString(), QStringLiteral("read"));
+    // The file's own facts and the numbers the same file shows once on disk.
+    QCOMPARE(qint64(at(m, row, CatalogModel::SizeBytesRole).toDouble()), qint64(body.size()));
+    QCOMPARE(at(m, row, CatalogModel::TypeMixRole).toString(), expectedTypeMix());
+    QCOMPARE(qint64(at(m, row, CatalogModel::ParametersRole).toDouble()), local.parameters);
+    QCOMPARE(at(m, row, CatalogModel::FitRole).toString(), QStringLiteral("fits"));
+    QCOMPARE(at(m, row, CatalogModel::NeededBytesRole).toDouble(), double(local.fit->neededBytes()));
+    QCOMPARE(at(m, row, CatalogModel::MaxCtxFitRole).toDouble(), double(local.fit->maxCtxFit));
+    QCOMPARE(at(m, row, CatalogModel::PredictedTpsRole).toDouble(), local.fit->predictedTgTps);
+    QCOMPARE(at(m, row, CatalogModel::FitTextRole).toString(), hearth::app::fitDescription(*local.fit));
+    // Only the header: Range requests from the start.
+    for (const TestHttpServer::Request& r : hub.requests()) {
+        QCOMPARE(r.rangeStart, qint64(0));
+        QVERIFY(r.rangeEnd >= 0);
+    }
+
+    // Downloaded with the now exact size, checked against the server's hash header.
+    QSignalSpy done(c.get(), &ModelsController::downloadFinished);
+    c->download(key);
+    QVERIFY(waitFor(done));
+    QVERIFY2(done.first().at(1).toBool(), qPrintable(done.first().at(2).toString()));
+    const QString installed = QDir(folder_).filePath(QStringLiteral("tiny-q8_0.gguf"));
+    QVERIFY(c->downloadManager()->info(c->downloadManager()->idForTarget(installed)).hashChecked);
+    QCOMPARE(readAll(installed), body);
+}
+
+void ModelsControllerTest::unverifiedRowHeaderReadBeforeDownload() {
+    // Download pressed on an unverified row: its header is read first; a file the engine loads then downloads...
+    const QString source = dir_->filePath(QStringLiteral("tiny.gguf"));
+    QCOMPARE(writeTinyModel(source), QString());
+    const QByteArray body = readAll(source);
+    {
+        TestHttpServer hub(body, QStringLiteral("tiny-q8_0.gguf"));
+        QVERIFY(hub.listen());
+        auto c = makeController();
+        c->setCatalogJson(unverifiedCatalog(testCatalog(QStringLiteral("tiny-q8_0.gguf"),
+                                                        QStringLiteral("/tiny-q8_0.gguf"), body.size(), QString())));
+        c->setHubBaseUrl(hub.url(QString()).toString());
+        QSignalSpy done(c.get(), &ModelsController::downloadFinished);
+        c->download(QStringLiteral("tiny/Q8_0"));
+        QVERIFY(waitFor(done));
+        QVERIFY2(done.first().at(1).toBool(), qPrintable(done.first().at(2).toString()));
+        const int row = rowOf(c->catalogModel(), QStringLiteral("tiny/Q8_0"));
+        QCOMPARE(at(c->catalogModel(), row, CatalogModel::HeaderStateRole).toString(), QStringLiteral("read"));
+        const QList<TestHttpServer::Request> requests = hub.requests();
+        QVERIFY(requests.size() >= 2);
+        QCOMPARE(requests.first().rangeStart, qint64(0));  // the header...
+        QCOMPARE(requests.first().rangeEnd, qint64(256 * 1024 - 1));
+        QCOMPARE(requests.last().rangeStart, qint64(-1));  // ...then the whole file
+        QCOMPARE(readAll(QDir(folder_).filePath(QStringLiteral("tiny-q8_0.gguf"))), body);
+    }
+    // ...and one it cannot load (the "llama" entry's file is really another architecture) is refused with the
+    // reason, after the header alone.
+    TestHttpServer hub(unsupportedGguf(), QStringLiteral("odd.gguf"));
+    QVERIFY(hub.listen());
+    auto c = makeController();
+    c->setCatalogJson(unverifiedCatalog(
+        testCatalog(QStringLiteral("odd.gguf"), QStringLiteral("/odd.gguf"), hub.size(), QString())));
+    c->setHubBaseUrl(hub.url(QString()).toString());
+    QSignalSpy error(c.get(), &ModelsController::lastErrorChanged);
+    c->download(QStringLiteral("tiny/Q8_0"));
+    QTRY_VERIFY_WITH_TIMEOUT(c->lastError().contains(QStringLiteral("not supported")), kWaitMs);
+    const int row = rowOf(c->catalogModel(), QStringLiteral("tiny/Q8_0"));
+    QCOMPARE(at(c->catalogModel(), row, CatalogModel::SupportedRole).toBool(), false);
+    QTest::qWait(100);
+    for (const TestHttpServer::Request& r : hub.requests()) QVERIFY(r.rangeEnd >= 0);  // never the whole file
+    QVERIFY(!QFileInfo::exists(QDir(folder_).filePath(QStringLiteral("odd.gguf"))));
+    QVERIFY(!QFileInfo::exists(QDir(folder_).filePath(QStringLiteral("odd.gguf.part"))));
+}
+
+void ModelsControllerTest::addFromUrlShowsTheFileThenDownloadsIt() {
+    const QString source = dir_->filePath(QStringLiteral("tiny.gguf"));
+    QCOMPARE(writeTinyModel(source), QString());
+    const QByteArray body = readAll(source);
+    TestHttpServer server(body, QStringLiteral("tiny-pasted.gguf"));
+    QVERIFY(server.listen());
+
+    auto c = makeController();
+    CatalogModel* m = c->catalogModel();
+    QAbstractItemModelTester tester(m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QVERIFY(waitScan(c.get()));
+    const int before = m->count();
+    QSignalSpy checked(c.get(), &ModelsController::headerChecked);
+    c->addFromUrl(server.redirectUrl().toString());  // through a redirect, as the hub sends files to its CDN
+    QVERIFY(c->urlBusy());
+    QVERIFY(waitFor(checked));
+    QVERIFY(!c->urlBusy());
+    QCOMPARE(c->urlError(), QString());
+    const QString key = c->urlKey();
+    QCOMPARE(m->count(), before + 1);
+    const int row = rowOf(m, key);
+    QCOMPARE(row, 0);  // listed first
+    QCOMPARE(at(m, row, CatalogModel::AddedFromUrlRole).toBool(), true);
+    QCOMPARE(at(m, row, CatalogModel::SupportedRole).toBool(), true);
+    QCOMPARE(at(m, row, CatalogModel::ArchitectureRole).toString(), QStringLiteral("llama"));
+    QCOMPARE(at(m, row, CatalogModel::QuantizationRole).toString(), QStringLiteral("Q8_0"));
+    QCOMPARE(at(m, row, CatalogModel::TypeMixRole).toString(), expectedTypeMix());
+    QCOMPARE(at(m, row, CatalogModel::FileNameRole).toString(), QStringLiteral("tiny-pasted.gguf"));
+    QCOMPARE(qint64(at(m, row, CatalogModel::SizeBytesRole).toDouble()), qint64(body.size()));
+
+    // The same numbers as the same file on disk (which are hearth-cli info's: sameNumbersAsCliInfo).
+    const hearth::app::LocalModelInfo local = hearth::app::inspectModelFile(source, c->machineFit());
+    QVERIFY(local.fit);
+    QCOMPARE(qint64(at(m, row, CatalogModel::ParametersRole).toDouble()), local.parameters);
+    QCOMPARE(at(m, row, CatalogModel::FitRole).toString(), hearth::app::fitName(*local.fit));
+    QCOMPARE(at(m, row, CatalogModel::FitTextRole).toString(), hearth::app::fitDescription(*local.fit));
+    QCOMPARE(at(m, row, CatalogModel::MaxCtxFitRole).toDouble(), double(local.fit->maxCtxFit));
+    QCOMPARE(at(m, row, CatalogModel::PredictedTpsRole).toDouble(), local.fit->predictedTgTps);
+    QCOMPARE(at(m, row, CatalogModel::SpeedTextRole).toString(), hearth::app::speedDescription(*local.fit));
+    // Not a catalog model: not on the licences page.
+    for (const QVariant& v : c->modelLicences()) QVERIFY(v.toMap().value("name") != at(m, row, CatalogModel::NameRole));
+
+    // Only the header was read: one Range request for the first 256 KiB at the file.
+    int fileRequests = 0;
+    for (const TestHttpServer::Request& r : server.requests()) {
+        if (r.path != "/tiny-pasted.gguf") continue;
+        ++fileRequests;
+        QCOMPARE(r.rangeStart, qint64(0));
+        QCOMPARE(r.rangeEnd, qint64(256 * 1024 - 1));
+    }
+    QCOMPARE(fileRequests, 1);
+
+    // Then downloaded from the pasted address (not moved onto the hub setting), checked against the server's hash.
+    QSignalSpy done(c.get(), &ModelsController::downloadFinished);
+    c->download(key);
+    QVERIFY(waitFor(done));
+    QVERIFY2(done.first().at(1).toBool(), qPrintable(done.first().at(2).toString()));
+    QCOMPARE(done.first().at(0).toString(), key);
+    const QString installed = QDir(folder_).filePath(QStringLiteral("tiny-pasted.gguf"));
+    QCOMPARE(readAll(installed), body);
+    QVERIFY(c->downloadManager()->info(c->downloadManager()->idForTarget(installed)).hashChecked);
+    QCOMPARE(at(m, rowOf(m, key), CatalogModel::InstalledRole).toBool(), true);
+}
+
+void ModelsControllerTest::addFromUrlUnsupportedIsListedNotDownloaded() {
+    const QByteArray body = unsupportedGguf();
+    TestHttpServer server(body, QStringLiteral("mamba.gguf"));
+    QVERIFY(server.listen());
+    auto c = makeController();
+    CatalogModel* m = c->catalogModel();
+    QSignalSpy checked(c.get(), &ModelsController::headerChecked);
+    c->addFromUrl(server.fileUrl().toString());
+    QVERIFY(waitFor(checked));
+    QCOMPARE(c->urlError(), QString());
+    const int row = rowOf(m, c->urlKey());
+    QVERIFY(row >= 0);
+    QCOMPARE(at(m, row, CatalogModel::SupportedRole).toBool(), false);
+    QCOMPARE(at(m, row, CatalogModel::ArchitectureRole).toString(), QStringLiteral("mamba"));
+    const QString reason = at(m, row, CatalogModel::ReasonRole).toString();
+    QVERIFY2(reason.contains(QStringLiteral("mamba")) && reason.contains(QStringLiteral("not supported")),
+             qPrintable(reason));
+    QCOMPARE(at(m, row, CatalogModel::NameRole).toString(), QStringLiteral("Mamba Test"));
+
+    const qsizetype requests = server.requests().size();
+    c->download(c->urlKey());
+    QVERIFY(c->lastError().contains(reason));
+    QTest::qWait(100);
+    QCOMPARE(server.requests().size(), requests);
+    QVERIFY(!QFileInfo::exists(QDir(folder_).filePath(QStringLiteral("mamba.gguf"))));
+}
+
+void ModelsControllerTest::addFromUrlErrors() {
+    auto c = makeController();
+    const int before = c->catalogModel()->count();
+    c->addFromUrl(QStringLiteral("ftp://mirror.example.org/x.gguf"));
+    QVERIFY(!c->urlBusy());
+    QVERIFY(c->urlError().contains(QStringLiteral("ftp://mirror.example.org/x.gguf")));
+
+    TestHttpServer server(QByteArray("GGUF"), QStringLiteral("x.gguf"));
+    QVERIFY(server.listen());
+    QSignalSpy checked(c.get(), &ModelsController::headerChecked);
+    c->addFromUrl(server.url(QStringLiteral("/missing.gguf")).toString());
+    QVERIFY(waitFor(checked));
+    QVERIFY2(c->urlError().contains(QStringLiteral("404")), qPrintable(c->urlError()));
+    QCOMPARE(c->catalogModel()->count(), before);
+    QCOMPARE(c->urlKey(), QString());
 }
 
 #include "models_controller_test.moc"

@@ -3,6 +3,7 @@
 // GGUF; a 404. Asserted is what a caller would rely on: the exact tensor types and shapes and the model's shape from
 // the metadata, the file size, and that only the header was fetched (requests and bytes counted on both sides).
 #include <QCoroTask>
+#include <QElapsedTimer>
 #include <QNetworkAccessManager>
 #include <QTest>
 
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "app/core/remote_gguf.h"
+#include "engine/gguf_reader.h"
 #include "engine/gguf_writer.h"
 #include "test_http_server.h"
 
@@ -84,6 +86,12 @@ private slots:
         QCOMPARE(r.nEmbd, qint64(256));
         QCOMPARE(r.nCtxTrain, qint64(4096));
         QCOMPARE(r.nVocab, qint64(1000));
+        // The parsed header is kept for the fit check (with the bytes it points into), and the hub's hash.
+        QVERIFY(r.header && r.header->file);
+        QCOMPARE(r.header->file->tensors().size(), size_t(3));
+        QCOMPARE(r.header->file->fileBytes(), uint64_t(gguf.size()));
+        QCOMPARE(r.sha256, QString::fromLatin1(server.sha256Hex()));
+        QCOMPARE(r.finalUrl, server.fileUrl());
 
         // Two rounds, each through the redirect: 256 KiB (the metadata does not fit), then 512 KiB.
         QCOMPARE(r.requests, 4);
@@ -122,6 +130,25 @@ private slots:
         QCOMPARE(r.tensors.size(), 3);
         QCOMPARE(r.fileSize, qint64(gguf.size()));
         QVERIFY2(r.bytesFetched < gguf.size() / 2, qPrintable(QString::number(r.bytesFetched)));
+    }
+
+    void tricklingServerHitsTheTotalBound() {
+        // 64 bytes every 20 ms: never silent long enough for the transfer timeout, so only the bound on the whole
+        // read ends it, with a message that says the server is too slow.
+        const QByteArray gguf = makeGguf();
+        TestHttpServer server(gguf, QStringLiteral("m.gguf"));
+        QVERIFY(server.listen());
+        server.setTrickle(64, 20);
+        QNetworkAccessManager network;
+        RemoteGgufOptions options;
+        options.transferTimeoutMs = 5000;
+        options.totalTimeoutMs = 600;
+        QElapsedTimer clock;
+        clock.start();
+        const RemoteGgufResult r = read(network, server.fileUrl(), options);
+        QVERIFY(!r.ok);
+        QVERIFY2(r.error.contains(QStringLiteral("too slow")), qPrintable(r.error));
+        QVERIFY2(clock.elapsed() < 3000, qPrintable(QStringLiteral("%1 ms").arg(clock.elapsed())));
     }
 
     void notAGgufIsAClearError() {

@@ -76,6 +76,13 @@ void TestHttpServer::onReadyRead(QTcpSocket* socket) {
     Request request;
     request.method = first.value(0);
     request.path = first.value(1);
+    // The absolute form ("GET http://host/path") is what a client sends to a proxy: this server then acts as the
+    // proxy for that host, and answers as if it were it.
+    if (request.path.startsWith("http://")) {
+        const QUrl target(QString::fromLatin1(request.path));
+        request.proxiedHost = target.host().toLatin1();
+        request.path = target.path(QUrl::FullyEncoded).toLatin1();
+    }
     for (qsizetype i = 1; i < lines.size(); ++i) {
         const QByteArray line = lines[i].trimmed();
         const int colon = line.indexOf(':');

@@ -2,7 +2,8 @@
 // the way the Hugging Face hub does (Content-Length, ETag and X-Linked-Etag holding the SHA-256, X-Linked-Size,
 // Accept-Ranges, 206 answers to Range with If-Range honoured, a 302 from /redirect/<name> like the hub's jump to its
 // CDN) and can misbehave on request: drop the connection once after N bytes, trickle, answer an error status,
-// corrupt a byte, truncate. Every request is recorded. One request per connection ("Connection: close").
+// corrupt a byte, truncate. Asked as an HTTP proxy (absolute URLs), it answers for any host. Every request is
+// recorded. One request per connection ("Connection: close").
 #pragma once
 
 #include <QByteArray>
@@ -26,6 +27,7 @@ public:
         qint64 rangeEnd = -1;    // M (inclusive) from "bytes=N-M"; -1 without
         QByteArray ifRange;
         QByteArray authorization;  // the Authorization header ("" without)
+        QByteArray proxiedHost;    // asked as a proxy (absolute URL): the host it was for ("" when asked directly)
     };
 
     // Serves `body` at /<fileName> (and the redirect at /redirect/<fileName>).

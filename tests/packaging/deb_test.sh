@@ -4,7 +4,7 @@
 #   - its control fields (name, version, Depends from dpkg-shlibdeps plus the Qt run-time modules, all real
 #     package names) and its file list (both binaries, .desktop, AppStream metainfo, MIME type, SVG and PNG icons);
 #   - desktop-file-validate and appstreamcli validate --no-net on the packaged files, and that they agree with each
-#     other (Exec, Icon, launchable);
+#     other (Exec, Icon, launchable); Hearth's licence (metainfo project_license, /usr/share/doc/hearth/copyright);
 #   - the extracted /usr/bin/hearth --version prints "hearth <version>" without a display.
 # As root with CI set, it also installs the package for real (apt-get install ./hearth_*.deb, which resolves every
 # Depends), runs /usr/bin/hearth --version and removes it again.
@@ -37,7 +37,7 @@ echo "built $(basename "$deb") ($(du -k "$deb" | cut -f1) KiB)"
 depends=$(dpkg-deb -f "$deb" Depends)
 echo "Depends: $depends"
 for needed in libqt6core6 libqt6qml6 libc6 qml6-module-qtquick-controls qml6-module-qtquick-layouts \
-              qml6-module-qtquick-dialogs libqt6sql6-sqlite qt6-qpa-plugins libqt6svg6; do
+              qml6-module-qtquick-dialogs libqt6sql6-sqlite qt6-qpa-plugins libqt6svg6 libqt6keychain1; do
   grep -Eq "(^|, )$needed( |,|$)" <<<"$depends" || fail "Depends lacks $needed"
 done
 # Every name must be a real package (an installed one, or one apt knows), or the package cannot be installed.
@@ -78,6 +78,11 @@ icon=$(sed -n 's/^Icon=//p' "$desktop")
 [ -f "$root/usr/share/icons/hicolor/scalable/apps/$icon.svg" ] || fail "Icon=$icon has no packaged icon"
 grep -q "<launchable type=\"desktop-id\">$app_id.desktop</launchable>" "$metainfo" || fail "metainfo launchable"
 grep -q "<release version=\"$version\"" "$metainfo" || fail "the metainfo has no release $version"
+# Hearth's own licence: named in the metainfo, and its text (LICENSE) where Debian keeps it.
+grep -q "<project_license>MIT</project_license>" "$metainfo" || fail "the metainfo names no project_license MIT"
+source_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+cmp -s "$root/usr/share/doc/hearth/copyright" "$source_dir/LICENSE" ||
+  fail "/usr/share/doc/hearth/copyright is missing or differs from LICENSE"
 
 # 5. The PNG icons are PNGs of their size (rendered from the SVG at build time).
 for size in 64 128 256; do

@@ -1,6 +1,7 @@
 // The models page against a stand-in for ModelsController: catalog rows show the fit verdict with its numbers and
 // the right action for their state (download, pause / cancel, resume, load), unsupported rows are greyed with the
-// reason and offer no download, the filters write back, a local model is deleted only after confirmation, and
+// reason and offer no download, the filters write back, a local model is deleted only after confirmation, a file
+// is added by its address (and an unverified row checked against its header), the token's storage is stated, and
 // every control has a name for screen readers.
 import QtQuick
 import QtQuick.Controls
@@ -26,6 +27,12 @@ Item {
         property string hubBaseUrl: "https://huggingface.co"
         property string defaultHubBaseUrl: "https://huggingface.co"
         property bool hubTokenSet: false
+        property string hubTokenStorage: ""
+        property bool hubTokenBusy: false
+        property bool urlBusy: false
+        property string urlError: ""
+        property string urlKey: ""
+        signal urlChanged()
         property bool importing: false
         property string lastError: ""
         property string lastNotice: ""
@@ -41,6 +48,8 @@ Item {
         function importFile(url, move) { record("import " + url + " " + move) }
         function setHubToken(token) { record("token " + token); hubTokenSet = token !== "" }
         function refresh() { record("refresh") }
+        function addFromUrl(url) { record("addFromUrl " + url); urlBusy = true; urlChanged() }
+        function checkFile(key) { record("checkFile " + key) }
         function clearMessages() {}
     }
 
@@ -50,7 +59,9 @@ Item {
             license: "Apache-2.0", supported: true, reason: "", fit: "fits",
             fitText: "Needs 1.1 GB of 7.8 GB available · up to 32,768 tokens of context",
             speedText: "~45 tokens/s", kernelText: "Fast AVX2 kernels for Q4_K", downloadState: "",
-            downloadProgress: 0, downloadText: "", installed: false, localPath: ""
+            downloadProgress: 0, downloadText: "", installed: false, localPath: "", verified: true,
+            headerState: "", headerError: "", typeMix: "", addedFromUrl: false, repo: "Qwen/Qwen2.5-0.5B-Instruct-GGUF",
+            parametersText: "494M"
         }
         for (const k in extra)
             row[k] = extra[k]
@@ -111,6 +122,10 @@ Item {
                                       error: "" })
             fake.calls = []
             fake.lastError = ""
+            fake.urlBusy = false
+            fake.urlError = ""
+            fake.urlKey = ""
+            fake.hubTokenStorage = ""
             fake.catalog.fitsOnly = false
             fake.catalog.filterText = ""
             page.currentTab = 0
@@ -235,6 +250,68 @@ Item {
             licencesSpy.clear()
             press(control("licencesButton"))
             compare(licencesSpy.count, 1)
+        }
+
+        function test_addFromUrl() {
+            const field = control("urlField")
+            verify(!control("addUrlButton").enabled)
+            field.forceActiveFocus()
+            field.text = "https://huggingface.co/x/y-GGUF/resolve/main/y.Q4_K_M.gguf"
+            verify(control("addUrlButton").enabled)
+            press(control("addUrlButton"))
+            compare(fake.calls[fake.calls.length - 1], "addFromUrl https://huggingface.co/x/y-GGUF/resolve/main/y.Q4_K_M.gguf")
+            // While the header is read, nothing else can be started from the field.
+            verify(!field.enabled)
+            verify(!control("addUrlButton").enabled)
+            // Failed: the reason shows and the address stays for another try.
+            fake.urlError = "The server answered HTTP 404 Not Found for https://huggingface.co/x"
+            fake.urlBusy = false
+            fake.urlChanged()
+            verify(control("urlError").visible)
+            compare(field.text, "https://huggingface.co/x/y-GGUF/resolve/main/y.Q4_K_M.gguf")
+            // Added: listed first with where it came from and its type mix; the field is cleared.
+            fake.catalog.insert(0, catalogRow("url:host/y.gguf/Q4_K", "Y", "Q4_K",
+                                              { addedFromUrl: true, typeMix: "Q4_K ×120, F32 ×49", verified: false,
+                                                repo: "x/y-GGUF", headerState: "read" }))
+            fake.urlError = ""
+            fake.urlKey = "url:host/y.gguf/Q4_K"
+            fake.urlChanged()
+            compare(field.text, "")
+            verify(!control("urlError").visible)
+            tryVerify(function() { return find(page.contentItem, "catalogRow_url:host/y.gguf/Q4_K") !== null })
+            const row = control("catalogRow_url:host/y.gguf/Q4_K")
+            verify(control("urlBadge", row).visible)
+            verify(control("urlBadge", row).text.indexOf("x/y-GGUF") >= 0)
+            compare(control("catalogTypeMix", row).text, "Tensor types: Q4_K ×120, F32 ×49")
+            verify(!control("checkFileButton", row).visible)  // its header is what it was added from
+            fake.catalog.remove(0)
+        }
+
+        function test_unverifiedRowChecked() {
+            fake.catalog.setProperty(0, "verified", false)
+            const row = control("catalogRow_qwen/Q4_K_M")
+            verify(control("checkFileButton", row).visible)
+            press(control("checkFileButton", row))
+            compare(fake.calls[fake.calls.length - 1], "checkFile qwen/Q4_K_M")
+            fake.catalog.setProperty(0, "headerState", "reading")
+            verify(!control("checkFileButton", row).enabled)
+            fake.catalog.setProperty(0, "headerState", "failed")
+            fake.catalog.setProperty(0, "headerError", "The server answered HTTP 403")
+            verify(control("unverifiedNote", row).text.indexOf("HTTP 403") >= 0)
+            verify(control("checkFileButton", row).enabled)
+            fake.catalog.setProperty(0, "headerState", "read")
+            fake.catalog.setProperty(0, "typeMix", "Q4_K ×120, Q6_K ×25")
+            verify(!control("checkFileButton", row).visible)
+            compare(control("catalogTypeMix", row).text, "Tensor types: Q4_K ×120, Q6_K ×25")
+            // A verified row offers no check.
+            verify(!control("checkFileButton", control("catalogRow_llama/Q4_0")).visible)
+        }
+
+        function test_tokenStorageStated() {
+            verify(!control("tokenStorage").visible)
+            fake.hubTokenStorage = "No system keyring is available: saved in /home/user/.config/Hearth/Hearth/hub-token, readable only by you."
+            verify(control("tokenStorage").visible)
+            verify(control("tokenStorage").text.indexOf("hub-token") >= 0)
         }
 
         function test_errorShown() {
