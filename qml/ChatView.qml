@@ -1,5 +1,6 @@
 // The messages of the branch on screen and the input: Enter sends, Shift+Enter starts a new line; Send, Stop
-// (while an answer streams) and Regenerate.
+// (while an answer streams) and Regenerate. Above the input, when the chat uses document collections: which ones,
+// and what the snippets found for the text being typed will add to the prompt (tokens, KV cache) of the budget.
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
@@ -10,11 +11,38 @@ Pane {
     padding: 0
 
     property alias messageCount: messageList.count
+    property var numberLocale: Qt.locale()
+    // The user asked for the documents page.
+    signal documentsRequested()
 
     function focusInput() { input.forceActiveFocus() }
     function sendInput() {
         if (ChatController.send(input.text))
             input.clear()
+    }
+    function bytes(value) {
+        if (value >= 1024 * 1024)
+            return qsTr("%1 MiB").arg(Number(value / (1024 * 1024)).toLocaleString(chat.numberLocale, "f", 1))
+        return qsTr("%1 KiB").arg(Number(value / 1024).toLocaleString(chat.numberLocale, "f", 0))
+    }
+    function previewText() {
+        const budget = Number(DocumentsController.tokenBudget).toLocaleString(chat.numberLocale, "f", 0)
+        if (ChatController.searchingDocuments)
+            return qsTr("Searching your documents…")
+        if (!DocumentsController.previewActive)
+            return qsTr("Snippet budget: %1 tokens").arg(budget)
+        if (DocumentsController.previewPending && DocumentsController.previewSnippets === 0)
+            return qsTr("Searching your documents…")
+        if (DocumentsController.previewSnippets === 0)
+            return qsTr("No matching snippets (budget %1 tokens)").arg(budget)
+        const tokens = (DocumentsController.previewExact ? "" : "≈")
+                       + Number(DocumentsController.previewTokens).toLocaleString(chat.numberLocale, "f", 0)
+        if (DocumentsController.previewKvBytes > 0)
+            return qsTr("Snippets: %1 · +%2 tokens · +%3 KV cache · budget %4 tokens")
+                   .arg(DocumentsController.previewSnippets).arg(tokens)
+                   .arg(chat.bytes(DocumentsController.previewKvBytes)).arg(budget)
+        return qsTr("Snippets: %1 · +%2 tokens · budget %3 tokens")
+               .arg(DocumentsController.previewSnippets).arg(tokens).arg(budget)
     }
 
     ColumnLayout {
@@ -111,6 +139,41 @@ Pane {
 
         ToolSeparator { orientation: Qt.Horizontal; Layout.fillWidth: true }
 
+        // Flows onto a second line when the window is narrow, so the figures are never cut off.
+        Flow {
+            objectName: "documentsBar"
+            visible: DocumentsController.attachedCount > 0
+            Layout.fillWidth: true
+            Layout.leftMargin: 8
+            Layout.rightMargin: 8
+            spacing: 8
+            Label {
+                objectName: "attachedCollections"
+                text: qsTr("Documents: %1").arg(DocumentsController.attachedNames.join(", "))
+                width: Math.min(implicitWidth, parent.width)
+                height: manageDocuments.height
+                verticalAlignment: Text.AlignVCenter
+                elide: Text.ElideRight
+                Accessible.name: text
+            }
+            Label {
+                objectName: "contextPreview"
+                text: chat.previewText()
+                opacity: 0.8
+                width: Math.min(implicitWidth, parent.width)
+                height: manageDocuments.height
+                verticalAlignment: Text.AlignVCenter
+                elide: Text.ElideRight
+                Accessible.name: text
+            }
+            ToolButton {
+                id: manageDocuments
+                text: qsTr("Manage…")
+                Accessible.name: qsTr("Open the documents page")
+                onClicked: chat.documentsRequested()
+            }
+        }
+
         RowLayout {
             Layout.fillWidth: true
             Layout.margins: 8
@@ -126,6 +189,8 @@ Pane {
                                                                 : qsTr("Load a model to start chatting")
                     wrapMode: TextEdit.Wrap
                     Accessible.name: qsTr("Message input")
+                    // What the documents' snippets for this text will cost, measured after a pause in typing.
+                    onTextChanged: DocumentsController.previewQuestion(text)
                     Keys.onPressed: (event) => {
                         if ((event.key === Qt.Key_Return || event.key === Qt.Key_Enter)
                                 && !(event.modifiers & Qt.ShiftModifier)) {

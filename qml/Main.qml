@@ -109,6 +109,13 @@ ApplicationWindow {
                 }
             }
             ToolButton {
+                objectName: "documentsButton"
+                text: DocumentsController.attachedCount > 0 ? qsTr("Documents (%1)").arg(DocumentsController.attachedCount)
+                                                            : qsTr("Documents")
+                Accessible.name: qsTr("Open the documents page: collections this chat can draw on")
+                onClicked: documentsPage.open()
+            }
+            ToolButton {
                 objectName: "modelsButton"
                 text: qsTr("Models")
                 Accessible.name: qsTr("Open the models page: catalog and models on this computer")
@@ -168,6 +175,12 @@ ApplicationWindow {
         id: modelsPage
         models: ModelsController
         onLicencesRequested: licencesPage.open()
+    }
+
+    DocumentsPage {
+        id: documentsPage
+        documents: DocumentsController
+        conversationOpen: ChatController.currentConversationId !== 0
     }
 
     LicencesPage {
@@ -316,6 +329,7 @@ ApplicationWindow {
                 ChatView {
                     id: chatView
                     anchors.fill: parent
+                    onDocumentsRequested: documentsPage.open()
                 }
 
                 FirstRun {
@@ -365,14 +379,14 @@ ApplicationWindow {
         }
     }
 
-    // Drag a .gguf file onto the window to load it (the controller refuses anything else with a message).
+    // Drag a .gguf file onto the window to load it; other files and folders become this chat's documents.
     DropArea {
         id: dropArea
         anchors.fill: parent
         keys: ["text/uri-list"]
         onDropped: (drop) => {
             if (drop.hasUrls && drop.urls.length > 0) {
-                ChatController.loadModel(drop.urls[0].toString())
+                ChatController.dropUrls(drop.urls)
                 drop.acceptProposedAction()
             }
         }
@@ -385,7 +399,7 @@ ApplicationWindow {
         border.width: 3
         Label {
             anchors.centerIn: parent
-            text: qsTr("Drop the .gguf file to load it")
+            text: qsTr("Drop a .gguf file to load it, or documents to use them in this chat")
             font.pixelSize: 22
         }
     }

@@ -1,5 +1,7 @@
 // One message: user messages on the right as plain text, answers on the left rendered as Markdown. Copy, edit
-// (user messages: resend as a new branch) and the "< 1/2 >" branch switch when the message has siblings.
+// (user messages: resend as a new branch) and the "< 1/2 >" branch switch when the message has siblings. Under an
+// answer given document snippets: its sources, numbered as in the prompt, each opening its file when clicked, with
+// its BM25 / vector ranks and the snippet on demand.
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
@@ -15,12 +17,22 @@ Item {
     required property bool complete
     required property int branchIndex
     required property int branchCount
+    required property var sources  // [{path, label, page, lineStart, lineEnd, snippet, bm25Rank, vectorRank}]
 
     readonly property bool isUser: role === "user"
     // The window's palette is dark in dark mode (Main.qml): the bubbles follow it.
     readonly property bool dark: palette.window.hslLightness < 0.5
     readonly property real maxBubbleWidth: Math.max(200, width * 0.78)
     property bool editing: false
+
+    function ranksText(source) {
+        let parts = []
+        if (source.bm25Rank > 0)
+            parts.push(qsTr("BM25 #%1").arg(source.bm25Rank))
+        if (source.vectorRank > 0)
+            parts.push(qsTr("vector #%1").arg(source.vectorRank))
+        return parts.join(" · ")
+    }
 
     implicitHeight: bubble.height
 
@@ -31,7 +43,8 @@ Item {
         anchors.leftMargin: 12
         anchors.rightMargin: 12
         width: message.editing ? message.maxBubbleWidth
-               : Math.max(Math.min(message.isUser ? body.implicitWidth : answer.implicitWidth,
+               : Math.max(Math.min(message.isUser ? body.implicitWidth
+                                                  : Math.max(answer.implicitWidth, sourcesColumn.implicitWidth),
                                    message.maxBubbleWidth - 24), tools.implicitWidth) + 24
         height: column.implicitHeight + 16
         radius: 8
@@ -142,6 +155,77 @@ Item {
                                     Accessible.name: qsTr("Code")
                                 }
                             }
+                        }
+                    }
+                }
+            }
+
+            ColumnLayout {
+                id: sourcesColumn
+                objectName: "sourcesList"
+                visible: !message.isUser && message.sources.length > 0
+                spacing: 0
+                Layout.fillWidth: true
+                Layout.maximumWidth: message.maxBubbleWidth - 24
+
+                Label {
+                    text: qsTr("Sources")
+                    font.bold: true
+                    font.pixelSize: 12
+                    opacity: 0.8
+                }
+                Repeater {
+                    model: message.isUser ? [] : message.sources
+
+                    delegate: ColumnLayout {
+                        id: source
+                        required property var modelData
+                        required property int index
+                        property bool expanded: false
+                        spacing: 0
+                        Layout.fillWidth: true
+
+                        RowLayout {
+                            spacing: 4
+                            Layout.fillWidth: true
+                            ToolButton {
+                                objectName: "sourceLink"
+                                text: qsTr("[%1] %2").arg(source.index + 1).arg(source.modelData.label)
+                                font.pixelSize: 12
+                                font.underline: true
+                                Accessible.name: qsTr("Open %1").arg(source.modelData.label)
+                                ToolTip.visible: hovered
+                                ToolTip.text: source.modelData.path
+                                onClicked: DocumentsController.openSource(source.modelData.path)
+                            }
+                            Label {
+                                objectName: "sourceRanks"
+                                text: message.ranksText(source.modelData)
+                                font.pixelSize: 11
+                                opacity: 0.7
+                            }
+                            Item { Layout.fillWidth: true }
+                            ToolButton {
+                                objectName: "snippetToggle"
+                                text: source.expanded ? qsTr("Hide snippet") : qsTr("Show snippet")
+                                font.pixelSize: 11
+                                Accessible.name: text
+                                onClicked: source.expanded = !source.expanded
+                            }
+                        }
+                        TextEdit {
+                            objectName: "sourceSnippet"
+                            visible: source.expanded
+                            text: source.modelData.snippet
+                            textFormat: TextEdit.PlainText
+                            readOnly: true
+                            selectByMouse: true
+                            wrapMode: TextEdit.Wrap
+                            font.pixelSize: 12
+                            color: message.dark ? "#c8cacd" : "#3a3a3a"
+                            Layout.fillWidth: true
+                            Layout.leftMargin: 8
+                            Accessible.name: qsTr("Snippet")
                         }
                     }
                 }

@@ -14,6 +14,7 @@
 #include <QUrl>
 #include <algorithm>
 
+#include "app/core/documents_controller.h"
 #include "app/core/settings_controller.h"
 
 namespace hearth::app {
@@ -173,6 +174,25 @@ void ChatController::setSettings(SettingsController* settings) {
     });
 }
 
+void ChatController::setDocuments(DocumentsController* documents) {
+    if (documents_) {
+        disconnect(documents_, nullptr, this, nullptr);
+        disconnect(this, nullptr, documents_, nullptr);
+    }
+    documents_ = documents;
+    if (!documents) return;
+    connect(this, &ChatController::currentConversationChanged, documents,
+            [this] { documents_->setConversation(currentId_); });
+    connect(this, &ChatController::conversationDeleted, documents, &DocumentsController::forgetConversation);
+    const auto model = [this] {
+        documents_->setKvBytesPerToken(kvBytesPerToken());
+        documents_->setChatModel(modelPath());
+    };
+    connect(this, &ChatController::modelChanged, documents, model);
+    documents->setConversation(currentId_);
+    model();
+}
+
 // --- Conversation ---------------------------------------------------------------------------------------------
 
 QString ChatController::systemPrompt() const {
@@ -275,6 +295,7 @@ void ChatController::deleteConversation(qint64 id) {
         return;
     }
     conversations_.removeId(id);
+    emit conversationDeleted(id);
     if (id == currentId_) {
         currentId_ = 0;
         firstMessageToSend_ = 0;
@@ -454,9 +475,46 @@ void ChatController::startTurn(qint64 userMessageId) {
     persistClock_.start();
     flushTimer_.start();
     touchConversation(currentId_);
+
+    // With documents attached the request waits for the question's snippets (found on the index thread).
+    awaitingContext_ = request;
+    const quint64 id = request.id;
+    const bool waits =
+        documents_ && documents_->requestContext(
+                          currentId_, request.messages.last().text, this,
+                          [this, id](const docs::RetrievedContext& context, int, const QString& error) {
+                              if (!awaitingContext_ || awaitingContext_->id != id) return;  // stopped meanwhile
+                              TurnRequest ready = std::move(*awaitingContext_);
+                              awaitingContext_.reset();
+                              if (!error.isEmpty())
+                                  setError(tr("Your documents could not be searched: %1").arg(error));
+                              if (!context.used.isEmpty()) {
+                                  ChatTurn& question = ready.messages.last();
+                                  question.text = DocumentsController::promptWithContext(context, question.text);
+                                  const QString sources = DocumentsController::sourcesJson(context);
+                                  if (streamingMessageId_ != 0) {
+                                      store_.setMessageSources(streamingMessageId_, sources);
+                                      const QList<MessageListModel::Row>& rows = messages_.rows();
+                                      for (int i = int(rows.size()) - 1; i >= 0; --i) {
+                                          if (rows[i].message.id == streamingMessageId_) {
+                                              messages_.setSources(i, sources);
+                                              break;
+                                          }
+                                      }
+                                  }
+                              }
+                              emit generatingChanged();  // searchingDocuments
+                              sendRequest(std::move(ready));
+                          });
+    if (!waits) awaitingContext_.reset();
     emit generatingChanged();
     emit statsChanged();
     emit contextChanged();
+    if (!waits) sendRequest(std::move(request));
+}
+
+void ChatController::sendRequest(TurnRequest request) {
+    lastTurnRequest_ = request;
     emit requestTurn(request);
 }
 
@@ -544,6 +602,15 @@ void ChatController::onProgressFigures(const GenerationProgress& last) {
 
 void ChatController::stop() {
     if (!generating_) return;
+    if (awaitingContext_) {
+        // Nothing reached the engine yet: the turn ends here, as a stopped one would.
+        GenerationResult stopped;
+        stopped.id = awaitingContext_->id;
+        stopped.stopReason = QStringLiteral("cancelled");
+        awaitingContext_.reset();
+        onFinished(stopped);
+        return;
+    }
     stopRequested_ = true;
     worker_->requestStop();
 }
@@ -688,8 +755,19 @@ bool ChatController::exportMarkdown(const QString& pathOrUrl) {
     QString out = QStringLiteral("# %1\n\n").arg(conv ? conv->title : kDefaultTitle);
     if (conv && !conv->systemPrompt.trimmed().isEmpty())
         out += QStringLiteral("## System\n\n%1\n\n").arg(conv->systemPrompt);
-    for (const MessageListModel::Row& r : messages_.rows())
+    for (const MessageListModel::Row& r : messages_.rows()) {
         out += QStringLiteral("## %1\n\n%2\n\n").arg(roleTitle(r.message.role), r.message.text);
+        // The documents the answer was given, numbered as it cites them.
+        const QJsonArray sources = QJsonDocument::fromJson(r.message.sources.toUtf8()).array();
+        for (qsizetype i = 0; i < sources.size(); ++i) {
+            const QJsonObject source = sources[i].toObject();
+            out += QStringLiteral("%1[%2] %3 (%4)\n")
+                       .arg(i == 0 ? QStringLiteral("Sources:\n\n") : QString())
+                       .arg(i + 1)
+                       .arg(source.value("label").toString(), source.value("path").toString());
+        }
+        if (!sources.isEmpty()) out += QLatin1Char('\n');
+    }
     QString error;
     if (!writeFile(path, out.toUtf8(), &error)) {
         setError(error);
@@ -707,6 +785,8 @@ bool ChatController::exportJson(const QString& pathOrUrl) {
         QJsonObject m{{"role", r.message.role}, {"text", r.message.text}, {"complete", r.message.complete}};
         if (!r.message.stats.isEmpty())
             m.insert("stats", QJsonDocument::fromJson(r.message.stats.toUtf8()).object());
+        if (!r.message.sources.isEmpty())
+            m.insert("sources", QJsonDocument::fromJson(r.message.sources.toUtf8()).array());
         messages.append(m);
     }
     QJsonObject root{{"title", conv ? conv->title : kDefaultTitle},
@@ -724,6 +804,33 @@ bool ChatController::exportJson(const QString& pathOrUrl) {
 void ChatController::copyToClipboard(const QString& text) {
     // A QCoreApplication (tests, tools) has no clipboard.
     if (qobject_cast<QGuiApplication*>(QCoreApplication::instance())) QGuiApplication::clipboard()->setText(text);
+}
+
+void ChatController::dropUrls(const QList<QUrl>& urls) {
+    QString model;
+    QStringList documents;
+    for (const QUrl& url : urls) {
+        if (!url.isLocalFile() && !url.scheme().isEmpty()) {
+            setError(tr("Only files on this computer can be added: %1").arg(url.toString()));
+            continue;
+        }
+        const QString path = url.isLocalFile() ? url.toLocalFile() : url.toString();
+        if (path.isEmpty()) continue;
+        if (path.endsWith(QStringLiteral(".gguf"), Qt::CaseInsensitive)) {
+            if (model.isEmpty()) model = path;  // one model at a time: the first
+        } else {
+            documents << path;
+        }
+    }
+    if (!model.isEmpty()) loadModel(model);
+    if (documents.isEmpty()) return;
+    if (!documents_) {
+        setError(tr("Documents cannot be added in this window"));
+        return;
+    }
+    if (currentId_ == 0 && newConversation() == 0) return;
+    const auto conversation = store_.conversation(currentId_);
+    documents_->addToConversation(currentId_, conversation ? conversation->title : QString(), documents);
 }
 
 void ChatController::setError(const QString& message) {

@@ -2,6 +2,14 @@
 // worker, streaming its text into the last message in ~40 ms batches, stop / regenerate / edit-and-resend (the old
 // continuation stays as a branch), and the live speed panel and context meter. All list-model mutation happens
 // here, on the GUI thread; the worker is reached only through queued signals (engine_worker.h).
+//
+// Documents (setDocuments): when the conversation uses collections, a turn first asks DocumentsController for the
+// question's context (searched on the index thread; the turn shows as generating meanwhile and Stop ends it), and
+// the engine receives the last user turn as DocumentsController::promptWithContext — the numbered snippets with
+// their sources, then the question. The snippets go into the user turn rather than the system prompt so that the
+// system prompt and the earlier turns stay a common prefix the worker's KV cache reuses; earlier turns are sent as
+// typed (their snippets are not repeated), which keeps the prompt within one budget per turn. The stored user
+// message stays as typed; the answer stores its sources (Store::setMessageSources).
 #pragma once
 
 #include <QElapsedTimer>
@@ -9,6 +17,7 @@
 #include <QPointer>
 #include <QThread>
 #include <QTimer>
+#include <QUrl>
 #include <QVariantList>
 #include <QtQml/qqmlregistration.h>
 #include <memory>
@@ -26,6 +35,7 @@ class QJSEngine;
 namespace hearth::app {
 
 class SettingsController;
+class DocumentsController;
 
 class ChatController : public QObject {
     Q_OBJECT
@@ -49,6 +59,8 @@ class ChatController : public QObject {
     // ...) but 5.1 GB is available"), empty when none. loadAnyway() / dismissFit() answer it.
     Q_PROPERTY(QString fitWarning READ fitWarning NOTIFY fitWarningChanged)
     Q_PROPERTY(bool generating READ generating NOTIFY generatingChanged)
+    // The turn waits for its documents' snippets (part of generating).
+    Q_PROPERTY(bool searchingDocuments READ searchingDocuments NOTIFY generatingChanged)
 
     // Live speed panel (of the answer streaming now, else the last one).
     Q_PROPERTY(double promptTokensPerSecond READ promptTokensPerSecond NOTIFY statsChanged)
@@ -93,6 +105,7 @@ public:
     QString lastError() const { return lastError_; }
     QString fitWarning() const { return fitWarning_; }
     bool generating() const { return generating_; }
+    bool searchingDocuments() const { return awaitingContext_.has_value(); }
 
     double promptTokensPerSecond() const { return live_.promptTokensPerSecond; }
     double generateTokensPerSecond() const { return live_.generateTokensPerSecond; }
@@ -129,12 +142,21 @@ public:
     Q_INVOKABLE bool exportMarkdown(const QString& pathOrUrl);
     Q_INVOKABLE bool exportJson(const QString& pathOrUrl);
     Q_INVOKABLE void copyToClipboard(const QString& text);
+    // A drop onto the chat: a .gguf loads as the model; other files and folders join the conversation's documents
+    // (a new conversation if none is open; DocumentsController::addToConversation).
+    Q_INVOKABLE void dropUrls(const QList<QUrl>& urls);
 
     // The settings models are loaded and answers sampled with, and new chats' system prompt (nullptr: the
     // LoadOptions/SamplerSettings defaults and the store's keys). Not owned; it hears which options the loaded model
     // uses (for its needsReload). The store it needs is this controller's.
     void setSettings(SettingsController* settings);
     Store& store() { return store_; }
+    // The documents whose snippets answers get (nullptr: none). Not owned. It follows the conversation on screen,
+    // forgets deleted ones, and hears the loaded model's KV bytes per token (for its preview).
+    void setDocuments(DocumentsController* documents);
+    qint64 kvBytesPerToken() const { return modelInfo_ ? modelInfo_->kvBytesPerToken : 0; }
+    // The request the engine worker was last sent (read-only; what the model was asked, snippets included).
+    TurnRequest lastTurnRequest() const { return lastTurnRequest_; }
 
     // Tests: the streaming flush interval, and the worker (to script a fake).
     void setFlushIntervalMs(int ms) { flushTimer_.setInterval(ms); }
@@ -142,6 +164,7 @@ public:
 
 signals:
     void currentConversationChanged();
+    void conversationDeleted(qint64 id);
     void searchTextChanged();
     void modelChanged();
     void loadProgressChanged();
@@ -210,6 +233,12 @@ private:
     void setFitWarning(const QString& message);
     QString fitWarning_;
     LoadOptions fitOptions_;  // the refused load, for loadAnyway()
+
+    // Documents: the turn's request waits here for its context (startTurn), then goes to the worker.
+    void sendRequest(TurnRequest request);
+    QPointer<DocumentsController> documents_;
+    std::optional<TurnRequest> awaitingContext_;
+    TurnRequest lastTurnRequest_;
 };
 
 }  // namespace hearth::app

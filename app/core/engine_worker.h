@@ -89,6 +89,7 @@ public:
     void setReply(const QString& reply) { reply_ = reply; }  // empty: echo
     void setTokenIntervalMs(int ms) { tokenIntervalMs_ = ms; }
     void setContextLength(int nCtx) { nCtx_ = nCtx; }
+    void setKvBytesPerToken(qint64 bytes) { kvBytesPerToken_ = bytes; }  // reported in ModelInfo (default 0)
     int requestsSeen() const { return requests_; }
     // What the controller asked for last (read while the worker is idle, like the setters above).
     LoadOptions lastLoadOptions() const { return lastLoad_; }
@@ -107,6 +108,7 @@ private:
     QString reply_;
     int tokenIntervalMs_ = 5;
     int nCtx_ = 2048;
+    qint64 kvBytesPerToken_ = 0;
     int nPast_ = 0;
     int requests_ = 0;
     LoadOptions lastLoad_;

@@ -47,6 +47,7 @@ void FakeEngineWorker::loadModel(const LoadOptions& options) {
     info.chatFormat = QStringLiteral("raw");
     info.fileBytes = file.size();
     info.nCtx = nCtx_;
+    info.kvBytesPerToken = kvBytesPerToken_;
     info.nCtxTrain = nCtx_;
     info.threads = 1;
     emit modelLoaded(info);

@@ -1,5 +1,8 @@
 #include "app/core/message_list_model.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
+
 namespace hearth::app {
 
 int MessageListModel::rowCount(const QModelIndex& parent) const {
@@ -18,6 +21,11 @@ QVariant MessageListModel::data(const QModelIndex& index, int role) const {
         case StatsRole: return r.message.stats;
         case BranchIndexRole: return r.branchIndex;
         case BranchCountRole: return r.branchCount;
+        case SourcesRole:
+            // Parsed when asked: only answers with sources carry any, and the delegate asks once.
+            return r.message.sources.isEmpty()
+                       ? QVariantList()
+                       : QJsonDocument::fromJson(r.message.sources.toUtf8()).array().toVariantList();
         default: return {};
     }
 }
@@ -26,7 +34,7 @@ QHash<int, QByteArray> MessageListModel::roleNames() const {
     return {{IdRole, "id"},           {RoleRole, "role"},
             {TextRole, "text"},       {CompleteRole, "complete"},
             {StatsRole, "stats"},     {BranchIndexRole, "branchIndex"},
-            {BranchCountRole, "branchCount"}};
+            {BranchCountRole, "branchCount"}, {SourcesRole, "sources"}};
 }
 
 void MessageListModel::reset(const QList<Row>& rows) {
@@ -55,6 +63,13 @@ void MessageListModel::setComplete(int row, bool complete, const QString& stats)
     rows_[row].message.stats = stats;
     const QModelIndex at = index(row);
     emit dataChanged(at, at, {CompleteRole, StatsRole});
+}
+
+void MessageListModel::setSources(int row, const QString& sourcesJson) {
+    if (row < 0 || row >= rows_.size()) return;
+    rows_[row].message.sources = sourcesJson;
+    const QModelIndex at = index(row);
+    emit dataChanged(at, at, {SourcesRole});
 }
 
 void MessageListModel::setId(int row, qint64 id) {

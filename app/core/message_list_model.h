@@ -21,13 +21,17 @@ public:
         CompleteRole,    // false while streaming
         StatsRole,       // JSON text of the answer's figures
         BranchIndexRole, // 0-based index of this message among its siblings
-        BranchCountRole  // number of siblings (1: no other branch)
+        BranchCountRole, // number of siblings (1: no other branch)
+        // The document snippets an answer was given: a list of {path, label, page, lineStart, lineEnd, snippet,
+        // bm25Rank, vectorRank} (numbered from 1 in this order, as in the prompt); empty: none.
+        SourcesRole
     };
     using QAbstractListModel::QAbstractListModel;
 
     int rowCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role) const override;
-    QHash<int, QByteArray> roleNames() const override;  // id, role, text, complete, stats, branchIndex, branchCount
+    // id, role, text, complete, stats, branchIndex, branchCount, sources
+    QHash<int, QByteArray> roleNames() const override;
 
     struct Row {
         MessageRow message;
@@ -40,6 +44,7 @@ public:
     void appendText(int row, const QString& text);           // one dataChanged(TextRole)
     void setComplete(int row, bool complete, const QString& stats);
     void setId(int row, qint64 id);
+    void setSources(int row, const QString& sourcesJson);  // one dataChanged(SourcesRole)
 
 private:
     QList<Row> rows_;

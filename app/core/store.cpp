@@ -1,7 +1,7 @@
-// SQLite persistence through Qt Sql. Layout (schema version 1):
+// SQLite persistence through Qt Sql. Layout (schema version 2):
 //   conversations(id, title, system_prompt, model_path, active_leaf_id, created, updated)
 //   messages(id, conversation_id -> conversations ON DELETE CASCADE, parent_id -> messages (NULL: a root), role,
-//            text, complete, stats, created)
+//            text, complete, stats, created, sources (version 2))
 //   settings(key PRIMARY KEY, value: a one-element JSON array holding a string, integer, double or bool)
 // Times are UTC milliseconds since the epoch. Crash safety comes from WAL with synchronous=NORMAL: a committed
 // transaction is in the WAL file before commit returns, so killing the process never loses it (only a power
@@ -66,9 +66,15 @@ constexpr const char* kToVersion1[] = {
     "CREATE INDEX conversations_by_updated ON conversations(updated)",
 };
 
+// Version 2: the document snippets an answer was given (retrieval), as a JSON array (MessageRow::sources).
+constexpr const char* kToVersion2[] = {
+    "ALTER TABLE messages ADD COLUMN sources TEXT NOT NULL DEFAULT ''",
+};
+
 // Append-only (sql_support.h).
 constexpr std::array kMigrations = {
     sql::Migration{1, kToVersion1},
+    sql::Migration{2, kToVersion2},
 };
 static_assert(sql::consecutive(kMigrations), "migration steps must go 1, 2, 3, ...");
 
@@ -76,7 +82,8 @@ QVariant idOrNull(qint64 id) { return id == 0 ? QVariant() : QVariant(id); }
 
 constexpr const char* kConversationColumns =
     "id, title, system_prompt, model_path, active_leaf_id, created, updated";
-constexpr const char* kMessageColumns = "id, conversation_id, parent_id, role, text, complete, stats, created";
+constexpr const char* kMessageColumns =
+    "id, conversation_id, parent_id, role, text, complete, stats, created, sources";
 
 ConversationRow conversationFrom(const QSqlQuery& q) {
     ConversationRow row;
@@ -100,6 +107,7 @@ MessageRow messageFrom(const QSqlQuery& q) {
     row.complete = q.value(5).toLongLong() != 0;
     row.stats = q.value(6).toString();
     row.created = sql::timeFromMs(q.value(7));
+    row.sources = q.value(8).toString();
     return row;
 }
 
@@ -422,6 +430,19 @@ bool Store::updateMessage(qint64 id, const QString& text, bool complete, const Q
     return tx.commit(what, &lastError_);
 }
 
+bool Store::setMessageSources(qint64 id, const QString& sources) {
+    const QString what = QStringLiteral("save the sources of message %1").arg(id);
+    QSqlDatabase db = sql::database(connection_);
+    QSqlQuery q(db);
+    if (!run(q, QStringLiteral("UPDATE messages SET sources = ? WHERE id = ?"), {sources, id}, what, &lastError_))
+        return false;
+    if (q.numRowsAffected() != 1) {
+        lastError_ = QStringLiteral("Could not %1: there is no such message").arg(what);
+        return false;
+    }
+    return true;
+}
+
 QList<MessageRow> Store::messages(qint64 conversationId) const {
     QSqlDatabase db = sql::database(connection_);
     QSqlQuery q(db);
@@ -450,7 +471,7 @@ QList<MessageRow> Store::path(qint64 leafId) const {
                             " WHERE m.parent_id IS NOT NULL AND chain.depth < 1000000)"
                             " SELECT %1 FROM messages JOIN chain USING (id) ORDER BY chain.depth DESC")
                             .arg(QStringLiteral("messages.id, conversation_id, parent_id, role, text, complete, "
-                                                "stats, created"));
+                                                "stats, created, sources"));
     if (!run(q, sql, {leafId}, QStringLiteral("read the branch ending at message %1").arg(leafId), &lastError_))
         return {};
     QList<MessageRow> rows;

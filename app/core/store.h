@@ -32,6 +32,9 @@ struct MessageRow {
     QString text;
     bool complete = true;   // false while an answer streams (and for one cut short by a crash)
     QString stats;          // JSON of the generation figures of an answer (tok/s, tokens, stop reason), may be empty
+    // JSON array of the document snippets an answer was given (retrieval): [{path, label, page, lineStart, lineEnd,
+    // snippet, bm25Rank, vectorRank}], numbered as in the prompt ([1] first); empty: none.
+    QString sources;
     QDateTime created;
 };
 
@@ -62,6 +65,8 @@ public:
     qint64 addMessage(qint64 conversationId, qint64 parentId, const QString& role, const QString& text,
                       bool complete = true);
     bool updateMessage(qint64 id, const QString& text, bool complete, const QString& stats = {});
+    // The answer's sources (MessageRow::sources), written once when its prompt is built.
+    bool setMessageSources(qint64 id, const QString& sources);
     // Every message of the conversation (all branches), in id order.
     QList<MessageRow> messages(qint64 conversationId) const;
     // The path from the root to leafId (inclusive), root first.

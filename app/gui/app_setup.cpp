@@ -9,6 +9,7 @@
 #include <QUrl>
 
 #include "app/core/chat_controller.h"
+#include "app/core/documents_controller.h"
 #include "app/core/engine_types.h"
 #include "app/core/engine_worker.h"
 #include "app/core/machine_controller.h"
@@ -73,6 +74,12 @@ std::unique_ptr<ChatController> createController(const QString& dataDir, QString
                      [models, machine] { models->setBandwidthGbps(machine->memoryGBps()); });
     QObject::connect(models, &ModelsController::loadRequested, chat,
                      [chat](const QString& path) { chat->loadModel(path); });
+    // Documents: their own index file next to the chat database, indexed and searched on their own thread; the
+    // chat asks them for each turn's snippets.
+    auto* documents = new DocumentsController(QDir(dataDir).filePath(QStringLiteral("documents.sqlite")),
+                                              controller->store(), controller.get());
+    DocumentsController::setInstance(documents);
+    chat->setDocuments(documents);
     return controller;
 }
 

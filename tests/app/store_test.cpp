@@ -581,6 +581,53 @@ private slots:
         QVERIFY2(store->addMessage(conv, streamingId, QStringLiteral("user"), QStringLiteral("Go on")) > 0,
                  qPrintable(store->lastError()));
     }
+
+    // A file of version 1 (before answers had sources) opens, keeps its messages, and then stores sources.
+    void migratesVersion1ToSources() {
+        const QString path = newPath();
+        {
+            RawConnection raw(path);
+            QVERIFY(raw.opened());
+            // Version 1's tables as that version wrote them (the columns the migration must keep).
+            for (const char* sql :
+                 {"CREATE TABLE conversations (id INTEGER PRIMARY KEY AUTOINCREMENT, title TEXT NOT NULL,"
+                  " system_prompt TEXT NOT NULL DEFAULT '', model_path TEXT NOT NULL DEFAULT '',"
+                  " active_leaf_id INTEGER, created INTEGER NOT NULL, updated INTEGER NOT NULL)",
+                  "CREATE TABLE messages (id INTEGER PRIMARY KEY AUTOINCREMENT,"
+                  " conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,"
+                  " parent_id INTEGER REFERENCES messages(id) ON DELETE CASCADE,"
+                  " role TEXT NOT NULL CHECK (role IN ('user', 'assistant')), text TEXT NOT NULL,"
+                  " complete INTEGER NOT NULL DEFAULT 1, stats TEXT NOT NULL DEFAULT '', created INTEGER NOT NULL)",
+                  "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+                  "INSERT INTO conversations VALUES (1, 'Old chat', '', '', 2, 1000, 1000)",
+                  "INSERT INTO messages VALUES (1, 1, NULL, 'user', 'Old question', 1, '', 1000)",
+                  "INSERT INTO messages VALUES (2, 1, 1, 'assistant', 'Old answer', 1, '{}', 1001)",
+                  "PRAGMA user_version = 1"})
+                QVERIFY2(raw.exec(QString::fromUtf8(sql)), sql);
+        }
+        QString error;
+        std::optional<Store> store = Store::open(path, &error);
+        QVERIFY2(store, qPrintable(error));
+        QCOMPARE(store->fileSchemaVersion(), Store::schemaVersion());
+        QVERIFY(Store::schemaVersion() >= 2);
+        const QList<MessageRow> old = store->path(2);
+        QCOMPARE(old.size(), 2);
+        QCOMPARE(old.at(1).text, QStringLiteral("Old answer"));
+        QCOMPARE(old.at(1).stats, QStringLiteral("{}"));
+        QVERIFY(old.at(1).sources.isEmpty());
+
+        const QString sources = QStringLiteral(R"([{"path":"/docs/a.txt","label":"a.txt, lines 1–3"}])");
+        QVERIFY2(store->setMessageSources(2, sources), qPrintable(store->lastError()));
+        QCOMPARE(store->path(2).at(1).sources, sources);
+        QCOMPARE(store->messages(1).at(1).sources, sources);
+        QCOMPARE(store->children(1, 1).at(0).sources, sources);
+        QVERIFY(store->path(2).at(0).sources.isEmpty());
+        // Saving the answer's text again keeps them.
+        QVERIFY(store->updateMessage(2, QStringLiteral("Old answer, edited"), true, QStringLiteral("{}")));
+        QCOMPARE(store->path(2).at(1).sources, sources);
+        QVERIFY(!store->setMessageSources(99, sources));
+        QVERIFY(store->lastError().contains(QStringLiteral("no such message")));
+    }
 };
 
 int main(int argc, char** argv) {
