@@ -614,6 +614,10 @@ QCoro::Task<DownloadManager::Outcome> DownloadManager::transfer(int id, quint64 
         // HTTP/2 has no reason phrase: then the number alone (simplified() drops the double space; URLs have none).
         const QString reason = reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toString().trimmed();
         *message = tr("The server answered HTTP %1 %2 for %3.").arg(status).arg(reason, where).simplified();
+        // The hub answers 401/403 for gated repositories: say what to do rather than only the status.
+        if (status == 401 || status == 403)
+            *message += QLatin1Char(' ') + tr("The repository may be gated: accept its terms on the hub's page, "
+                                               "then set an access token on the Models page.");
         const bool transient = status >= 500 || status == 408 || status == 429;
         co_return transient ? Outcome::Retry : Outcome::Fatal;
     }

@@ -203,6 +203,11 @@ QCoro::Task<RemoteGgufResult> readRemoteGgufHeader(QNetworkAccessManager& networ
                                .arg(status)
                                .arg(reason, where)
                                .simplified();
+            if (status == 401 || status == 403)  // gated repositories: say what to do
+                result.error += QLatin1Char(' ') +
+                                QCoreApplication::translate("RemoteGguf",
+                                                            "The repository may be gated: accept its terms on the "
+                                                            "hub's page, then set an access token on the Models page.");
             co_return result;
         }
         if (!cut && reply->error() != QNetworkReply::NoError) {

@@ -82,6 +82,7 @@ private slots:
     void corruptedByteRejected();
     void catalogHashMismatchRejected();
     void notFoundFailsAtOnce();
+    void gatedRepositoryExplained();
     void serverErrorRetriedThenFails();
     void serverErrorRecovers();
     void slowServerCancelled();
@@ -294,6 +295,19 @@ void DownloadManagerTest::notFoundFailsAtOnce() {
     QVERIFY2(error.contains(QLatin1String("404")), qPrintable(error));
     QVERIFY2(error.contains(url.toString()), qPrintable(error));
     QCOMPARE(server_->requests().size(), 1);  // no retries
+    expectNothingLeft();
+}
+
+void DownloadManagerTest::gatedRepositoryExplained() {
+    server_->failWith(401);
+    auto m = makeManager();
+    const int id = m->start(server_->fileUrl(), target());
+    QTRY_VERIFY_WITH_TIMEOUT(ended(m->info(id).state), kWaitMs);
+    const QString error = m->info(id).error;
+    QCOMPARE(m->info(id).state, State::Failed);
+    QVERIFY2(error.contains(QLatin1String("401")), qPrintable(error));
+    QVERIFY2(error.contains(QLatin1String("access token")), qPrintable(error));
+    QCOMPARE(server_->requests().size(), 1);  // not retried: a token is needed, not patience
     expectNothingLeft();
 }
 

@@ -171,6 +171,18 @@ private slots:
         QVERIFY(!r.ok);
         QVERIFY2(r.error.contains(QStringLiteral("HTTP 404")), qPrintable(r.error));
         QCOMPARE(r.bytesFetched, qint64(0));
+        QVERIFY2(!r.error.contains(QStringLiteral("access token")), qPrintable(r.error));
+    }
+
+    void gatedRepositoryPointsToTheToken() {
+        TestHttpServer server(makeGguf(), QStringLiteral("model.gguf"));
+        QVERIFY(server.listen());
+        server.failWith(403);
+        QNetworkAccessManager network;
+        const RemoteGgufResult r = read(network, server.fileUrl());
+        QVERIFY(!r.ok);
+        QVERIFY2(r.error.contains(QStringLiteral("HTTP 403")), qPrintable(r.error));
+        QVERIFY2(r.error.contains(QStringLiteral("access token")), qPrintable(r.error));
     }
 };
 

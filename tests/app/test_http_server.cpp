@@ -17,6 +17,7 @@ QByteArray reasonPhrase(int status) {
     case 200: return "OK";
     case 206: return "Partial Content";
     case 302: return "Found";
+    case 401: return "Unauthorized";
     case 403: return "Forbidden";
     case 404: return "Not Found";
     case 416: return "Range Not Satisfiable";
