@@ -106,6 +106,46 @@
         <source>Instructions the model follows in this chat, e.g. “Answer briefly.”</source>
         <translation>Anweisungen, denen das Modell in diesem Chat folgt, z. B. „Antworte kurz.“</translation>
     </message>
+    <message>
+        <source>%1 MiB</source>
+        <translation>%1 MiB</translation>
+    </message>
+    <message>
+        <source>%1 KiB</source>
+        <translation>%1 KiB</translation>
+    </message>
+    <message>
+        <source>Searching your documents…</source>
+        <translation>Ihre Dokumente werden durchsucht …</translation>
+    </message>
+    <message>
+        <source>Snippet budget: %1 tokens</source>
+        <translation>Auszugsbudget: %1 Token</translation>
+    </message>
+    <message>
+        <source>No matching snippets (budget %1 tokens)</source>
+        <translation>Keine passenden Auszüge (Budget %1 Token)</translation>
+    </message>
+    <message>
+        <source>Snippets: %1 · +%2 tokens · +%3 KV cache · budget %4 tokens</source>
+        <translation>Auszüge: %1 · +%2 Token · +%3 KV-Cache · Budget %4 Token</translation>
+    </message>
+    <message>
+        <source>Snippets: %1 · +%2 tokens · budget %3 tokens</source>
+        <translation>Auszüge: %1 · +%2 Token · Budget %3 Token</translation>
+    </message>
+    <message>
+        <source>Documents: %1</source>
+        <translation>Dokumente: %1</translation>
+    </message>
+    <message>
+        <source>Manage…</source>
+        <translation>Verwalten …</translation>
+    </message>
+    <message>
+        <source>Open the documents page</source>
+        <translation>Dokumentenseite öffnen</translation>
+    </message>
 </context>
 <context>
     <name>ContextMeter</name>
@@ -238,6 +278,279 @@
     </message>
 </context>
 <context>
+    <name>DocumentFileListModel</name>
+    <message>
+        <source>Waiting</source>
+        <translation>Ausstehend</translation>
+    </message>
+    <message>
+        <source>Indexed</source>
+        <translation>Indexiert</translation>
+    </message>
+    <message>
+        <source>Empty</source>
+        <translation>Leer</translation>
+    </message>
+    <message>
+        <source>Skipped</source>
+        <translation>Übersprungen</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>Missing</source>
+        <translation>Fehlt</translation>
+    </message>
+</context>
+<context>
+    <name>DocumentsPage</name>
+    <message>
+        <source>Documents</source>
+        <translation>Dokumente</translation>
+    </message>
+    <message>
+        <source>Files: %1 · indexed: %2 · with problems: %3 · chunks: %4</source>
+        <translation>Dateien: %1 · indexiert: %2 · mit Problemen: %3 · Abschnitte: %4</translation>
+    </message>
+    <message>
+        <source>Files: %1 · indexed: %2 · chunks: %3</source>
+        <translation>Dateien: %1 · indexiert: %2 · Abschnitte: %3</translation>
+    </message>
+    <message>
+        <source>New collection name</source>
+        <translation>Name der neuen Sammlung</translation>
+    </message>
+    <message>
+        <source>Name of the new collection</source>
+        <translation>Name der neuen Sammlung</translation>
+    </message>
+    <message>
+        <source>Create</source>
+        <translation>Erstellen</translation>
+    </message>
+    <message>
+        <source>Create the collection</source>
+        <translation>Sammlung erstellen</translation>
+    </message>
+    <message>
+        <source>Snippet budget</source>
+        <translation>Auszugsbudget</translation>
+    </message>
+    <message>
+        <source>Tokens of document snippets a question may add to the prompt</source>
+        <translation>Token aus Dokumentauszügen, die eine Frage dem Prompt hinzufügen darf</translation>
+    </message>
+    <message>
+        <source>tokens</source>
+        <translation>Token</translation>
+    </message>
+    <message>
+        <source>Embedding model</source>
+        <translation>Embedding-Modell</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>Wird geladen …</translation>
+    </message>
+    <message>
+        <source>none (keyword search only)</source>
+        <translation>keines (nur Stichwortsuche)</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>Auswählen …</translation>
+    </message>
+    <message>
+        <source>Choose an embedding model (bert or nomic-bert GGUF)</source>
+        <translation>Ein Embedding-Modell auswählen (bert- oder nomic-bert-GGUF)</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>Keines</translation>
+    </message>
+    <message>
+        <source>Use keyword search only</source>
+        <translation>Nur die Stichwortsuche verwenden</translation>
+    </message>
+    <message>
+        <source>Collections</source>
+        <translation>Sammlungen</translation>
+    </message>
+    <message>
+        <source>No collections yet. Drop files or folders here, or create one.</source>
+        <translation>Noch keine Sammlungen. Ziehen Sie Dateien oder Ordner hierher oder erstellen Sie eine.</translation>
+    </message>
+    <message>
+        <source>Use in this chat</source>
+        <translation>In diesem Chat verwenden</translation>
+    </message>
+    <message>
+        <source>Use %1 in this chat</source>
+        <translation>%1 in diesem Chat verwenden</translation>
+    </message>
+    <message>
+        <source>Open a chat to use collections in it</source>
+        <translation>Öffnen Sie einen Chat, um darin Sammlungen zu verwenden</translation>
+    </message>
+    <message>
+        <source>Indexing progress of %1</source>
+        <translation>Indexierungsfortschritt von %1</translation>
+    </message>
+    <message>
+        <source>Rename</source>
+        <translation>Umbenennen</translation>
+    </message>
+    <message>
+        <source>Rename %1</source>
+        <translation>%1 umbenennen</translation>
+    </message>
+    <message>
+        <source>Re-index</source>
+        <translation>Neu indexieren</translation>
+    </message>
+    <message>
+        <source>Re-index %1</source>
+        <translation>%1 neu indexieren</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Entfernen</translation>
+    </message>
+    <message>
+        <source>Remove %1</source>
+        <translation>%1 entfernen</translation>
+    </message>
+    <message>
+        <source>Files</source>
+        <translation>Dateien</translation>
+    </message>
+    <message>
+        <source>Add files…</source>
+        <translation>Dateien hinzufügen …</translation>
+    </message>
+    <message>
+        <source>Add files to the collection</source>
+        <translation>Dateien zur Sammlung hinzufügen</translation>
+    </message>
+    <message>
+        <source>Add folder…</source>
+        <translation>Ordner hinzufügen …</translation>
+    </message>
+    <message>
+        <source>Add a folder to the collection</source>
+        <translation>Einen Ordner zur Sammlung hinzufügen</translation>
+    </message>
+    <message>
+        <source>Remove %1 from the collection</source>
+        <translation>%1 aus der Sammlung entfernen</translation>
+    </message>
+    <message>
+        <source>Files of the collection</source>
+        <translation>Dateien der Sammlung</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>%1 · chunks: %2</source>
+        <translation>%1 · Abschnitte: %2</translation>
+    </message>
+    <message>
+        <source>Progress of the documents&apos; vectors</source>
+        <translation>Fortschritt der Dokumentvektoren</translation>
+    </message>
+    <message>
+        <source>Computing vectors: %1 of %2 chunks</source>
+        <translation>Vektoren werden berechnet: %1 von %2 Abschnitten</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Stop computing vectors</source>
+        <translation>Vektorberechnung stoppen</translation>
+    </message>
+    <message>
+        <source>Indexing progress</source>
+        <translation>Indexierungsfortschritt</translation>
+    </message>
+    <message>
+        <source>Indexing %1 of %2: %3</source>
+        <translation>Indexierung %1 von %2: %3</translation>
+    </message>
+    <message>
+        <source>Cancel indexing</source>
+        <translation>Indexierung abbrechen</translation>
+    </message>
+    <message>
+        <source>Drop files or folders to add them to the collection</source>
+        <translation>Lassen Sie Dateien oder Ordner los, um sie der Sammlung hinzuzufügen</translation>
+    </message>
+    <message>
+        <source>Choose an embedding model</source>
+        <translation>Embedding-Modell auswählen</translation>
+    </message>
+    <message>
+        <source>GGUF models (*.gguf)</source>
+        <translation>GGUF-Modelle (*.gguf)</translation>
+    </message>
+    <message>
+        <source>All files (*)</source>
+        <translation>Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>Rename collection</source>
+        <translation>Sammlung umbenennen</translation>
+    </message>
+    <message>
+        <source>New name of the collection</source>
+        <translation>Neuer Name der Sammlung</translation>
+    </message>
+    <message>
+        <source>Remove collection</source>
+        <translation>Sammlung entfernen</translation>
+    </message>
+    <message>
+        <source>Remove the collection %1 and its index? The files on disk are not touched.</source>
+        <translation>Die Sammlung %1 und ihren Index entfernen? Die Dateien auf dem Datenträger bleiben unverändert.</translation>
+    </message>
+</context>
+<context>
+    <name>EmbeddingModel</name>
+    <message>
+        <source>%1 could not be read as a model: %2</source>
+        <translation>%1 konnte nicht als Modell gelesen werden: %2</translation>
+    </message>
+    <message>
+        <source>%1 is not an embedding model (its architecture is “%2”); embedding models are bert or nomic-bert GGUF files such as nomic-embed-text or bge-small</source>
+        <translation>%1 ist kein Embedding-Modell (seine Architektur ist „%2“); Embedding-Modelle sind bert- oder nomic-bert-GGUF-Dateien wie nomic-embed-text oder bge-small</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>unbekannt</translation>
+    </message>
+    <message>
+        <source>%1: its tokenizer cannot be used: %2</source>
+        <translation>%1: Sein Tokenizer ist nicht verwendbar: %2</translation>
+    </message>
+    <message>
+        <source>%1 could not be loaded: %2</source>
+        <translation>%1 konnte nicht geladen werden: %2</translation>
+    </message>
+    <message>
+        <source>%1 cannot embed text: %2</source>
+        <translation>%1 kann keinen Text einbetten: %2</translation>
+    </message>
+    <message>
+        <source>The embedding model failed: %1</source>
+        <translation>Das Embedding-Modell ist fehlgeschlagen: %1</translation>
+    </message>
+</context>
+<context>
     <name>FirstRun</name>
     <message>
         <source>Welcome to Hearth</source>
@@ -306,10 +619,6 @@
         <translation>Hearth</translation>
     </message>
     <message>
-        <source>The Hearth source code does not include a licence file, so no licence for Hearth itself is stated here.</source>
-        <translation>Der Quellcode von Hearth enthält keine Lizenzdatei, daher wird hier keine Lizenz für Hearth selbst angegeben.</translation>
-    </message>
-    <message>
         <source>Libraries</source>
         <translation>Bibliotheken</translation>
     </message>
@@ -324,6 +633,10 @@
     <message>
         <source>Each model has its own licence; read it before you use the model.</source>
         <translation>Jedes Modell hat seine eigene Lizenz; lesen Sie sie, bevor Sie das Modell verwenden.</translation>
+    </message>
+    <message>
+        <source>Hearth is free software under the MIT licence:</source>
+        <translation>Hearth ist freie Software unter der MIT-Lizenz:</translation>
     </message>
 </context>
 <context>
@@ -417,10 +730,6 @@
         <translation>Einen neuen Chat beginnen</translation>
     </message>
     <message>
-        <source>Drop the .gguf file to load it</source>
-        <translation>Lassen Sie die .gguf-Datei los, um sie zu laden</translation>
-    </message>
-    <message>
         <source>Settings</source>
         <translation>Einstellungen</translation>
     </message>
@@ -495,6 +804,22 @@
     <message>
         <source>Markdown files (*.md)</source>
         <translation>Markdown-Dateien (*.md)</translation>
+    </message>
+    <message>
+        <source>Documents (%1)</source>
+        <translation>Dokumente (%1)</translation>
+    </message>
+    <message>
+        <source>Documents</source>
+        <translation>Dokumente</translation>
+    </message>
+    <message>
+        <source>Open the documents page: collections this chat can draw on</source>
+        <translation>Dokumentenseite öffnen: Sammlungen, auf die dieser Chat zurückgreifen kann</translation>
+    </message>
+    <message>
+        <source>Drop a .gguf file to load it, or documents to use them in this chat</source>
+        <translation>Lassen Sie eine .gguf-Datei los, um sie zu laden, oder Dokumente, um sie in diesem Chat zu verwenden</translation>
     </message>
 </context>
 <context>
@@ -574,6 +899,38 @@
     <message>
         <source>Code</source>
         <translation>Code</translation>
+    </message>
+    <message>
+        <source>BM25 #%1</source>
+        <translation>BM25 #%1</translation>
+    </message>
+    <message>
+        <source>vector #%1</source>
+        <translation>Vektor #%1</translation>
+    </message>
+    <message>
+        <source>Sources</source>
+        <translation>Quellen</translation>
+    </message>
+    <message>
+        <source>[%1] %2</source>
+        <translation>[%1] %2</translation>
+    </message>
+    <message>
+        <source>Open %1</source>
+        <translation>%1 öffnen</translation>
+    </message>
+    <message>
+        <source>Hide snippet</source>
+        <translation>Auszug ausblenden</translation>
+    </message>
+    <message>
+        <source>Show snippet</source>
+        <translation>Auszug einblenden</translation>
+    </message>
+    <message>
+        <source>Snippet</source>
+        <translation>Auszug</translation>
     </message>
 </context>
 <context>
@@ -854,6 +1211,50 @@
         <source>Largest file size to show</source>
         <translation>Größte anzuzeigende Dateigröße</translation>
     </message>
+    <message>
+        <source>Add a .gguf file by its address (hub or mirror)</source>
+        <translation>.gguf-Datei über ihre Adresse hinzufügen (Hub oder Spiegelserver)</translation>
+    </message>
+    <message>
+        <source>Address of a GGUF file to add</source>
+        <translation>Adresse einer hinzuzufügenden GGUF-Datei</translation>
+    </message>
+    <message>
+        <source>Reading…</source>
+        <translation>Wird gelesen …</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>Hinzufügen</translation>
+    </message>
+    <message>
+        <source>Read the file&apos;s header and add it to the list</source>
+        <translation>Den Dateikopf lesen und die Datei zur Liste hinzufügen</translation>
+    </message>
+    <message>
+        <source>Added by its address, from %1 · %2 parameters</source>
+        <translation>Über die Adresse hinzugefügt, aus %1 · %2 Parameter</translation>
+    </message>
+    <message>
+        <source>Could not read the file&apos;s header: %1</source>
+        <translation>Der Dateikopf konnte nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <source>Size and shapes not confirmed; the download is checked against the server.</source>
+        <translation>Größe und Formen nicht bestätigt; der Download wird mit dem Server abgeglichen.</translation>
+    </message>
+    <message>
+        <source>Checking…</source>
+        <translation>Wird geprüft …</translation>
+    </message>
+    <message>
+        <source>Check the file</source>
+        <translation>Datei prüfen</translation>
+    </message>
+    <message>
+        <source>Read the header of %1 %2 from the server</source>
+        <translation>Dateikopf von %1 %2 vom Server lesen</translation>
+    </message>
 </context>
 <context>
     <name>RemoteGguf</name>
@@ -874,6 +1275,10 @@
         <translation>Der Server antwortete mit HTTP %1 %2 für %3.</translation>
     </message>
     <message>
+        <source>The repository may be gated: accept its terms on the hub&apos;s page, then set an access token on the Models page.</source>
+        <translation>Das Repository ist möglicherweise zugangsbeschränkt: Akzeptieren Sie seine Bedingungen auf seiner Seite im Hub und legen Sie dann auf der Modellseite ein Zugriffstoken fest.</translation>
+    </message>
+    <message>
         <source>Reading the header of %1 failed: %2.</source>
         <translation>Der Dateikopf von %1 konnte nicht gelesen werden: %2.</translation>
     </message>
@@ -892,6 +1297,10 @@
     <message>
         <source>The GGUF header of %1 is larger than %2; not read.</source>
         <translation>Der GGUF-Dateikopf von %1 ist größer als %2 und wurde nicht gelesen.</translation>
+    </message>
+    <message>
+        <source>Reading the header of %1 took longer than %2 s; the server is too slow or stalled.</source>
+        <translation>Das Lesen des Dateikopfs von %1 dauerte länger als %2 s; der Server ist zu langsam oder reagiert nicht mehr.</translation>
     </message>
 </context>
 <context>
@@ -1288,6 +1697,125 @@
         <source>Choose a file name to export the chat to (got &quot;%1&quot;).</source>
         <translation>Wählen Sie einen Dateinamen für den Export des Chats (erhalten: „%1“).</translation>
     </message>
+    <message>
+        <source>Your documents could not be searched: %1</source>
+        <translation>Ihre Dokumente konnten nicht durchsucht werden: %1</translation>
+    </message>
+    <message>
+        <source>Only files on this computer can be added: %1</source>
+        <translation>Nur Dateien auf diesem Computer können hinzugefügt werden: %1</translation>
+    </message>
+    <message>
+        <source>Documents cannot be added in this window</source>
+        <translation>In diesem Fenster können keine Dokumente hinzugefügt werden</translation>
+    </message>
+</context>
+<context>
+    <name>hearth::app::DocumentsController</name>
+    <message>
+        <source>The documents index cannot be opened: %1</source>
+        <translation>Der Dokumentindex kann nicht geöffnet werden: %1</translation>
+    </message>
+    <message>
+        <source>Computing the documents&apos; vectors stopped: %1</source>
+        <translation>Die Berechnung der Dokumentvektoren wurde gestoppt: %1</translation>
+    </message>
+    <message>
+        <source>A collection needs a name</source>
+        <translation>Eine Sammlung braucht einen Namen</translation>
+    </message>
+    <message>
+        <source>A collection named “%1” already exists</source>
+        <translation>Eine Sammlung namens „%1“ existiert bereits</translation>
+    </message>
+    <message>
+        <source>Could not create the collection: %1</source>
+        <translation>Die Sammlung konnte nicht erstellt werden: %1</translation>
+    </message>
+    <message>
+        <source>Created the collection “%1”</source>
+        <translation>Sammlung „%1“ erstellt</translation>
+    </message>
+    <message>
+        <source>Could not rename the collection: %1</source>
+        <translation>Die Sammlung konnte nicht umbenannt werden: %1</translation>
+    </message>
+    <message>
+        <source>Could not remove the collection: %1</source>
+        <translation>Die Sammlung konnte nicht entfernt werden: %1</translation>
+    </message>
+    <message>
+        <source>Nothing to add: drop files or folders from this computer</source>
+        <translation>Nichts hinzuzufügen: Ziehen Sie Dateien oder Ordner von diesem Computer hierher</translation>
+    </message>
+    <message>
+        <source>Could not add %1: %2</source>
+        <translation>%1 konnte nicht hinzugefügt werden: %2</translation>
+    </message>
+    <message>
+        <source>Indexing what was added (%1)…</source>
+        <translation>Hinzugefügtes wird indexiert (%1) …</translation>
+    </message>
+    <message>
+        <source>%1 is part of an added folder: remove that folder instead</source>
+        <translation>%1 gehört zu einem hinzugefügten Ordner: Entfernen Sie stattdessen diesen Ordner</translation>
+    </message>
+    <message>
+        <source>Could not remove %1: %2</source>
+        <translation>%1 konnte nicht entfernt werden: %2</translation>
+    </message>
+    <message>
+        <source>Indexing stopped: %1</source>
+        <translation>Indexierung gestoppt: %1</translation>
+    </message>
+    <message>
+        <source>Indexing cancelled</source>
+        <translation>Indexierung abgebrochen</translation>
+    </message>
+    <message>
+        <source>Indexed %1 files: %2 read, %3 unchanged, %4 with problems</source>
+        <translation>%1 Dateien indexiert: %2 gelesen, %3 unverändert, %4 mit Problemen</translation>
+    </message>
+    <message>
+        <source>Start or open a conversation first: collections are used per conversation</source>
+        <translation>Beginnen oder öffnen Sie zuerst eine Unterhaltung: Sammlungen werden je Unterhaltung verwendet</translation>
+    </message>
+    <message>
+        <source>Could not change which collections the chat uses: %1</source>
+        <translation>Die vom Chat verwendeten Sammlungen konnten nicht geändert werden: %1</translation>
+    </message>
+    <message>
+        <source>%1 is no longer there</source>
+        <translation>%1 ist nicht mehr vorhanden</translation>
+    </message>
+    <message>
+        <source>No application could open %1</source>
+        <translation>Keine Anwendung konnte %1 öffnen</translation>
+    </message>
+    <message>
+        <source>%1 is not a model: expected a .gguf file</source>
+        <translation>%1 ist kein Modell: Erwartet wird eine .gguf-Datei</translation>
+    </message>
+    <message>
+        <source>Could not detach the deleted chat&apos;s collections: %1</source>
+        <translation>Die Sammlungen des gelöschten Chats konnten nicht gelöst werden: %1</translation>
+    </message>
+    <message>
+        <source>Chat documents</source>
+        <translation>Chat-Dokumente</translation>
+    </message>
+    <message>
+        <source>Could not create a collection for this chat: %1</source>
+        <translation>Für diesen Chat konnte keine Sammlung erstellt werden: %1</translation>
+    </message>
+    <message>
+        <source>Could not attach the collection to this chat: %1</source>
+        <translation>Die Sammlung konnte nicht mit diesem Chat verknüpft werden: %1</translation>
+    </message>
+    <message>
+        <source>Indexing what was added to this chat&apos;s documents (%1)…</source>
+        <translation>Was zu den Dokumenten dieses Chats hinzugefügt wurde, wird indexiert (%1) …</translation>
+    </message>
 </context>
 <context>
     <name>hearth::app::DownloadManager</name>
@@ -1322,6 +1850,10 @@
     <message>
         <source>The server answered HTTP %1 %2 for %3.</source>
         <translation>Der Server antwortete mit HTTP %1 %2 für %3.</translation>
+    </message>
+    <message>
+        <source>The repository may be gated: accept its terms on the hub&apos;s page, then set an access token on the Models page.</source>
+        <translation>Das Repository ist möglicherweise zugangsbeschränkt: Akzeptieren Sie seine Bedingungen auf seiner Seite im Hub und legen Sie dann auf der Modellseite ein Zugriffstoken fest.</translation>
     </message>
     <message>
         <source>Downloading %1 failed: %2.</source>
@@ -1367,12 +1899,51 @@
         <source>Refused the redirect from %1 to the insecure address %2.</source>
         <translation>Weiterleitung von %1 an die unsichere Adresse %2 abgelehnt.</translation>
     </message>
+    <message>
+        <source>Another Hearth window or process is already downloading %1.</source>
+        <translation>Ein anderes Hearth-Fenster oder ein anderer Hearth-Prozess lädt %1 bereits herunter.</translation>
+    </message>
+    <message>
+        <source>%1 sent less than %2 in %3 s: the server is too slow or stalled.</source>
+        <translation>%1 hat in %3 s weniger als %2 gesendet: Der Server ist zu langsam oder reagiert nicht mehr.</translation>
+    </message>
 </context>
 <context>
     <name>hearth::app::EngineWorker</name>
     <message>
         <source>%1 needs %2 (weights %3, KV cache %4, buffers %5) but %6 is available</source>
         <translation>%1 benötigt %2 (Gewichte %3, KV-Cache %4, Puffer %5), verfügbar sind aber nur %6</translation>
+    </message>
+</context>
+<context>
+    <name>hearth::app::HubTokenStore</name>
+    <message>
+        <source>the keyring did not answer within %1 s</source>
+        <translation>der Schlüsselbund hat nicht innerhalb von %1 s geantwortet</translation>
+    </message>
+    <message>
+        <source>Cannot read the saved access token from %1: %2</source>
+        <translation>Das gespeicherte Zugriffstoken kann nicht aus %1 gelesen werden: %2</translation>
+    </message>
+    <message>
+        <source>The access token is no longer in the system keyring; enter it again.</source>
+        <translation>Das Zugriffstoken ist nicht mehr im System-Schlüsselbund; geben Sie es erneut ein.</translation>
+    </message>
+    <message>
+        <source>Cannot read the access token from the system keyring: %1</source>
+        <translation>Das Zugriffstoken kann nicht aus dem System-Schlüsselbund gelesen werden: %1</translation>
+    </message>
+    <message>
+        <source>The system keyring refused to save it: %1</source>
+        <translation>Der System-Schlüsselbund hat das Speichern verweigert: %1</translation>
+    </message>
+    <message>
+        <source>Cannot create the folder %1 for the access token.</source>
+        <translation>Der Ordner %1 für das Zugriffstoken kann nicht angelegt werden.</translation>
+    </message>
+    <message>
+        <source>Cannot save the access token in %1: %2</source>
+        <translation>Das Zugriffstoken kann nicht in %1 gespeichert werden: %2</translation>
     </message>
 </context>
 <context>
@@ -1459,6 +2030,34 @@
     <message>
         <source>Deleted %1.</source>
         <translation>%1 gelöscht.</translation>
+    </message>
+    <message>
+        <source>No system keyring is available; the access token was saved in %1, readable only by you.</source>
+        <translation>Kein System-Schlüsselbund verfügbar; das Zugriffstoken wurde in %1 gespeichert, nur für Sie lesbar.</translation>
+    </message>
+    <message>
+        <source>The access token was not saved: %1</source>
+        <translation>Das Zugriffstoken wurde nicht gespeichert: %1</translation>
+    </message>
+    <message>
+        <source>Saved in the system keyring.</source>
+        <translation>Im System-Schlüsselbund gespeichert.</translation>
+    </message>
+    <message>
+        <source>No system keyring is available: saved in %1, readable only by you.</source>
+        <translation>Kein System-Schlüsselbund verfügbar: in %1 gespeichert, nur für Sie lesbar.</translation>
+    </message>
+    <message>
+        <source>%1 was not downloaded: %2</source>
+        <translation>%1 wurde nicht heruntergeladen: %2</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not an http or https address of a .gguf file.</source>
+        <translation>„%1“ ist keine http- oder https-Adresse einer .gguf-Datei.</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>unbekannt</translation>
     </message>
 </context>
 <context>

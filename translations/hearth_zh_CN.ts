@@ -106,6 +106,46 @@
         <source>Instructions the model follows in this chat, e.g. “Answer briefly.”</source>
         <translation>模型在本次聊天中遵循的指示，例如“回答尽量简短。”</translation>
     </message>
+    <message>
+        <source>%1 MiB</source>
+        <translation>%1 MiB</translation>
+    </message>
+    <message>
+        <source>%1 KiB</source>
+        <translation>%1 KiB</translation>
+    </message>
+    <message>
+        <source>Searching your documents…</source>
+        <translation>正在搜索你的文档…</translation>
+    </message>
+    <message>
+        <source>Snippet budget: %1 tokens</source>
+        <translation>片段预算：%1 个 token</translation>
+    </message>
+    <message>
+        <source>No matching snippets (budget %1 tokens)</source>
+        <translation>没有匹配的片段（预算 %1 个 token）</translation>
+    </message>
+    <message>
+        <source>Snippets: %1 · +%2 tokens · +%3 KV cache · budget %4 tokens</source>
+        <translation>片段：%1 · +%2 个 token · +%3 KV 缓存 · 预算 %4 个 token</translation>
+    </message>
+    <message>
+        <source>Snippets: %1 · +%2 tokens · budget %3 tokens</source>
+        <translation>片段：%1 · +%2 个 token · 预算 %3 个 token</translation>
+    </message>
+    <message>
+        <source>Documents: %1</source>
+        <translation>文档：%1</translation>
+    </message>
+    <message>
+        <source>Manage…</source>
+        <translation>管理…</translation>
+    </message>
+    <message>
+        <source>Open the documents page</source>
+        <translation>打开文档页面</translation>
+    </message>
 </context>
 <context>
     <name>ContextMeter</name>
@@ -238,6 +278,279 @@
     </message>
 </context>
 <context>
+    <name>DocumentFileListModel</name>
+    <message>
+        <source>Waiting</source>
+        <translation>等待中</translation>
+    </message>
+    <message>
+        <source>Indexed</source>
+        <translation>已索引</translation>
+    </message>
+    <message>
+        <source>Empty</source>
+        <translation>空文件</translation>
+    </message>
+    <message>
+        <source>Skipped</source>
+        <translation>已跳过</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>Missing</source>
+        <translation>缺失</translation>
+    </message>
+</context>
+<context>
+    <name>DocumentsPage</name>
+    <message>
+        <source>Documents</source>
+        <translation>文档</translation>
+    </message>
+    <message>
+        <source>Files: %1 · indexed: %2 · with problems: %3 · chunks: %4</source>
+        <translation>文件：%1 · 已索引：%2 · 有问题：%3 · 文本块：%4</translation>
+    </message>
+    <message>
+        <source>Files: %1 · indexed: %2 · chunks: %3</source>
+        <translation>文件：%1 · 已索引：%2 · 文本块：%3</translation>
+    </message>
+    <message>
+        <source>New collection name</source>
+        <translation>新文档集名称</translation>
+    </message>
+    <message>
+        <source>Name of the new collection</source>
+        <translation>新文档集的名称</translation>
+    </message>
+    <message>
+        <source>Create</source>
+        <translation>创建</translation>
+    </message>
+    <message>
+        <source>Create the collection</source>
+        <translation>创建文档集</translation>
+    </message>
+    <message>
+        <source>Snippet budget</source>
+        <translation>片段预算</translation>
+    </message>
+    <message>
+        <source>Tokens of document snippets a question may add to the prompt</source>
+        <translation>每个问题最多可向提示词加入的文档片段 token 数</translation>
+    </message>
+    <message>
+        <source>tokens</source>
+        <translation>个 token</translation>
+    </message>
+    <message>
+        <source>Embedding model</source>
+        <translation>嵌入模型</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <source>none (keyword search only)</source>
+        <translation>无（仅关键词搜索）</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>选择…</translation>
+    </message>
+    <message>
+        <source>Choose an embedding model (bert or nomic-bert GGUF)</source>
+        <translation>选择嵌入模型（bert 或 nomic-bert 架构的 GGUF）</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>不使用</translation>
+    </message>
+    <message>
+        <source>Use keyword search only</source>
+        <translation>仅使用关键词搜索</translation>
+    </message>
+    <message>
+        <source>Collections</source>
+        <translation>文档集</translation>
+    </message>
+    <message>
+        <source>No collections yet. Drop files or folders here, or create one.</source>
+        <translation>还没有文档集。将文件或文件夹拖放到这里，或新建一个。</translation>
+    </message>
+    <message>
+        <source>Use in this chat</source>
+        <translation>在此聊天中使用</translation>
+    </message>
+    <message>
+        <source>Use %1 in this chat</source>
+        <translation>在此聊天中使用 %1</translation>
+    </message>
+    <message>
+        <source>Open a chat to use collections in it</source>
+        <translation>打开一个聊天，即可在其中使用文档集</translation>
+    </message>
+    <message>
+        <source>Indexing progress of %1</source>
+        <translation>%1 的索引进度</translation>
+    </message>
+    <message>
+        <source>Rename</source>
+        <translation>重命名</translation>
+    </message>
+    <message>
+        <source>Rename %1</source>
+        <translation>重命名 %1</translation>
+    </message>
+    <message>
+        <source>Re-index</source>
+        <translation>重新索引</translation>
+    </message>
+    <message>
+        <source>Re-index %1</source>
+        <translation>重新索引 %1</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <source>Remove %1</source>
+        <translation>移除 %1</translation>
+    </message>
+    <message>
+        <source>Files</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>Add files…</source>
+        <translation>添加文件…</translation>
+    </message>
+    <message>
+        <source>Add files to the collection</source>
+        <translation>向文档集添加文件</translation>
+    </message>
+    <message>
+        <source>Add folder…</source>
+        <translation>添加文件夹…</translation>
+    </message>
+    <message>
+        <source>Add a folder to the collection</source>
+        <translation>向文档集添加文件夹</translation>
+    </message>
+    <message>
+        <source>Remove %1 from the collection</source>
+        <translation>从文档集中移除 %1</translation>
+    </message>
+    <message>
+        <source>Files of the collection</source>
+        <translation>文档集中的文件</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>%1 · chunks: %2</source>
+        <translation>%1 · 文本块：%2</translation>
+    </message>
+    <message>
+        <source>Progress of the documents&apos; vectors</source>
+        <translation>文档向量的计算进度</translation>
+    </message>
+    <message>
+        <source>Computing vectors: %1 of %2 chunks</source>
+        <translation>正在计算向量：%1 / %2 个文本块</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Stop computing vectors</source>
+        <translation>停止计算向量</translation>
+    </message>
+    <message>
+        <source>Indexing progress</source>
+        <translation>索引进度</translation>
+    </message>
+    <message>
+        <source>Indexing %1 of %2: %3</source>
+        <translation>正在索引第 %1 个（共 %2 个）：%3</translation>
+    </message>
+    <message>
+        <source>Cancel indexing</source>
+        <translation>取消索引</translation>
+    </message>
+    <message>
+        <source>Drop files or folders to add them to the collection</source>
+        <translation>松开文件或文件夹即可将其添加到文档集</translation>
+    </message>
+    <message>
+        <source>Choose an embedding model</source>
+        <translation>选择嵌入模型</translation>
+    </message>
+    <message>
+        <source>GGUF models (*.gguf)</source>
+        <translation>GGUF 模型 (*.gguf)</translation>
+    </message>
+    <message>
+        <source>All files (*)</source>
+        <translation>所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Rename collection</source>
+        <translation>重命名文档集</translation>
+    </message>
+    <message>
+        <source>New name of the collection</source>
+        <translation>文档集的新名称</translation>
+    </message>
+    <message>
+        <source>Remove collection</source>
+        <translation>移除文档集</translation>
+    </message>
+    <message>
+        <source>Remove the collection %1 and its index? The files on disk are not touched.</source>
+        <translation>要移除文档集 %1 及其索引吗？磁盘上的文件不受影响。</translation>
+    </message>
+</context>
+<context>
+    <name>EmbeddingModel</name>
+    <message>
+        <source>%1 could not be read as a model: %2</source>
+        <translation>无法将 %1 作为模型读取：%2</translation>
+    </message>
+    <message>
+        <source>%1 is not an embedding model (its architecture is “%2”); embedding models are bert or nomic-bert GGUF files such as nomic-embed-text or bge-small</source>
+        <translation>%1 不是嵌入模型（其架构为“%2”）；嵌入模型是 bert 或 nomic-bert 架构的 GGUF 文件，例如 nomic-embed-text 或 bge-small</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <source>%1: its tokenizer cannot be used: %2</source>
+        <translation>%1：其分词器无法使用：%2</translation>
+    </message>
+    <message>
+        <source>%1 could not be loaded: %2</source>
+        <translation>无法加载 %1：%2</translation>
+    </message>
+    <message>
+        <source>%1 cannot embed text: %2</source>
+        <translation>%1 无法为文本生成嵌入向量：%2</translation>
+    </message>
+    <message>
+        <source>The embedding model failed: %1</source>
+        <translation>嵌入模型出错：%1</translation>
+    </message>
+</context>
+<context>
     <name>FirstRun</name>
     <message>
         <source>Welcome to Hearth</source>
@@ -306,10 +619,6 @@
         <translation>Hearth</translation>
     </message>
     <message>
-        <source>The Hearth source code does not include a licence file, so no licence for Hearth itself is stated here.</source>
-        <translation>Hearth 的源代码中没有许可证文件，因此这里不列出 Hearth 本身的许可证。</translation>
-    </message>
-    <message>
         <source>Libraries</source>
         <translation>程序库</translation>
     </message>
@@ -324,6 +633,10 @@
     <message>
         <source>Each model has its own licence; read it before you use the model.</source>
         <translation>每个模型都有自己的许可证；使用模型前请先阅读。</translation>
+    </message>
+    <message>
+        <source>Hearth is free software under the MIT licence:</source>
+        <translation>Hearth 是采用 MIT 许可证的自由软件：</translation>
     </message>
 </context>
 <context>
@@ -417,10 +730,6 @@
         <translation>开始新的聊天</translation>
     </message>
     <message>
-        <source>Drop the .gguf file to load it</source>
-        <translation>松开 .gguf 文件即可加载</translation>
-    </message>
-    <message>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
@@ -495,6 +804,22 @@
     <message>
         <source>Markdown files (*.md)</source>
         <translation>Markdown 文件 (*.md)</translation>
+    </message>
+    <message>
+        <source>Documents (%1)</source>
+        <translation>文档（%1）</translation>
+    </message>
+    <message>
+        <source>Documents</source>
+        <translation>文档</translation>
+    </message>
+    <message>
+        <source>Open the documents page: collections this chat can draw on</source>
+        <translation>打开文档页面：此聊天可以引用的文档集</translation>
+    </message>
+    <message>
+        <source>Drop a .gguf file to load it, or documents to use them in this chat</source>
+        <translation>松开 .gguf 文件即可加载，松开文档即可在此聊天中使用</translation>
     </message>
 </context>
 <context>
@@ -574,6 +899,38 @@
     <message>
         <source>Code</source>
         <translation>代码</translation>
+    </message>
+    <message>
+        <source>BM25 #%1</source>
+        <translation>BM25 #%1</translation>
+    </message>
+    <message>
+        <source>vector #%1</source>
+        <translation>向量 #%1</translation>
+    </message>
+    <message>
+        <source>Sources</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <source>[%1] %2</source>
+        <translation>[%1] %2</translation>
+    </message>
+    <message>
+        <source>Open %1</source>
+        <translation>打开 %1</translation>
+    </message>
+    <message>
+        <source>Hide snippet</source>
+        <translation>隐藏片段</translation>
+    </message>
+    <message>
+        <source>Show snippet</source>
+        <translation>显示片段</translation>
+    </message>
+    <message>
+        <source>Snippet</source>
+        <translation>片段</translation>
     </message>
 </context>
 <context>
@@ -854,6 +1211,50 @@
         <source>Largest file size to show</source>
         <translation>显示的最大文件大小</translation>
     </message>
+    <message>
+        <source>Add a .gguf file by its address (hub or mirror)</source>
+        <translation>通过地址添加 .gguf 文件（模型仓库或镜像）</translation>
+    </message>
+    <message>
+        <source>Address of a GGUF file to add</source>
+        <translation>要添加的 GGUF 文件的地址</translation>
+    </message>
+    <message>
+        <source>Reading…</source>
+        <translation>正在读取…</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>添加</translation>
+    </message>
+    <message>
+        <source>Read the file&apos;s header and add it to the list</source>
+        <translation>读取文件头并将其添加到列表</translation>
+    </message>
+    <message>
+        <source>Added by its address, from %1 · %2 parameters</source>
+        <translation>通过地址添加，来自 %1 · 参数量 %2</translation>
+    </message>
+    <message>
+        <source>Could not read the file&apos;s header: %1</source>
+        <translation>无法读取文件头：%1</translation>
+    </message>
+    <message>
+        <source>Size and shapes not confirmed; the download is checked against the server.</source>
+        <translation>大小和形状信息未经确认；下载时会与服务器核对。</translation>
+    </message>
+    <message>
+        <source>Checking…</source>
+        <translation>正在检查…</translation>
+    </message>
+    <message>
+        <source>Check the file</source>
+        <translation>检查文件</translation>
+    </message>
+    <message>
+        <source>Read the header of %1 %2 from the server</source>
+        <translation>从服务器读取 %1 %2 的文件头</translation>
+    </message>
 </context>
 <context>
     <name>RemoteGguf</name>
@@ -874,6 +1275,10 @@
         <translation>服务器对 %3 的响应为 HTTP %1 %2。</translation>
     </message>
     <message>
+        <source>The repository may be gated: accept its terms on the hub&apos;s page, then set an access token on the Models page.</source>
+        <translation>该仓库可能需要授权访问：请在模型仓库的对应页面上接受其条款，然后在模型页面中设置访问令牌。</translation>
+    </message>
+    <message>
         <source>Reading the header of %1 failed: %2.</source>
         <translation>读取 %1 的文件头失败：%2。</translation>
     </message>
@@ -892,6 +1297,10 @@
     <message>
         <source>The GGUF header of %1 is larger than %2; not read.</source>
         <translation>%1 的 GGUF 文件头大于 %2，未读取。</translation>
+    </message>
+    <message>
+        <source>Reading the header of %1 took longer than %2 s; the server is too slow or stalled.</source>
+        <translation>读取 %1 的文件头耗时超过 %2 秒；服务器太慢或已停止响应。</translation>
     </message>
 </context>
 <context>
@@ -1285,6 +1694,125 @@
         <source>Choose a file name to export the chat to (got &quot;%1&quot;).</source>
         <translation>请选择导出对话的文件名（收到的是“%1”）。</translation>
     </message>
+    <message>
+        <source>Your documents could not be searched: %1</source>
+        <translation>无法搜索你的文档：%1</translation>
+    </message>
+    <message>
+        <source>Only files on this computer can be added: %1</source>
+        <translation>只能添加本机上的文件：%1</translation>
+    </message>
+    <message>
+        <source>Documents cannot be added in this window</source>
+        <translation>无法在此窗口中添加文档</translation>
+    </message>
+</context>
+<context>
+    <name>hearth::app::DocumentsController</name>
+    <message>
+        <source>The documents index cannot be opened: %1</source>
+        <translation>无法打开文档索引：%1</translation>
+    </message>
+    <message>
+        <source>Computing the documents&apos; vectors stopped: %1</source>
+        <translation>文档向量的计算已停止：%1</translation>
+    </message>
+    <message>
+        <source>A collection needs a name</source>
+        <translation>文档集需要一个名称</translation>
+    </message>
+    <message>
+        <source>A collection named “%1” already exists</source>
+        <translation>已存在名为“%1”的文档集</translation>
+    </message>
+    <message>
+        <source>Could not create the collection: %1</source>
+        <translation>无法创建文档集：%1</translation>
+    </message>
+    <message>
+        <source>Created the collection “%1”</source>
+        <translation>已创建文档集“%1”</translation>
+    </message>
+    <message>
+        <source>Could not rename the collection: %1</source>
+        <translation>无法重命名文档集：%1</translation>
+    </message>
+    <message>
+        <source>Could not remove the collection: %1</source>
+        <translation>无法移除文档集：%1</translation>
+    </message>
+    <message>
+        <source>Nothing to add: drop files or folders from this computer</source>
+        <translation>没有可添加的内容：请拖放本机上的文件或文件夹</translation>
+    </message>
+    <message>
+        <source>Could not add %1: %2</source>
+        <translation>无法添加 %1：%2</translation>
+    </message>
+    <message>
+        <source>Indexing what was added (%1)…</source>
+        <translation>正在索引新添加的内容（%1）…</translation>
+    </message>
+    <message>
+        <source>%1 is part of an added folder: remove that folder instead</source>
+        <translation>%1 属于已添加的文件夹：请改为移除该文件夹</translation>
+    </message>
+    <message>
+        <source>Could not remove %1: %2</source>
+        <translation>无法移除 %1：%2</translation>
+    </message>
+    <message>
+        <source>Indexing stopped: %1</source>
+        <translation>索引已停止：%1</translation>
+    </message>
+    <message>
+        <source>Indexing cancelled</source>
+        <translation>已取消索引</translation>
+    </message>
+    <message>
+        <source>Indexed %1 files: %2 read, %3 unchanged, %4 with problems</source>
+        <translation>已索引 %1 个文件：%2 个已读取，%3 个未更改，%4 个有问题</translation>
+    </message>
+    <message>
+        <source>Start or open a conversation first: collections are used per conversation</source>
+        <translation>请先开始或打开一个对话：文档集是按对话使用的</translation>
+    </message>
+    <message>
+        <source>Could not change which collections the chat uses: %1</source>
+        <translation>无法更改此聊天使用的文档集：%1</translation>
+    </message>
+    <message>
+        <source>%1 is no longer there</source>
+        <translation>%1 已不存在</translation>
+    </message>
+    <message>
+        <source>No application could open %1</source>
+        <translation>没有应用程序能打开 %1</translation>
+    </message>
+    <message>
+        <source>%1 is not a model: expected a .gguf file</source>
+        <translation>%1 不是模型：需要 .gguf 文件</translation>
+    </message>
+    <message>
+        <source>Could not detach the deleted chat&apos;s collections: %1</source>
+        <translation>无法解除已删除聊天与其文档集的关联：%1</translation>
+    </message>
+    <message>
+        <source>Chat documents</source>
+        <translation>聊天文档</translation>
+    </message>
+    <message>
+        <source>Could not create a collection for this chat: %1</source>
+        <translation>无法为此聊天创建文档集：%1</translation>
+    </message>
+    <message>
+        <source>Could not attach the collection to this chat: %1</source>
+        <translation>无法将文档集关联到此聊天：%1</translation>
+    </message>
+    <message>
+        <source>Indexing what was added to this chat&apos;s documents (%1)…</source>
+        <translation>正在索引新添加到此聊天文档中的内容（%1）…</translation>
+    </message>
 </context>
 <context>
     <name>hearth::app::DownloadManager</name>
@@ -1319,6 +1847,10 @@
     <message>
         <source>The server answered HTTP %1 %2 for %3.</source>
         <translation>服务器对 %3 返回了 HTTP %1 %2。</translation>
+    </message>
+    <message>
+        <source>The repository may be gated: accept its terms on the hub&apos;s page, then set an access token on the Models page.</source>
+        <translation>该仓库可能需要授权访问：请在模型仓库的对应页面上接受其条款，然后在模型页面中设置访问令牌。</translation>
     </message>
     <message>
         <source>Downloading %1 failed: %2.</source>
@@ -1364,12 +1896,51 @@
         <source>Refused the redirect from %1 to the insecure address %2.</source>
         <translation>已拒绝从 %1 重定向到不安全的地址 %2。</translation>
     </message>
+    <message>
+        <source>Another Hearth window or process is already downloading %1.</source>
+        <translation>另一个 Hearth 窗口或进程已在下载 %1。</translation>
+    </message>
+    <message>
+        <source>%1 sent less than %2 in %3 s: the server is too slow or stalled.</source>
+        <translation>%1 在 %3 秒内发送的数据不足 %2：服务器太慢或已停止响应。</translation>
+    </message>
 </context>
 <context>
     <name>hearth::app::EngineWorker</name>
     <message>
         <source>%1 needs %2 (weights %3, KV cache %4, buffers %5) but %6 is available</source>
         <translation>%1 需要 %2（权重 %3，KV 缓存 %4，缓冲区 %5），但只有 %6 可用</translation>
+    </message>
+</context>
+<context>
+    <name>hearth::app::HubTokenStore</name>
+    <message>
+        <source>the keyring did not answer within %1 s</source>
+        <translation>密钥环在 %1 秒内没有响应</translation>
+    </message>
+    <message>
+        <source>Cannot read the saved access token from %1: %2</source>
+        <translation>无法从 %1 读取已保存的访问令牌：%2</translation>
+    </message>
+    <message>
+        <source>The access token is no longer in the system keyring; enter it again.</source>
+        <translation>系统密钥环中已没有该访问令牌；请重新输入。</translation>
+    </message>
+    <message>
+        <source>Cannot read the access token from the system keyring: %1</source>
+        <translation>无法从系统密钥环读取访问令牌：%1</translation>
+    </message>
+    <message>
+        <source>The system keyring refused to save it: %1</source>
+        <translation>系统密钥环拒绝保存：%1</translation>
+    </message>
+    <message>
+        <source>Cannot create the folder %1 for the access token.</source>
+        <translation>无法为访问令牌创建文件夹 %1。</translation>
+    </message>
+    <message>
+        <source>Cannot save the access token in %1: %2</source>
+        <translation>无法将访问令牌保存到 %1：%2</translation>
     </message>
 </context>
 <context>
@@ -1456,6 +2027,34 @@
     <message>
         <source>Deleted %1.</source>
         <translation>已删除 %1。</translation>
+    </message>
+    <message>
+        <source>No system keyring is available; the access token was saved in %1, readable only by you.</source>
+        <translation>没有可用的系统密钥环；访问令牌已保存到 %1，仅你本人可读。</translation>
+    </message>
+    <message>
+        <source>The access token was not saved: %1</source>
+        <translation>访问令牌未保存：%1</translation>
+    </message>
+    <message>
+        <source>Saved in the system keyring.</source>
+        <translation>已保存到系统密钥环。</translation>
+    </message>
+    <message>
+        <source>No system keyring is available: saved in %1, readable only by you.</source>
+        <translation>没有可用的系统密钥环：已保存到 %1，仅你本人可读。</translation>
+    </message>
+    <message>
+        <source>%1 was not downloaded: %2</source>
+        <translation>未下载 %1：%2</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not an http or https address of a .gguf file.</source>
+        <translation>“%1”不是 .gguf 文件的 http 或 https 地址。</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>未知</translation>
     </message>
 </context>
 <context>
