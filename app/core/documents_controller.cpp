@@ -252,6 +252,9 @@ DocumentsController::Snapshot DocumentsController::readSnapshot(DocumentIndex& i
 }
 
 void DocumentsController::applySnapshot(const Snapshot& s) {
+    // The attached collections' names come from the collections' rows: a new or renamed collection changes them
+    // even when the attached ids stay the same.
+    const QStringList namesBefore = attachedNames();
     // The attachments are the GUI's own (only it changes them): a read asked for before a local change is stale.
     if (s.conversationId == conversationId_ && s.attachedGeneration == attachedGeneration_) {
         const bool changed = s.attached != attached_;
@@ -269,6 +272,7 @@ void DocumentsController::applySnapshot(const Snapshot& s) {
     QList<CollectionItem> items = s.collections;
     for (CollectionItem& item : items) item.attached = attached_.contains(item.id);
     collections_.update(items);
+    if (attachedNames() != namesBefore) emit attachedChanged();
     filesByCollection_ = s.files;
     if (collections_.rowOf(selectedId_) < 0) {
         selectedId_ = collections_.items().isEmpty() ? 0 : collections_.items().first().id;

@@ -134,6 +134,11 @@ private slots:
             QTRY_VERIFY(!documents->collections()->items().isEmpty() &&
                         documents->collections()->items().first().indexedCount == 1);
             QTRY_VERIFY(byName(window, QStringLiteral("documentsBar")));
+            // The bar names the attached collection (the chat's own, named when it was made).
+            QCOMPARE(documents->attachedNames().size(), 1);
+            QVERIFY(!documents->attachedNames().first().isEmpty());
+            QTRY_COMPARE(byName(window, QStringLiteral("attachedCollections"))->property("text").toString(),
+                         QStringLiteral("Documents: ") + documents->attachedNames().first());
 
             chat.loadModel(modelPath);
             QTRY_VERIFY_WITH_TIMEOUT(!chat.loading() && (chat.modelLoaded() || !chat.lastError().isEmpty()), 60000);
@@ -202,6 +207,10 @@ private slots:
             QVERIFY2(link->property("text").toString().startsWith(QStringLiteral("[1] garden-notes.md, line")),
                      qPrintable(link->property("text").toString()));
             const int promptTokensWithDocuments = promptTokensOf(chat, 1);
+            // A look at the window for people: HEARTH_E2E_SCREENSHOT=dir/file.png also writes documents-file.png.
+            if (const QString shot = qEnvironmentVariable("HEARTH_E2E_SCREENSHOT"); !shot.isEmpty()) {
+                QVERIFY(window->grabWindow().save(QFileInfo(shot).path() + "/documents-" + QFileInfo(shot).fileName()));
+            }
 
             // The same question in a new chat without documents: the engine gets it alone, and evaluates far fewer
             // tokens (so the snippets above did reach the model, not just the request).
