@@ -6,6 +6,7 @@
 // URL; a collection is removed only after the confirmation. QML warnings fail the test.
 #include <QDesktopServices>
 #include <QDir>
+#include <QFileInfo>
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QFile>
@@ -152,6 +153,10 @@ private slots:
         // The drop went to the page, not to the chat underneath (no conversation was started for it).
         QCOMPARE(controller_->currentConversationId(), qint64(0));
         QCOMPARE(g_qmlWarnings, QStringList());
+        // A look at the page for people: HEARTH_E2E_SCREENSHOT=dir/file.png also writes documents-page-file.png.
+        if (const QString shot = qEnvironmentVariable("HEARTH_E2E_SCREENSHOT"); !shot.isEmpty()) {
+            QVERIFY(window_->grabWindow().save(QFileInfo(shot).path() + "/documents-page-" + QFileInfo(shot).fileName()));
+        }
     }
 
     void attachingShowsTheCostBeforeSending() {
