@@ -1,6 +1,7 @@
 #include "engine/kv_cache.h"
 
 #include <cassert>
+#include <cstdlib>
 #include <cstring>
 #include <new>
 #include <string>
@@ -71,20 +72,25 @@ Result<std::unique_ptr<KvCache>> KvCache::create(int64_t nLayer, int64_t nCtx, i
     assert(type == KvType::F32 || c->kernels_ != nullptr);
     const double bytes = double(nLayer) * double(nCtx) * double(c->keyRowBytes_ + c->valueRowBytes_);
     // Sizes from a hostile file times a huge context can exceed what size_t / vector::max_size() holds (the
-    // products below would wrap, or resize would throw length_error rather than bad_alloc).
+    // products below would wrap into a small allocation).
     if (bytes > double(uint64_t{1} << 52)) {
         return Error{"cannot allocate the KV cache: " + std::to_string(int64_t(bytes / (1 << 20))) +
                      " MiB for " + std::to_string(nCtx) + " positions is beyond any machine"};
     }
-    try {
-        c->keys_.resize(size_t(nLayer) * size_t(nCtx) * c->keyRowBytes_);
-        c->values_.resize(size_t(nLayer) * size_t(nCtx) * c->valueRowBytes_);
-    } catch (const std::bad_alloc&) {
+    const auto allocate = [](Buffer& buf, size_t n) {
+        buf.data.reset(static_cast<uint8_t*>(std::calloc(n == 0 ? 1 : n, 1)));
+        buf.size = buf.data ? n : 0;
+        return buf.data != nullptr;
+    };
+    if (!allocate(c->keys_, size_t(nLayer) * size_t(nCtx) * c->keyRowBytes_) ||
+        !allocate(c->values_, size_t(nLayer) * size_t(nCtx) * c->valueRowBytes_)) {
         return Error{"cannot allocate the KV cache: " + std::to_string(int64_t(bytes / (1 << 20))) +
                      " MiB for " + std::to_string(nCtx) + " positions"};
     }
     return c;
 }
+
+void KvCache::FreeDeleter::operator()(uint8_t* p) const { std::free(p); }
 
 void KvCache::setSize(int64_t n) {
     assert(n >= 0 && n <= nCtx_);
@@ -104,8 +110,8 @@ size_t KvCache::elemOffsetBytes(int64_t offset) const {
 
 void KvCache::store(int64_t layer, int64_t pos, const float* k, const float* v) {
     assert(layer >= 0 && layer < nLayer_ && pos >= 0 && pos < nCtx_);
-    uint8_t* kd = keys_.data() + size_t(layer * nCtx_ + pos) * keyRowBytes_;
-    uint8_t* vd = values_.data() + size_t(layer * nCtx_ + pos) * valueRowBytes_;
+    uint8_t* kd = keys_.data.get() + size_t(layer * nCtx_ + pos) * keyRowBytes_;
+    uint8_t* vd = values_.data.get() + size_t(layer * nCtx_ + pos) * valueRowBytes_;
     switch (type_) {
     case KvType::F32:
         std::memcpy(kd, k, keyRowBytes_);
@@ -124,11 +130,11 @@ void KvCache::store(int64_t layer, int64_t pos, const float* k, const float* v) 
     }
 }
 
-void KvCache::load(const std::vector<uint8_t>& buf, size_t rowBytes, int64_t dim, int64_t layer, int64_t pos0,
+void KvCache::load(const Buffer& buf, size_t rowBytes, int64_t dim, int64_t layer, int64_t pos0,
                    int64_t count, int64_t offset, int64_t n, float* dst) const {
     assert(layer >= 0 && layer < nLayer_ && pos0 >= 0 && pos0 + count <= nCtx_ && offset + n <= dim);
     (void)dim;
-    const uint8_t* src = buf.data() + size_t(layer * nCtx_ + pos0) * rowBytes + elemOffsetBytes(offset);
+    const uint8_t* src = buf.data.get() + size_t(layer * nCtx_ + pos0) * rowBytes + elemOffsetBytes(offset);
     if (type_ == KvType::F32) {
         for (int64_t r = 0; r < count; ++r) std::memcpy(dst + r * n, src + r * rowBytes, size_t(n) * 4);
         return;
@@ -148,12 +154,12 @@ void KvCache::loadValues(int64_t layer, int64_t pos0, int64_t count, int64_t off
 
 const uint8_t* KvCache::keyData(int64_t layer, int64_t pos, int64_t offset) const {
     assert(layer >= 0 && layer < nLayer_ && pos >= 0 && pos < nCtx_ && offset >= 0 && offset < kvDimK_);
-    return keys_.data() + size_t(layer * nCtx_ + pos) * keyRowBytes_ + elemOffsetBytes(offset);
+    return keys_.data.get() + size_t(layer * nCtx_ + pos) * keyRowBytes_ + elemOffsetBytes(offset);
 }
 
 const uint8_t* KvCache::valueData(int64_t layer, int64_t pos, int64_t offset) const {
     assert(layer >= 0 && layer < nLayer_ && pos >= 0 && pos < nCtx_ && offset >= 0 && offset < kvDimV_);
-    return values_.data() + size_t(layer * nCtx_ + pos) * valueRowBytes_ + elemOffsetBytes(offset);
+    return values_.data.get() + size_t(layer * nCtx_ + pos) * valueRowBytes_ + elemOffsetBytes(offset);
 }
 
 }  // namespace hearth::engine

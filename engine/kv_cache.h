@@ -51,7 +51,7 @@ public:
     int64_t kvDimV() const { return kvDimV_; }
     KvType type() const { return type_; }
     // Bytes held, keys and values: nLayer * nCtx * (rowBytes(type, kvDimK) + rowBytes(type, kvDimV)).
-    size_t bytes() const { return keys_.size() + values_.size(); }
+    size_t bytes() const { return keys_.size + values_.size; }
     // Bytes of one position's key (value) row in one layer.
     size_t keyRowBytes() const { return keyRowBytes_; }
     size_t valueRowBytes() const { return valueRowBytes_; }
@@ -82,7 +82,16 @@ private:
     KvCache() = default;
     // Byte offset of element `offset` within a row (offset at a block for Q8_0).
     size_t elemOffsetBytes(int64_t offset) const;
-    void load(const std::vector<uint8_t>& buf, size_t rowBytes, int64_t dim, int64_t layer, int64_t pos0,
+    // Zeroed memory that costs nothing until written: calloc hands large blocks over as fresh zero pages (no memset),
+    // so a 32k-token cache is resident only as far as the conversation has filled it.
+    struct FreeDeleter {
+        void operator()(uint8_t* p) const;
+    };
+    struct Buffer {
+        std::unique_ptr<uint8_t, FreeDeleter> data;
+        size_t size = 0;
+    };
+    void load(const Buffer& buf, size_t rowBytes, int64_t dim, int64_t layer, int64_t pos0,
               int64_t count, int64_t offset, int64_t n, float* dst) const;
 
     int64_t nLayer_ = 0;
@@ -94,8 +103,8 @@ private:
     size_t valueRowBytes_ = 0;  // rowBytes(type_, kvDimV_)
     const kernels::TypeKernels* kernels_ = nullptr;  // the conversions of type_ (F16 or Q8_0 table entry)
     int64_t size_ = 0;
-    std::vector<uint8_t> keys_;    // (layer, nCtx) rows of keyRowBytes_ bytes
-    std::vector<uint8_t> values_;  // (layer, nCtx) rows of valueRowBytes_ bytes
+    Buffer keys_;    // (layer, nCtx) rows of keyRowBytes_ bytes
+    Buffer values_;  // (layer, nCtx) rows of valueRowBytes_ bytes
 };
 
 }  // namespace hearth::engine

@@ -251,6 +251,36 @@ TEST(ModelLoad, KvCacheBeyondAddressSpaceIsRefused) {
     EXPECT_NE(cache.message().find("1073741824 positions"), std::string::npos) << cache.message();
 }
 
+#if defined(__linux__) && !defined(__SANITIZE_ADDRESS__)
+namespace {
+// Resident set size in bytes (second field of /proc/self/statm, in pages).
+int64_t residentBytes() {
+    std::ifstream statm("/proc/self/statm");
+    int64_t total = 0, resident = 0;
+    statm >> total >> resident;
+    return resident * 4096;
+}
+}  // namespace
+
+// A long context must not cost its whole KV cache in RAM up front: a 704 MiB cache (TinyLlama's shape at 32k
+// positions, F16) is resident only where positions were written, and reads back what was stored.
+// (Not under AddressSanitizer, whose shadow memory for the block is resident by itself.)
+TEST(ModelLoad, KvCacheIsResidentOnlyAsFarAsUsed) {
+    const int64_t before = residentBytes();
+    auto cache = KvCache::create(22, 32768, 256, 256, KvType::F16);
+    ASSERT_TRUE(cache.ok()) << cache.message();
+    EXPECT_EQ((*cache)->bytes(), size_t(704) << 20);
+    std::vector<float> k(256), v(256), out(256);
+    for (int i = 0; i < 256; ++i) k[size_t(i)] = float(i) * 0.5f, v[size_t(i)] = -float(i);
+    for (int64_t layer = 0; layer < 22; ++layer) (*cache)->store(layer, 100, k.data(), v.data());
+    EXPECT_LT(residentBytes() - before, int64_t(64) << 20);
+    (*cache)->loadKeys(21, 100, 1, 0, 256, out.data());
+    EXPECT_EQ(out, k);
+    (*cache)->loadKeys(21, 99, 1, 0, 256, out.data());  // never written: zero
+    EXPECT_EQ(out, std::vector<float>(256, 0.0f));
+}
+#endif
+
 // The load's progress (the GUI's progress bar): rises, never goes back, ends at 1; with repacked kernels for the
 // file's types (AVX-512 VNNI here) one step per repacked matrix (2 layers x 7 + the output in this file).
 TEST(ModelLoad, ReportsProgressUpToOne) {
