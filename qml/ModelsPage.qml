@@ -1,7 +1,8 @@
-// The models page: the catalog (what runs here, how fast, with how much context; download, pause, cancel, load)
-// and the models on this computer (import by dialog or drop, delete with confirmation, load). Presentational: it
-// binds to `models` (Main.qml passes the ModelsController singleton; tests pass a stand-in with the same
-// properties, models and invokables), and every decision is made in C++.
+// The models page: the catalog (what runs here, how fast, with how much context; download, pause, cancel, load;
+// files added by their address, which can be removed again) and the models on this computer (import by dialog or
+// drop, delete with confirmation, load). Presentational: it binds to `models` (Main.qml passes the ModelsController
+// singleton; tests pass a stand-in with the same properties, models and invokables), and every decision is made in
+// C++.
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
@@ -20,13 +21,15 @@ Dialog {
     // ModelsController or a stand-in: catalog (with filterText, fitsOnly, hideUnsupported, maxSizeGiB, count), localModels
     // (count), memoryText, modelsFolder, hubBaseUrl, defaultHubBaseUrl, hubTokenSet, hubTokenStorage, hubTokenBusy,
     // importing, lastError, lastNotice, urlBusy, urlError, urlKey (urlChanged), and
-    // download/pause/resume/cancel/loadCatalogFile/checkFile(key), loadFile/deleteFile(path), importFile(url, move),
-    // addFromUrl(url), setHubToken(token), refresh(), clearMessages().
+    // download/pause/resume/cancel/loadCatalogFile/checkFile/removeAddedFile(key), loadFile/deleteFile(path),
+    // importFile(url, move), addFromUrl(url), setHubToken(token), refresh(), clearMessages().
     property var models
     // Which tab shows: 0 the catalog, 1 the models on this computer.
     property alias currentTab: tabs.currentIndex
     // The confirmation asked before a local model is deleted (for tests).
     readonly property alias deleteConfirmation: deleteDialog
+    // The confirmation asked before an added row with downloaded bytes is removed (for tests).
+    readonly property alias removeConfirmation: removeDialog
     // The user asked for the licences page.
     signal licencesRequested()
 
@@ -43,6 +46,17 @@ Dialog {
         if (fit === "tight") return "#b26a00"
         if (fit === "no") return "#c62828"
         return palette.windowText
+    }
+    // Removes a row added by its address. Asked first only when that deletes downloaded bytes: otherwise the row
+    // is back by pasting the address again.
+    function removeAdded(key, name, hasPart) {
+        if (!hasPart) {
+            models.removeAddedFile(key)
+            return
+        }
+        removeDialog.key = key
+        removeDialog.name = name
+        removeDialog.open()
     }
     function load(path) {
         models.loadFile(path)
@@ -279,14 +293,28 @@ Dialog {
                                     Layout.fillWidth: true
                                 }
                             }
-                            Label {
-                                objectName: "urlBadge"
-                                visible: model.addedFromUrl === true
-                                text: qsTr("Added by its address, from %1 · %2 parameters").arg(model.repo)
-                                      .arg(model.parametersText)
-                                opacity: 0.7
-                                elide: Text.ElideRight
+                            RowLayout {
                                 Layout.fillWidth: true
+                                visible: model.addedFromUrl === true
+                                Label {
+                                    objectName: "urlBadge"
+                                    text: qsTr("Added by its address, from %1 · %2 parameters").arg(model.repo)
+                                          .arg(model.parametersText)
+                                    opacity: 0.7
+                                    elide: Text.ElideRight
+                                    Layout.fillWidth: true
+                                }
+                                // Not while its download runs (cancel it first); a part file left is deleted too.
+                                Button {
+                                    objectName: "removeAddedButton"
+                                    visible: !row.active
+                                    text: qsTr("Remove")
+                                    Accessible.name: qsTr("Remove %1 from the list").arg(model.name)
+                                    onClicked: page.removeAdded(model.key, model.name,
+                                                                !model.installed && (row.state_ === "partial"
+                                                                                     || row.state_ === "paused"
+                                                                                     || row.state_ === "failed"))
+                                }
                             }
                             Label {
                                 objectName: "catalogTypeMix"
@@ -653,5 +681,23 @@ Dialog {
             width: deleteDialog.availableWidth
         }
         onAccepted: page.models.deleteFile(path)
+    }
+
+    Dialog {
+        id: removeDialog
+        objectName: "removeAddedDialog"
+        property string key: ""
+        property string name: ""
+        title: qsTr("Remove added model")
+        modal: true
+        anchors.centerIn: parent
+        standardButtons: Dialog.Yes | Dialog.No
+        width: Math.min(page.width - 60, 460)
+        Label {
+            text: qsTr("Remove %1 from the list? The part downloaded so far will be deleted.").arg(removeDialog.name)
+            wrapMode: Text.Wrap
+            width: removeDialog.availableWidth
+        }
+        onAccepted: page.models.removeAddedFile(key)
     }
 }

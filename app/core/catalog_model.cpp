@@ -251,6 +251,20 @@ QString CatalogModel::addEntry(CatalogEntry entry) {
     return key;
 }
 
+bool CatalogModel::removeEntry(const QString& key) {
+    const int i = rowOfKey(key);
+    if (i < 0 || !rows_.at(i).entry.addedFromUrl) return false;
+    beginRemoveRows(QModelIndex(), i, i);
+    rows_.removeAt(i);
+    endRemoveRows();
+    return true;
+}
+
+std::shared_ptr<const RemoteGgufHeader> CatalogModel::headerOf(const QString& key) const {
+    const int i = rowOfKey(key);
+    return i < 0 ? nullptr : rows_.at(i).header;
+}
+
 void CatalogModel::setHeaderReading(const QString& key) {
     const int i = rowOfKey(key);
     if (i < 0) return;

@@ -95,6 +95,9 @@ public:
     void setDownload(const DownloadManager::Info& info);
     // A file added by its URL: inserted first (or replacing the row with the same key). Returns the key.
     QString addEntry(CatalogEntry entry);
+    // Forgets a row added by its URL (the row goes; its download state with it). False for a catalog row or an
+    // unknown key: the shipped catalog is not the user's to shorten.
+    bool removeEntry(const QString& key);
     // The file's own header: being read, failed (why), or read (the row's facts are replaced by the header's:
     // exact size, architecture, shapes, parameters, type mix, and whether the engine loads it).
     void setHeaderReading(const QString& key);
@@ -102,6 +105,8 @@ public:
     void setHeader(const QString& key, const RemoteGgufResult& result);
 
     int rowOfKey(const QString& key) const;  // -1 when absent
+    // The file's own header when it was read (nullptr otherwise): what ModelsController keeps of an added file.
+    std::shared_ptr<const RemoteGgufHeader> headerOf(const QString& key) const;
     const CatalogEntry* entry(const QString& key) const;
     const CatalogEntry& entryAt(int row) const { return rows_.at(row).entry; }
     std::optional<engine::FitReport> fitAt(int row) const { return rows_.at(row).fit; }

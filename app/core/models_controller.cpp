@@ -12,6 +12,9 @@
 #include <QFileInfo>
 #include <QFileSystemWatcher>
 #include <QJSEngine>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLocale>
 #include <QLoggingCategory>
 #include <QNetworkAccessManager>
@@ -19,13 +22,19 @@
 #include <QRegularExpression>
 #include <QSet>
 #include <QtConcurrent/QtConcurrentRun>
+#include <cmath>
+#include <span>
+#include <string>
+#include <utility>
 
 #include "app/core/download_integrity.h"
 #include "app/core/download_part.h"
 #include "app/core/settings_controller.h"
 #include "app/core/store.h"
 #include "engine/gguf_reader.h"
+#include "engine/gguf_writer.h"
 #include "engine/kv_cache.h"
+#include "engine/model_config.h"
 
 Q_LOGGING_CATEGORY(lcModels, "hearth.models")
 
@@ -36,6 +45,9 @@ namespace {
 QPointer<ModelsController> g_instance;
 
 const QString kHubBaseKey = QStringLiteral("hubBaseUrl");
+// The files the user added by their URL: {"version": 1, "files": [{facts..., "header": base64}]}, newest first.
+const QString kAddedFilesKey = QStringLiteral("addedModels");
+constexpr int kAddedFilesVersion = 1;
 const QString kCatalogResource = QStringLiteral(":/catalog.json");
 constexpr int kRescanDelayMs = 250;  // coalesces the burst of change signals a copy or download produces
 
@@ -78,6 +90,245 @@ QString importBlocking(const QString& source, const QString& target, bool move) 
         qCWarning(lcModels, "imported %s but could not remove the original", qUtf8Printable(source));
     }
     return QString();
+}
+
+// ---- Files added by their URL, kept across restarts ----
+
+// The row's key part for a file added by its URL: the address without scheme, so the same URL gives the same key
+// in every session.
+QString modelIdForUrl(const QUrl& url) { return QStringLiteral("url:") + url.host() + url.path(); }
+
+// Bytes of one element of a numeric GGUF array (0 for strings and arrays).
+uint64_t ggufElementBytes(engine::GgufType type) {
+    using T = engine::GgufType;
+    switch (type) {
+    case T::Uint8:
+    case T::Int8:
+    case T::Bool: return 1;
+    case T::Uint16:
+    case T::Int16: return 2;
+    case T::Uint32:
+    case T::Int32:
+    case T::Float32: return 4;
+    case T::Uint64:
+    case T::Int64:
+    case T::Float64: return 8;
+    case T::String:
+    case T::Array: return 0;
+    }
+    return 0;
+}
+
+// One metadata value as GGUF encodes it (type, then value).
+void encodeGgufValue(engine::GgufBytes& out, const engine::GgufValue& v) {
+    using T = engine::GgufType;
+    out.type(v.type);
+    switch (v.type) {
+    case T::Uint8: out.u8(uint8_t(v.u)); return;
+    case T::Int8: out.i8(int8_t(v.i)); return;
+    case T::Uint16: out.u16(uint16_t(v.u)); return;
+    case T::Int16: out.i16(int16_t(v.i)); return;
+    case T::Uint32: out.u32(uint32_t(v.u)); return;
+    case T::Int32: out.i32(int32_t(v.i)); return;
+    case T::Uint64: out.u64(v.u); return;
+    case T::Int64: out.i64(v.i); return;
+    case T::Float32: out.f32(float(v.f)); return;  // read from a float: exact
+    case T::Float64: out.f64(v.f); return;
+    case T::Bool: out.u8(v.u != 0 ? 1 : 0); return;
+    case T::String: out.str(v.str); return;
+    case T::Array: break;
+    }
+    out.type(v.elemType).u64(v.count);
+    if (v.elemType == T::String) {
+        for (std::string_view s : v.strings) out.str(s);
+    } else if (v.count > 0 && v.elems != nullptr) {
+        out.raw(std::span<const uint8_t>(v.elems, v.count * ggufElementBytes(v.elemType)));
+    }
+}
+
+// Values larger than this are left out of the summary: hyper-parameters are numbers and short arrays (per-layer
+// counts), while the large values are the vocabulary, its scores and merges, and the chat template.
+constexpr size_t kMaxSummaryValueBytes = 8 * 1024;
+
+// The part of a file's header the row's numbers come from, as a GGUF of its own: every tensor info (name, shape,
+// type and offset: the type mix, parameter count, resident and per-token bytes) and the metadata that
+// ModelConfig::fromGguf and inspectGguf read, without the tokenizer (megabytes that none of them read). Read back
+// with GgufFile::parseHeader against the file's size, it gives inspectGguf the same tensors and keys as the header
+// the file was added from, so a restored row shows the same numbers, computed for this machine as it is then (the
+// resident bytes depend on the CPU's repacking): a summary of derived figures could not follow that. A few KB for
+// a small model, tens of KB for one with hundreds of tensors.
+QByteArray headerSummary(const engine::GgufFile& file) {
+    engine::GgufBytes kvs;
+    uint64_t nKv = 0;
+    for (const engine::GgufKv& kv : file.metadata()) {
+        if (kv.key.starts_with("tokenizer.")) continue;
+        engine::GgufBytes value;
+        encodeGgufValue(value, kv.value);
+        if (value.size() > kMaxSummaryValueBytes) continue;
+        kvs.str(kv.key).raw(std::span<const uint8_t>(value.bytes()));
+        ++nKv;
+    }
+    // Without a token_embd tensor the config takes the vocabulary size from the token list: keep its count.
+    const std::optional<std::string_view> arch = file.getString("general.architecture");
+    const engine::GgufValue* tokens = file.getArray("tokenizer.ggml.tokens");
+    if (arch && tokens && file.findTensor("token_embd.weight") == nullptr) {
+        const std::string key = std::string(*arch) + ".vocab_size";
+        if (file.find(key) == nullptr) {
+            kvs.str(key).type(engine::GgufType::Uint64).u64(tokens->count);
+            ++nKv;
+        }
+    }
+    engine::GgufBytes out;
+    out.raw(std::string_view("GGUF")).u32(3).u64(file.tensors().size()).u64(nKv);
+    out.raw(std::span<const uint8_t>(kvs.bytes()));
+    for (const engine::GgufTensor& t : file.tensors()) {
+        out.str(t.name).u32(t.nDims);
+        for (uint32_t d = 0; d < t.nDims; ++d) out.u64(uint64_t(t.ne[d]));
+        out.u32(uint32_t(t.type)).u64(t.offset);
+    }
+    const std::vector<uint8_t>& bytes = out.bytes();
+    return QByteArray(reinterpret_cast<const char*>(bytes.data()), qsizetype(bytes.size()));
+}
+
+// A summary read back (nullptr and *error when the engine's reader refuses it: a corrupted setting).
+std::shared_ptr<const RemoteGgufHeader> readHeaderSummary(const QByteArray& summary, qint64 fileSize,
+                                                          QString* error) {
+    auto header = std::make_shared<RemoteGgufHeader>();
+    header->prefix = summary;  // the parsed file views these bytes: they live as long as the header
+    const auto* data = reinterpret_cast<const uint8_t*>(header->prefix.constData());
+    auto file = engine::GgufFile::parseHeader(std::span<const uint8_t>(data, size_t(header->prefix.size())),
+                                              uint64_t(fileSize));
+    if (!file) {
+        *error = QString::fromStdString(file.message());
+        return nullptr;
+    }
+    header->file = std::move(file).value();
+    return header;
+}
+
+// What CatalogModel::setHeader takes, for a header read back from the settings (as readRemoteGgufHeader fills it).
+RemoteGgufResult resultOfHeader(std::shared_ptr<const RemoteGgufHeader> header, qint64 fileSize) {
+    RemoteGgufResult r;
+    r.ok = true;
+    r.fileSize = fileSize;
+    const engine::GgufFile& file = *header->file;
+    if (auto arch = file.getString("general.architecture")) {
+        r.architecture = QString::fromUtf8(arch->data(), qsizetype(arch->size()));
+    }
+    auto config = engine::ModelConfig::fromGguf(file);
+    if (config) {
+        r.configOk = true;
+        r.nLayer = config->nLayer;
+        r.nHead = config->nHead;
+        r.nHeadKv = config->nHeadKv;
+        r.headDim = config->headDim;
+        r.nEmbd = config->nEmbd;
+        r.nCtxTrain = config->nCtxTrain;
+        r.nVocab = config->nVocab;
+    } else {
+        r.configError = QString::fromStdString(config.message());
+    }
+    r.header = std::move(header);
+    return r;
+}
+
+// The shape fields of a saved entry: what the row falls back to if its header summary cannot be read.
+struct SavedCount {
+    const char* name;
+    qint64 CatalogEntry::*field;
+};
+const SavedCount kSavedCounts[] = {
+    {"parameters", &CatalogEntry::parameters}, {"contextLength", &CatalogEntry::contextLength},
+    {"nLayers", &CatalogEntry::nLayers},       {"nHeads", &CatalogEntry::nHeads},
+    {"nKvHeads", &CatalogEntry::nKvHeads},     {"headDim", &CatalogEntry::headDim},
+    {"nEmbd", &CatalogEntry::nEmbd},           {"nVocab", &CatalogEntry::nVocab},
+};
+
+QJsonObject addedEntryToJson(const CatalogEntry& e) {
+    QJsonObject o{{"url", e.url.toString(QUrl::FullyEncoded)},
+                  {"fileName", e.fileName},
+                  {"name", e.name},
+                  {"repo", e.repo},
+                  {"quantization", e.quantization},
+                  {"architecture", e.architecture},
+                  {"sizeBytes", double(e.sizeBytes)},
+                  {"license", e.license},
+                  {"supported", e.supported},
+                  {"reason", e.reason}};
+    for (const SavedCount& c : kSavedCounts) o.insert(QLatin1String(c.name), double(e.*(c.field)));
+    return o;
+}
+
+// A saved entry, checked field by field (the settings table is a file a user or another build may have changed):
+// nullopt and *why when it is not what addedEntryToJson writes. The file name must be a plain .gguf name, or a
+// download or removal could reach outside the models folder.
+std::optional<CatalogEntry> addedEntryFromJson(const QJsonObject& o, QString* why) {
+    constexpr double kMaxCount = double(qint64{1} << 50);  // above any real count, far below overflow in the fit
+    CatalogEntry e;
+    const QJsonValue url = o.value(QLatin1String("url"));
+    e.url = QUrl(url.toString(), QUrl::StrictMode);
+    if (!url.isString() || !e.url.isValid() || !isValidHubBase(e.url)) {
+        *why = QStringLiteral("url is not an http(s) address");
+        return std::nullopt;
+    }
+    const QJsonValue fileName = o.value(QLatin1String("fileName"));
+    e.fileName = fileName.toString();
+    if (!fileName.isString() || !e.fileName.endsWith(QLatin1String(".gguf"), Qt::CaseInsensitive) ||
+        e.fileName.startsWith(QLatin1Char('.')) || e.fileName.contains(QLatin1Char('/')) ||
+        e.fileName.contains(QLatin1Char('\\')) || e.fileName.size() > 255) {
+        *why = QStringLiteral("fileName is not a plain .gguf file name");
+        return std::nullopt;
+    }
+    const QJsonValue size = o.value(QLatin1String("sizeBytes"));
+    const double sizeValue = size.toDouble(-1);
+    if (!size.isDouble() || sizeValue < 1 || sizeValue > kMaxCount || sizeValue != std::floor(sizeValue)) {
+        *why = QStringLiteral("sizeBytes is not a positive whole number");
+        return std::nullopt;
+    }
+    e.sizeBytes = qint64(sizeValue);
+    const QJsonValue quantization = o.value(QLatin1String("quantization"));
+    e.quantization = quantization.toString();
+    if (!quantization.isString() || e.quantization.isEmpty() || e.quantization.size() > 32) {
+        *why = QStringLiteral("quantization is missing");
+        return std::nullopt;
+    }
+    const QJsonValue supported = o.value(QLatin1String("supported"));
+    if (!supported.isBool()) {
+        *why = QStringLiteral("supported is not true or false");
+        return std::nullopt;
+    }
+    e.supported = supported.toBool();
+    for (const auto& [name, field] : {std::pair{"name", &CatalogEntry::name}, std::pair{"repo", &CatalogEntry::repo},
+                                      std::pair{"architecture", &CatalogEntry::architecture},
+                                      std::pair{"license", &CatalogEntry::license},
+                                      std::pair{"reason", &CatalogEntry::reason}}) {
+        const QJsonValue v = o.value(QLatin1String(name));
+        if (!v.isUndefined() && !v.isString()) {
+            *why = QStringLiteral("%1 is not text").arg(QLatin1String(name));
+            return std::nullopt;
+        }
+        e.*field = v.toString();
+    }
+    for (const SavedCount& c : kSavedCounts) {
+        const QJsonValue v = o.value(QLatin1String(c.name));
+        if (v.isUndefined()) continue;
+        const double d = v.toDouble(-1);
+        if (!v.isDouble() || d < 0 || d > kMaxCount || d != std::floor(d)) {
+            *why = QStringLiteral("%1 is not a count").arg(QLatin1String(c.name));
+            return std::nullopt;
+        }
+        e.*(c.field) = qint64(d);
+    }
+    if (!e.supported && e.reason.isEmpty()) e.reason = ModelsController::tr("unknown");
+    if (e.name.isEmpty()) e.name = QFileInfo(e.fileName).completeBaseName();
+    e.modelId = modelIdForUrl(e.url);
+    e.description = e.url.toDisplayString(QUrl::RemoveUserInfo | QUrl::RemoveQuery);
+    e.family = e.name;
+    e.addedFromUrl = true;
+    e.chat = true;
+    e.sizeExact = true;  // the server's Content-Range total when it was added
+    e.verified = false;
+    return e;
 }
 
 }  // namespace
@@ -139,6 +390,8 @@ void ModelsController::setCatalogJson(const QByteArray& json) {
     catalogError_ = error;
     if (!error.isEmpty()) qCWarning(lcModels, "catalog: %s", qUtf8Printable(error));
     catalogModel_->setEntries(std::move(entries));
+    // The files the user added by their URL, above the catalog again (a new catalog resets the rows).
+    restoreAddedFiles();
     catalogModel_->setMachine(machineFit());
     // The folder's content again for the new rows (the scan keeps no list of its own).
     (void)rescan();
@@ -422,6 +675,8 @@ QCoro::Task<void> ModelsController::runCheckFile(QString key) {
     if (!self) co_return;
     if (result.ok) {
         catalogModel_->setHeader(key, result);
+        // An added file's header read again (the file changed on the server): kept as the new summary.
+        if (const CatalogEntry* entry = catalogModel_->entry(key); entry && entry->addedFromUrl) saveAddedFiles();
     } else {
         catalogModel_->setHeaderFailed(key, result.error);
     }
@@ -483,7 +738,7 @@ QCoro::Task<void> ModelsController::runAddFromUrl(QString text) {
     if (!fileName.endsWith(QLatin1String(".gguf"), Qt::CaseInsensitive)) fileName += QStringLiteral(".gguf");
     const QStringList segments = url.path().split(QLatin1Char('/'), Qt::SkipEmptyParts);
     const bool hubShaped = segments.size() >= 5 && segments.at(2) == QLatin1String("resolve");
-    e.modelId = QStringLiteral("url:") + url.host() + url.path();
+    e.modelId = modelIdForUrl(url);
     e.name = info.name.isEmpty() ? QFileInfo(fileName).completeBaseName() : info.name;
     e.description = url.toDisplayString(QUrl::RemoveUserInfo | QUrl::RemoveQuery);
     e.family = e.name;
@@ -508,9 +763,124 @@ QCoro::Task<void> ModelsController::runAddFromUrl(QString text) {
     }
     const QString key = catalogModel_->addEntry(e);
     catalogModel_->setHeader(key, result);
+    saveAddedFiles();
     urlKey_ = key;
     emit urlChanged();
     emit headerChecked(key, true, QString());
+}
+
+bool ModelsController::isCatalogUrl(const QUrl& url) const {
+    for (int i = 0; i < catalogModel_->count(); ++i) {
+        const CatalogEntry& e = catalogModel_->entryAt(i);
+        if (!e.addedFromUrl && (e.url == url || hubUrl(e.url, hubBase_) == url)) return true;
+    }
+    return false;
+}
+
+void ModelsController::saveAddedFiles() {
+    QJsonArray files;
+    for (int i = 0; i < catalogModel_->count(); ++i) {
+        const CatalogEntry& e = catalogModel_->entryAt(i);
+        if (!e.addedFromUrl) continue;
+        QJsonObject o = addedEntryToJson(e);
+        if (const auto header = catalogModel_->headerOf(e.key()); header && header->file) {
+            o.insert(QLatin1String("header"), QString::fromLatin1(headerSummary(*header->file).toBase64()));
+        }
+        files.append(o);
+    }
+    const QJsonObject root{{"version", kAddedFilesVersion}, {"files", files}};
+    const QVariant value = files.isEmpty()
+                               ? QVariant()
+                               : QVariant(QString::fromUtf8(QJsonDocument(root).toJson(QJsonDocument::Compact)));
+    if (!store_.setSetting(kAddedFilesKey, value)) {
+        qCWarning(lcModels, "could not save the files added by their URL: %s", qUtf8Printable(store_.lastError()));
+    }
+}
+
+void ModelsController::restoreAddedFiles() {
+    const QVariant value = store_.setting(kAddedFilesKey);
+    if (!value.isValid()) return;
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(value.toString().toUtf8(), &parseError);
+    const QJsonObject root = doc.object();
+    if (parseError.error != QJsonParseError::NoError || !doc.isObject() ||
+        root.value(QLatin1String("version")).toInt() != kAddedFilesVersion ||
+        !root.value(QLatin1String("files")).isArray()) {
+        qCWarning(lcModels, "ignoring the setting %s: not a version %d list of files (%s)",
+                  qUtf8Printable(kAddedFilesKey), kAddedFilesVersion,
+                  parseError.error != QJsonParseError::NoError ? qUtf8Printable(parseError.errorString())
+                                                               : "unexpected content");
+        return;
+    }
+    const QJsonArray files = root.value(QLatin1String("files")).toArray();
+    const MachineFit machine = machineFit();
+    // Oldest first: addEntry puts each on top, so the newest ends first, as it was.
+    for (qsizetype i = files.size() - 1; i >= 0; --i) {
+        QString why = QStringLiteral("not an object");
+        std::optional<CatalogEntry> e;
+        if (files.at(i).isObject()) e = addedEntryFromJson(files.at(i).toObject(), &why);
+        if (!e) {
+            qCWarning(lcModels, "ignoring added file %lld of the setting %s: %s", qlonglong(i),
+                      qUtf8Printable(kAddedFilesKey), qUtf8Printable(why));
+            continue;
+        }
+        if (isCatalogUrl(e->url)) {
+            qCInfo(lcModels, "%s is in the catalog now; its catalog row replaces the added one",
+                   qUtf8Printable(e->url.toString()));
+            continue;
+        }
+        std::shared_ptr<const RemoteGgufHeader> header;
+        const QJsonValue summary = files.at(i).toObject().value(QLatin1String("header"));
+        if (!summary.isUndefined()) {
+            QString error = QStringLiteral("not base64 text");
+            const auto decoded = QByteArray::fromBase64Encoding(summary.toString().toLatin1(),
+                                                                QByteArray::AbortOnBase64DecodingErrors);
+            if (summary.isString() && decoded) header = readHeaderSummary(*decoded, e->sizeBytes, &error);
+            if (!header) {
+                qCWarning(lcModels, "the saved header of %s is unreadable (%s): its row shows the saved facts",
+                          qUtf8Printable(e->fileName), qUtf8Printable(error));
+            }
+        }
+        if (header) {
+            // Whether the engine loads it is this build's answer (a newer one may support its architecture).
+            const LocalModelInfo info = inspectGguf(*header->file, e->name, machine);
+            e->supported = info.error.isEmpty();
+            e->reason = info.error;
+            if (!info.dominantType.isEmpty()) e->quantization = info.dominantType;
+        }
+        const QString key = catalogModel_->addEntry(*e);
+        if (header) catalogModel_->setHeader(key, resultOfHeader(header, e->sizeBytes));
+    }
+}
+
+bool ModelsController::removeAddedFile(const QString& key) {
+    const CatalogEntry* e = catalogModel_->entry(key);
+    if (!e || !e->addedFromUrl) return false;
+    clearMessages();
+    const QString target = targetPath(*e);
+    const QString name = e->name;
+    if (downloads_) {
+        if (const int id = downloads_->idForTarget(target); id != 0) {
+            using State = DownloadManager::State;
+            const State state = downloads_->info(id).state;
+            if (state == State::Queued || state == State::Downloading || state == State::Verifying) {
+                setError(tr("%1 is being downloaded; cancel the download before removing it.").arg(name));
+                return false;
+            }
+            if (state == State::Paused) downloads_->cancel(id);  // the manager lets go of it
+        }
+    }
+    // The bytes downloaded so far (a finished file stays: the local list deletes it, with its own confirmation).
+    removePartFiles(target);
+    catalogModel_->removeEntry(key);
+    saveAddedFiles();
+    if (urlKey_ == key) {
+        urlKey_.clear();
+        emit urlChanged();
+    }
+    setNotice(tr("Removed %1 from the list.").arg(name));
+    scheduleRescan();
+    return true;
 }
 
 void ModelsController::pause(const QString& key) {

@@ -11,6 +11,12 @@
 // A file's own header (readRemoteGgufHeader, HTTP Range) refines a catalog row marked unverified when the user asks
 // (checkFile), and describes a file the user adds by its URL (addFromUrl): exact type mix, parameters and size, and
 // the fit check on the file's own tensors, before any download.
+//
+// Files added by their URL are kept in the Store's settings ("addedModels", JSON): the row's facts and a summary of
+// the file's header (its tensor table and the model's hyper-parameters, re-encoded as a small GGUF without the
+// vocabulary), so that after a restart the row shows the same numbers without any network access, and a download an
+// app restart interrupted resumes from its part file like a catalog row's. What is read back is validated (a
+// corrupted setting or entry is skipped with a log line); the user removes an added row with removeAddedFile.
 #pragma once
 
 #include <QCoroFwd>
@@ -119,6 +125,10 @@ public:
     // file first in the catalog with its exact facts and fit; a catalog file's URL refines that row instead.
     // urlChanged when done (urlError says why not).
     Q_INVOKABLE void addFromUrl(const QString& url);
+    // Forgets a row added by its URL, and deletes its part file (downloaded bytes) unless a download of it is
+    // running (queued, downloading or verifying: refused, lastError says why). A finished file stays in the models
+    // folder (the local list deletes it). False when refused or not an added row.
+    Q_INVOKABLE bool removeAddedFile(const QString& key);
     // Reads a catalog row's file header (for rows marked unverified): the row's numbers become the file's own.
     Q_INVOKABLE void checkFile(const QString& key);
     Q_INVOKABLE void refresh();      // memory figures now, and a rescan of the folder
@@ -165,6 +175,9 @@ private:
     QCoro::Task<void> runCheckFile(QString key);
     QCoro::Task<void> runAddFromUrl(QString text);
     QUrl downloadUrl(const CatalogEntry& entry) const;
+    void saveAddedFiles();
+    void restoreAddedFiles();
+    bool isCatalogUrl(const QUrl& url) const;
     void applyAuthorization();
     void onDownloadChanged(int id);
     void updateMachine();

@@ -4,7 +4,9 @@
 // hub token going to the hub only and never into the database (keyring, else a 0600 file; an old database's token
 // moved out), and a file's own header read over HTTP Range: an unverified row refined, a file added by its URL
 // (numbers as for the same file on disk, then downloaded and verified), an unsupported one listed without a
-// download. Every list model runs under QAbstractItemModelTester. No test touches the user's keyring.
+// download. Files added by their URL survive a restart (same rows and numbers, no network), a download of one
+// that a restart interrupted resumes, removing one forgets it and its part file, and a corrupted setting is
+// ignored. Every list model runs under QAbstractItemModelTester. No test touches the user's keyring.
 #include <QAbstractItemModelTester>
 #include <QDir>
 #include <QFile>
@@ -13,6 +15,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -29,6 +32,7 @@
 #include "app/core/models_controller.h"
 #include "app/core/settings_controller.h"
 #include "app/core/store.h"
+#include "engine/gguf_reader.h"
 #include "engine/gguf_writer.h"
 #include "engine/membw_cache.h"
 #include "engine/memory_estimate.h"
@@ -209,6 +213,11 @@ private slots:
     void addFromUrlShowsTheFileThenDownloadsIt();
     void addFromUrlUnsupportedIsListedNotDownloaded();
     void addFromUrlErrors();
+    void addedUrlSurvivesRestart();
+    void addedUrlDownloadResumesAfterRestart();
+    void addedUrlSavedWithoutTheVocabulary();
+    void removeAddedFileForgetsItAndItsPart();
+    void corruptedAddedFilesSettingIgnored();
 
 private:
     std::unique_ptr<ModelsController> makeController(std::shared_ptr<FakeKeyringData> keyring = nullptr);
@@ -1055,6 +1064,308 @@ void ModelsControllerTest::addFromUrlErrors() {
     QVERIFY2(c->urlError().contains(QStringLiteral("404")), qPrintable(c->urlError()));
     QCOMPARE(c->catalogModel()->count(), before);
     QCOMPARE(c->urlKey(), QString());
+}
+
+// The roles a user reads on a catalog row: what must look the same after a restart.
+QVariantMap rowFacts(const CatalogModel* m, int row) {
+    QVariantMap facts;
+    const QHash<int, QByteArray> names = m->roleNames();
+    for (int role : {CatalogModel::KeyRole, CatalogModel::NameRole, CatalogModel::RepoRole,
+                     CatalogModel::FileNameRole, CatalogModel::UrlRole, CatalogModel::SizeBytesRole,
+                     CatalogModel::SizeTextRole, CatalogModel::ArchitectureRole, CatalogModel::QuantizationRole,
+                     CatalogModel::LicenseRole, CatalogModel::SupportedRole, CatalogModel::ReasonRole,
+                     CatalogModel::ParametersRole, CatalogModel::ParametersTextRole, CatalogModel::ContextLengthRole,
+                     CatalogModel::TypeMixRole, CatalogModel::HeaderStateRole, CatalogModel::FitRole,
+                     CatalogModel::FitTextRole, CatalogModel::NeededBytesRole, CatalogModel::MaxCtxFitRole,
+                     CatalogModel::PredictedTpsRole, CatalogModel::SpeedTextRole, CatalogModel::KernelTextRole,
+                     CatalogModel::AddedFromUrlRole}) {
+        facts.insert(QString::fromLatin1(names.value(role)), at(m, row, role));
+    }
+    return facts;
+}
+
+// Adds the file at `url` and returns its row's key ("" on failure, with the test failed).
+QString addUrl(ModelsController* c, const QUrl& url) {
+    QSignalSpy checked(c, &ModelsController::headerChecked);
+    c->addFromUrl(url.toString());
+    if (!waitFor(checked) || !c->urlError().isEmpty()) {
+        qWarning("adding %s failed: %s", qPrintable(url.toString()), qPrintable(c->urlError()));
+        return QString();
+    }
+    return c->urlKey();
+}
+
+void ModelsControllerTest::addedUrlSurvivesRestart() {
+    const QString source = dir_->filePath(QStringLiteral("tiny.gguf"));
+    QCOMPARE(writeTinyModel(source), QString());
+    TestHttpServer server(readAll(source), QStringLiteral("tiny-pasted.gguf"));
+    QVERIFY(server.listen());
+    TestHttpServer other(unsupportedGguf(), QStringLiteral("mamba.gguf"));
+    QVERIFY(other.listen());
+
+    QVariantMap tiny, mamba;
+    int catalogRows = 0;
+    {
+        auto c = makeController();
+        catalogRows = c->catalogModel()->count();
+        const QString tinyKey = addUrl(c.get(), server.fileUrl());
+        QVERIFY(!tinyKey.isEmpty());
+        const QString mambaKey = addUrl(c.get(), other.fileUrl());
+        QVERIFY(!mambaKey.isEmpty());
+        QCOMPARE(c->catalogModel()->count(), catalogRows + 2);
+        mamba = rowFacts(c->catalogModel(), 0);  // the newest first
+        tiny = rowFacts(c->catalogModel(), 1);
+        QCOMPARE(tiny.value("key").toString(), tinyKey);
+        QCOMPARE(mamba.value("key").toString(), mambaKey);
+        QCOMPARE(tiny.value("fit").toString(), QStringLiteral("fits"));
+        QCOMPARE(mamba.value("supported").toBool(), false);
+    }  // the app quits
+    const qsizetype requests = server.requests().size() + other.requests().size();
+
+    auto c = makeController();  // and starts again, over the same database
+    CatalogModel* m = c->catalogModel();
+    QAbstractItemModelTester tester(m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QVERIFY(waitScan(c.get()));
+    QCOMPARE(m->count(), catalogRows + 2);
+    QCOMPARE(rowFacts(m, 0), mamba);
+    QCOMPARE(rowFacts(m, 1), tiny);
+    // The type mix and the fit come from the saved header summary: the file's own, not a shape estimate.
+    QCOMPARE(at(m, 1, CatalogModel::TypeMixRole).toString(), expectedTypeMix());
+    const hearth::app::LocalModelInfo local = hearth::app::inspectModelFile(source, c->machineFit());
+    QVERIFY(local.fit);
+    QCOMPARE(at(m, 1, CatalogModel::NeededBytesRole).toDouble(), double(local.fit->neededBytes()));
+    QCOMPARE(at(m, 1, CatalogModel::MaxCtxFitRole).toDouble(), double(local.fit->maxCtxFit));
+    QVERIFY(at(m, 0, CatalogModel::ReasonRole).toString().contains(QStringLiteral("mamba")));
+    // Nothing was asked of the network to show them.
+    QCOMPARE(server.requests().size() + other.requests().size(), requests);
+    QVERIFY(c->downloadManager() == nullptr);
+
+    // The numbers still follow this machine: a smaller one gives another verdict for the same saved file.
+    c->setSystemMemoryOverride(hearth::engine::SystemMemory{16 * kGiB, uint64_t(local.fit->neededBytes()) / 2, false});
+    const hearth::app::LocalModelInfo small = hearth::app::inspectModelFile(source, c->machineFit());
+    QVERIFY(small.fit);
+    QVERIFY(hearth::app::fitName(*small.fit) != hearth::app::fitName(*local.fit));
+    QCOMPARE(at(m, 1, CatalogModel::FitRole).toString(), hearth::app::fitName(*small.fit));
+    QCOMPARE(at(m, 1, CatalogModel::FitTextRole).toString(), hearth::app::fitDescription(*small.fit));
+}
+
+void ModelsControllerTest::addedUrlDownloadResumesAfterRestart() {
+    const QString source = dir_->filePath(QStringLiteral("tiny.gguf"));
+    QCOMPARE(writeTinyModel(source), QString());
+    const QByteArray body = readAll(source);
+    TestHttpServer server(body, QStringLiteral("tiny-pasted.gguf"));
+    QVERIFY(server.listen());
+    const QString installed = QDir(folder_).filePath(QStringLiteral("tiny-pasted.gguf"));
+    const QString part = installed + QStringLiteral(".part");
+
+    QString key;
+    QVariantMap facts;
+    {
+        auto c = makeController();
+        key = addUrl(c.get(), server.redirectUrl());
+        QVERIFY(!key.isEmpty());
+        facts = rowFacts(c->catalogModel(), c->catalogModel()->rowOfKey(key));
+        server.setTrickle(4096, 3);
+        c->download(key);
+        QTRY_VERIFY_WITH_TIMEOUT(QFileInfo(part).size() >= 64 * 1024, kWaitMs);
+    }  // the app quits mid-download
+    const qint64 partBytes = QFileInfo(part).size();
+    QVERIFY(partBytes < body.size());
+    QVERIFY(!QFileInfo::exists(installed));
+    server.setTrickle(0, 0);
+    const qsizetype requests = server.requests().size();
+
+    auto c = makeController();
+    CatalogModel* m = c->catalogModel();
+    QVERIFY(waitScan(c.get()));
+    const int row = rowOf(m, key);
+    QCOMPARE(row, 0);
+    QCOMPARE(rowFacts(m, row), facts);
+    // The row shows the unfinished download, with no network asked yet.
+    QCOMPARE(at(m, row, CatalogModel::DownloadStateRole).toString(), QStringLiteral("partial"));
+    QCOMPARE(qint64(at(m, row, CatalogModel::DownloadedBytesRole).toDouble()), partBytes);
+    QCOMPARE(server.requests().size(), requests);
+
+    QSignalSpy done(c.get(), &ModelsController::downloadFinished);
+    c->resume(key);
+    QVERIFY(waitFor(done));
+    QVERIFY2(done.first().at(1).toBool(), qPrintable(done.first().at(2).toString()));
+    QCOMPARE(done.first().at(0).toString(), key);
+    QCOMPARE(readAll(installed), body);
+    QVERIFY(c->downloadManager()->info(c->downloadManager()->idForTarget(installed)).hashChecked);
+    QVERIFY(!QFileInfo::exists(part));
+    // Resumed where the part file ended, from the pasted address (not moved onto the hub setting).
+    const QList<TestHttpServer::Request> all = server.requests();
+    QVERIFY(all.size() > requests);
+    QCOMPARE(all.at(requests).path, QByteArray("/redirect/tiny-pasted.gguf"));
+    QCOMPARE(all.last().rangeStart, partBytes);
+    QTRY_COMPARE_WITH_TIMEOUT(at(m, rowOf(m, key), CatalogModel::InstalledRole).toBool(), true, kWaitMs);
+}
+
+void ModelsControllerTest::addedUrlSavedWithoutTheVocabulary() {
+    // A real model's header is mostly its vocabulary (megabytes for a 150k-token one): the setting keeps the tensor
+    // table and the hyper-parameters only, and the row still shows the file's own numbers after a restart.
+    const QString stories = QStringLiteral(HEARTH_SHARED_DIR "/models/stories260K.gguf");
+    if (!QFileInfo::exists(stories)) QSKIP("stories260K.gguf is not in the shared folder");
+    auto file = hearth::engine::GgufFile::open(stories.toStdString());
+    QVERIFY2(file, file ? "" : file.message().c_str());
+    const hearth::engine::GgufValue* tokens = (*file)->getArray("tokenizer.ggml.tokens");
+    QVERIFY(tokens != nullptr && tokens->count > 0);
+    const qint64 headerBytes = qint64((*file)->dataOffset());
+
+    TestHttpServer server(readAll(stories), QStringLiteral("stories260K.gguf"));
+    QVERIFY(server.listen());
+    QVariantMap facts;
+    {
+        auto c = makeController();
+        QVERIFY(!addUrl(c.get(), server.fileUrl()).isEmpty());
+        facts = rowFacts(c->catalogModel(), 0);
+    }
+    const QString saved = store_->setting(QStringLiteral("addedModels")).toString();
+    QVERIFY2(saved.size() < headerBytes / 2, qPrintable(QStringLiteral("%1 characters saved for a %2-byte header")
+                                                            .arg(saved.size())
+                                                            .arg(headerBytes)));
+    QVERIFY(!QByteArray::fromBase64(QJsonDocument::fromJson(saved.toUtf8())
+                                        .object()
+                                        .value("files")
+                                        .toArray()
+                                        .at(0)
+                                        .toObject()
+                                        .value("header")
+                                        .toString()
+                                        .toLatin1())
+                 .contains("tokenizer.ggml.tokens"));
+
+    auto c = makeController();
+    QCOMPARE(rowFacts(c->catalogModel(), 0), facts);
+    const hearth::app::LocalModelInfo local = hearth::app::inspectModelFile(stories, c->machineFit());
+    QVERIFY(local.fit);
+    QCOMPARE(at(c->catalogModel(), 0, CatalogModel::FitTextRole).toString(), hearth::app::fitDescription(*local.fit));
+    QCOMPARE(at(c->catalogModel(), 0, CatalogModel::SpeedTextRole).toString(),
+             hearth::app::speedDescription(*local.fit));
+    QCOMPARE(at(c->catalogModel(), 0, CatalogModel::TypeMixRole).toString(), local.typeMix);
+    QCOMPARE(qint64(at(c->catalogModel(), 0, CatalogModel::ParametersRole).toDouble()), local.parameters);
+}
+
+void ModelsControllerTest::removeAddedFileForgetsItAndItsPart() {
+    const QString source = dir_->filePath(QStringLiteral("tiny.gguf"));
+    QCOMPARE(writeTinyModel(source), QString());
+    TestHttpServer server(readAll(source), QStringLiteral("tiny-pasted.gguf"));
+    QVERIFY(server.listen());
+    const QString installed = QDir(folder_).filePath(QStringLiteral("tiny-pasted.gguf"));
+    const QString part = installed + QStringLiteral(".part");
+    const QString sidecar = part + QStringLiteral(".json");
+
+    int catalogRows = 0;
+    QString key;
+    {
+        auto c = makeController();
+        CatalogModel* m = c->catalogModel();
+        QAbstractItemModelTester tester(m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        catalogRows = m->count();
+        // Catalog rows are not the user's to remove.
+        QVERIFY(!c->removeAddedFile(m->entryAt(0).key()));
+        QCOMPARE(m->count(), catalogRows);
+
+        key = addUrl(c.get(), server.fileUrl());
+        QVERIFY(!key.isEmpty());
+        server.setTrickle(4096, 5);
+        c->download(key);
+        QTRY_VERIFY_WITH_TIMEOUT(QFileInfo(part).size() >= 32 * 1024, kWaitMs);
+        // Not while it downloads: the user is told to cancel first, and nothing is lost.
+        QVERIFY(!c->removeAddedFile(key));
+        QVERIFY(c->lastError().contains(at(m, rowOf(m, key), CatalogModel::NameRole).toString()));
+        QVERIFY(rowOf(m, key) >= 0);
+        // Paused: removed, with the bytes downloaded so far.
+        c->pause(key);
+        QCOMPARE(at(m, rowOf(m, key), CatalogModel::DownloadStateRole).toString(), QStringLiteral("paused"));
+        QVERIFY(QFileInfo::exists(part));
+        QVERIFY(c->removeAddedFile(key));
+        QCOMPARE(m->rowOfKey(key), -1);
+        QCOMPARE(m->count(), catalogRows);
+        QVERIFY(!QFileInfo::exists(part));
+        QVERIFY(!QFileInfo::exists(sidecar));
+        QVERIFY(!QFileInfo::exists(installed));
+
+        // Added again and interrupted by a restart...
+        server.setTrickle(0, 0);
+        QCOMPARE(addUrl(c.get(), server.fileUrl()), key);
+        server.setTrickle(4096, 5);
+        c->download(key);
+        QTRY_VERIFY_WITH_TIMEOUT(QFileInfo(part).size() >= 32 * 1024, kWaitMs);
+    }
+    {
+        // ...then removed in the next session: the part file of the earlier run goes with it.
+        auto c = makeController();
+        QVERIFY(waitScan(c.get()));
+        const int row = rowOf(c->catalogModel(), key);
+        QCOMPARE(at(c->catalogModel(), row, CatalogModel::DownloadStateRole).toString(), QStringLiteral("partial"));
+        QVERIFY(c->removeAddedFile(key));
+        QCOMPARE(c->catalogModel()->count(), catalogRows);
+        QVERIFY(!QFileInfo::exists(part));
+        QVERIFY(!QFileInfo::exists(sidecar));
+    }
+    // Forgotten for good.
+    auto c = makeController();
+    QCOMPARE(c->catalogModel()->count(), catalogRows);
+    QCOMPARE(c->catalogModel()->rowOfKey(key), -1);
+}
+
+void ModelsControllerTest::corruptedAddedFilesSettingIgnored() {
+    const QString key = QStringLiteral("addedModels");
+    const QString source = dir_->filePath(QStringLiteral("tiny.gguf"));
+    QCOMPARE(writeTinyModel(source), QString());
+    TestHttpServer server(readAll(source), QStringLiteral("tiny-pasted.gguf"));
+    QVERIFY(server.listen());
+    int catalogRows = 0;
+    QString rowKey;
+    QString fitText;
+    {
+        auto c = makeController();
+        catalogRows = c->catalogModel()->count();
+        rowKey = addUrl(c.get(), server.fileUrl());
+        QVERIFY(!rowKey.isEmpty());
+        fitText = at(c->catalogModel(), 0, CatalogModel::FitTextRole).toString();
+    }
+    const QString saved = store_->setting(key).toString();
+    QJsonObject good = QJsonDocument::fromJson(saved.toUtf8()).object().value("files").toArray().at(0).toObject();
+    QVERIFY(good.value("header").isString());
+
+    // Not JSON at all: ignored with a log line, the catalog as shipped.
+    QVERIFY(store_->setSetting(key, QStringLiteral("{\"version\": 1, \"files\": [")));
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("ignoring the setting addedModels")));
+    {
+        auto c = makeController();
+        QCOMPARE(c->catalogModel()->count(), catalogRows);
+    }
+
+    // Entries that are not what the app writes are skipped one by one; a readable one next to them stays.
+    QJsonObject escaping = good;
+    escaping.insert("fileName", "../../outside.gguf");
+    QJsonObject badSize = good;
+    badSize.insert("sizeBytes", "many");
+    QJsonObject badUrl = good;
+    badUrl.insert("url", "file:///etc/passwd");
+    QJsonObject badHeader = good;  // facts fine, header garbage: shown with the saved facts
+    badHeader.insert("header", QString::fromLatin1(QByteArray("GGUF and then nonsense").toBase64()));
+    const QJsonArray files{escaping, 42, badSize, badUrl, badHeader};
+    QVERIFY(store_->setSetting(key, QString::fromUtf8(QJsonDocument(QJsonObject{{"version", 1}, {"files", files}})
+                                                          .toJson(QJsonDocument::Compact))));
+    for (const char* why : {"fileName is not a plain", "not an object", "sizeBytes is not", "url is not"}) {
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QLatin1String(why)));
+    }
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("saved header of tiny-pasted.gguf")));
+    auto c = makeController();
+    CatalogModel* m = c->catalogModel();
+    QCOMPARE(m->count(), catalogRows + 1);
+    const int row = rowOf(m, rowKey);
+    QCOMPARE(row, 0);
+    QCOMPARE(at(m, row, CatalogModel::FileNameRole).toString(), QStringLiteral("tiny-pasted.gguf"));
+    QCOMPARE(at(m, row, CatalogModel::SupportedRole).toBool(), true);
+    QCOMPARE(at(m, row, CatalogModel::HeaderStateRole).toString(), QString());
+    QCOMPARE(at(m, row, CatalogModel::FitRole).toString(), QStringLiteral("fits"));  // from the saved shapes
+    QVERIFY(!at(m, row, CatalogModel::FitTextRole).toString().isEmpty());
+    QVERIFY(!QFileInfo::exists(dir_->filePath(QStringLiteral("outside.gguf"))));
 }
 
 #include "models_controller_test.moc"

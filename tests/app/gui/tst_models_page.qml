@@ -1,8 +1,9 @@
 // The models page against a stand-in for ModelsController: catalog rows show the fit verdict with its numbers and
 // the right action for their state (download, pause / cancel, resume, load), unsupported rows are greyed with the
 // reason and offer no download, the filters write back, a local model is deleted only after confirmation, a file
-// is added by its address (and an unverified row checked against its header), the token's storage is stated, and
-// every control has a name for screen readers.
+// is added by its address (and removed again: at once, or after a question when downloaded bytes would go), an
+// unverified row is checked against its header, the token's storage is stated, and every control has a name for
+// screen readers.
 import QtQuick
 import QtQuick.Controls
 import QtTest
@@ -50,6 +51,7 @@ Item {
         function refresh() { record("refresh") }
         function addFromUrl(url) { record("addFromUrl " + url); urlBusy = true; urlChanged() }
         function checkFile(key) { record("checkFile " + key) }
+        function removeAddedFile(key) { record("removeAddedFile " + key); return true }
         function clearMessages() {}
     }
 
@@ -284,6 +286,32 @@ Item {
             verify(control("urlBadge", row).text.indexOf("x/y-GGUF") >= 0)
             compare(control("catalogTypeMix", row).text, "Tensor types: Q4_K ×120, F32 ×49")
             verify(!control("checkFileButton", row).visible)  // its header is what it was added from
+
+            // Removed at once when nothing downloaded would be lost...
+            const remove = control("removeAddedButton", row)
+            verify(remove.visible)
+            verify(!control("removeAddedButton", control("catalogRow_qwen/Q4_K_M")).visible)  // not catalog rows
+            press(remove)
+            compare(fake.calls[fake.calls.length - 1], "removeAddedFile url:host/y.gguf/Q4_K")
+            // ...not while it downloads...
+            fake.catalog.setProperty(0, "downloadState", "downloading")
+            verify(!remove.visible)
+            // ...and after a question when its part file would be deleted.
+            fake.catalog.setProperty(0, "downloadState", "partial")
+            verify(remove.visible)
+            fake.calls = []
+            press(remove)
+            const dialog = page.removeConfirmation
+            tryCompare(dialog, "opened", true)
+            compare(fake.calls.length, 0)
+            dialog.reject()
+            tryCompare(dialog, "visible", false)
+            compare(fake.calls.length, 0)
+            press(remove)
+            tryCompare(dialog, "opened", true)
+            dialog.accept()
+            compare(fake.calls[fake.calls.length - 1], "removeAddedFile url:host/y.gguf/Q4_K")
+            tryCompare(dialog, "visible", false)
             fake.catalog.remove(0)
         }
 
