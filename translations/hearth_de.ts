@@ -1255,6 +1255,22 @@
         <source>Read the header of %1 %2 from the server</source>
         <translation>Dateikopf von %1 %2 vom Server lesen</translation>
     </message>
+    <message>
+        <source>Remove</source>
+        <translation>Entfernen</translation>
+    </message>
+    <message>
+        <source>Remove %1 from the list</source>
+        <translation>%1 aus der Liste entfernen</translation>
+    </message>
+    <message>
+        <source>Remove added model</source>
+        <translation>Hinzugefügtes Modell entfernen</translation>
+    </message>
+    <message>
+        <source>Remove %1 from the list? The part downloaded so far will be deleted.</source>
+        <translation>%1 aus der Liste entfernen? Der bisher heruntergeladene Teil wird gelöscht.</translation>
+    </message>
 </context>
 <context>
     <name>RemoteGguf</name>
@@ -2058,6 +2074,14 @@
     <message>
         <source>unknown</source>
         <translation>unbekannt</translation>
+    </message>
+    <message>
+        <source>%1 is being downloaded; cancel the download before removing it.</source>
+        <translation>%1 wird gerade heruntergeladen; brechen Sie den Download ab, bevor Sie es entfernen.</translation>
+    </message>
+    <message>
+        <source>Removed %1 from the list.</source>
+        <translation>%1 wurde aus der Liste entfernt.</translation>
     </message>
 </context>
 <context>

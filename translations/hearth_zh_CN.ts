@@ -1255,6 +1255,22 @@
         <source>Read the header of %1 %2 from the server</source>
         <translation>从服务器读取 %1 %2 的文件头</translation>
     </message>
+    <message>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <source>Remove %1 from the list</source>
+        <translation>从列表中移除 %1</translation>
+    </message>
+    <message>
+        <source>Remove added model</source>
+        <translation>移除添加的模型</translation>
+    </message>
+    <message>
+        <source>Remove %1 from the list? The part downloaded so far will be deleted.</source>
+        <translation>从列表中移除 %1？已下载的部分将被删除。</translation>
+    </message>
 </context>
 <context>
     <name>RemoteGguf</name>
@@ -2055,6 +2071,14 @@
     <message>
         <source>unknown</source>
         <translation>未知</translation>
+    </message>
+    <message>
+        <source>%1 is being downloaded; cancel the download before removing it.</source>
+        <translation>%1 正在下载；请先取消下载再移除。</translation>
+    </message>
+    <message>
+        <source>Removed %1 from the list.</source>
+        <translation>已从列表中移除 %1。</translation>
     </message>
 </context>
 <context>
