@@ -209,25 +209,8 @@ std::shared_ptr<const RemoteGgufHeader> readHeaderSummary(const QByteArray& summ
 // What CatalogModel::setHeader takes, for a header read back from the settings (as readRemoteGgufHeader fills it).
 RemoteGgufResult resultOfHeader(std::shared_ptr<const RemoteGgufHeader> header, qint64 fileSize) {
     RemoteGgufResult r;
-    r.ok = true;
+    describeGgufHeader(r, *header->file);
     r.fileSize = fileSize;
-    const engine::GgufFile& file = *header->file;
-    if (auto arch = file.getString("general.architecture")) {
-        r.architecture = QString::fromUtf8(arch->data(), qsizetype(arch->size()));
-    }
-    auto config = engine::ModelConfig::fromGguf(file);
-    if (config) {
-        r.configOk = true;
-        r.nLayer = config->nLayer;
-        r.nHead = config->nHead;
-        r.nHeadKv = config->nHeadKv;
-        r.headDim = config->headDim;
-        r.nEmbd = config->nEmbd;
-        r.nCtxTrain = config->nCtxTrain;
-        r.nVocab = config->nVocab;
-    } else {
-        r.configError = QString::fromStdString(config.message());
-    }
     r.header = std::move(header);
     return r;
 }

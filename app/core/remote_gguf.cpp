@@ -49,7 +49,18 @@ Result<std::unique_ptr<engine::GgufFile>> parsePrefix(const QByteArray& prefix, 
                                          needMore);
 }
 
-void fill(RemoteGgufResult& r, const engine::GgufFile& file) {
+
+// The hub's LFS hash, stated on its redirect or on the file's answer.
+void takeHash(RemoteGgufResult& r, const QNetworkReply* reply) {
+    const QString linked = sha256FromEntityTag(reply->rawHeader("X-Linked-Etag"));
+    const QString etag = sha256FromEntityTag(reply->rawHeader("ETag"));
+    if (!linked.isEmpty()) r.sha256 = linked;
+    else if (!etag.isEmpty() && r.sha256.isEmpty()) r.sha256 = etag;
+}
+
+}  // namespace
+
+void describeGgufHeader(RemoteGgufResult& r, const engine::GgufFile& file) {
     r.ok = true;
     if (auto arch = file.getString("general.architecture")) {
         r.architecture = QString::fromUtf8(arch->data(), static_cast<qsizetype>(arch->size()));
@@ -77,16 +88,6 @@ void fill(RemoteGgufResult& r, const engine::GgufFile& file) {
     r.nCtxTrain = config->nCtxTrain;
     r.nVocab = config->nVocab;
 }
-
-// The hub's LFS hash, stated on its redirect or on the file's answer.
-void takeHash(RemoteGgufResult& r, const QNetworkReply* reply) {
-    const QString linked = sha256FromEntityTag(reply->rawHeader("X-Linked-Etag"));
-    const QString etag = sha256FromEntityTag(reply->rawHeader("ETag"));
-    if (!linked.isEmpty()) r.sha256 = linked;
-    else if (!etag.isEmpty() && r.sha256.isEmpty()) r.sha256 = etag;
-}
-
-}  // namespace
 
 RemoteGgufHeader::~RemoteGgufHeader() = default;
 
@@ -232,7 +233,7 @@ QCoro::Task<RemoteGgufResult> readRemoteGgufHeader(QNetworkAccessManager& networ
         bool needMore = false;
         auto file = parsePrefix(body, result.fileSize, &needMore);
         if (file) {
-            fill(result, **file);
+            describeGgufHeader(result, **file);
             result.finalUrl = at;
             // The parsed file keeps views into the bytes: both move into one holder, parsed there again (cheap: the
             // header is already known to parse).

@@ -69,6 +69,10 @@ struct RemoteGgufResult {
     std::shared_ptr<const RemoteGgufHeader> header;  // ok: the parsed header
 };
 
+// The facts of a parsed header (architecture, tensors, type counts, ModelConfig's shape or why not), as a header
+// read sets them; also for a header read back from elsewhere (the models page's saved entries). Sets ok.
+void describeGgufHeader(RemoteGgufResult& result, const engine::GgufFile& file);
+
 QCoro::Task<RemoteGgufResult> readRemoteGgufHeader(QNetworkAccessManager& network, QUrl url,
                                                    RemoteGgufOptions options = {});
 

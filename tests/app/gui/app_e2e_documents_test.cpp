@@ -8,14 +8,11 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QTimer>
-#include <QDragEnterEvent>
-#include <QDropEvent>
 #include <QFile>
 #include <QFileInfo>
 #include <QGuiApplication>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QMimeData>
 #include <QQmlApplicationEngine>
 #include <QQuickItem>
 #include <QQuickWindow>
@@ -113,19 +110,9 @@ private slots:
             // Drop the document onto the chat window, as a user drags it from a file manager.
             QSignalSpy indexed(documents, &DocumentsController::indexingFinished);
             StallMeter stalls;
-            {
-                QMimeData mime;
-                mime.setUrls({QUrl::fromLocalFile(document)});
-                const QPoint at(window->width() / 2, window->height() / 2);
-                QDragEnterEvent enter(at, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
-                QCoreApplication::sendEvent(window, &enter);
-                QVERIFY2(enter.isAccepted(), "the window does not accept a dragged document");
-                QDragMoveEvent move(at, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
-                QCoreApplication::sendEvent(window, &move);
-                QDropEvent drop(QPointF(at), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
-                QCoreApplication::sendEvent(window, &drop);
-                QVERIFY(drop.isAccepted());
-            }
+            QVERIFY2(dropUrlsAt(window, QPoint(window->width() / 2, window->height() / 2),
+                                {QUrl::fromLocalFile(document)}),
+                     "the window does not take a dragged document");
             // A conversation was started for it, with its own collection attached; indexing ends with the file in.
             QVERIFY(chat.currentConversationId() != 0);
             QTRY_VERIFY_WITH_TIMEOUT(indexed.count() == 1, 30000);

@@ -7,11 +7,8 @@
 #include <QDesktopServices>
 #include <QDir>
 #include <QFileInfo>
-#include <QDragEnterEvent>
-#include <QDropEvent>
 #include <QFile>
 #include <QGuiApplication>
-#include <QMimeData>
 #include <QQmlApplicationEngine>
 #include <QQuickItem>
 #include <QQuickWindow>
@@ -36,34 +33,9 @@ using namespace hearth::app::test;
 
 namespace {
 
-QStringList g_qmlWarnings;
-QtMessageHandler g_previous = nullptr;
-
-void collectQmlWarnings(QtMsgType type, const QMessageLogContext& context, const QString& message) {
-    const bool fromQml = QByteArray(context.file ? context.file : "").endsWith(".qml") ||
-                         message.contains(QLatin1String(".qml:"));
-    if (type >= QtWarningMsg && fromQml) g_qmlWarnings << message;
-    if (g_previous) g_previous(type, context, message);
-}
-
 bool writeText(const QString& path, const QString& text) {
     QFile file(path);
     return file.open(QIODevice::WriteOnly) && file.write(text.toUtf8()) >= 0;
-}
-
-// A real drag of urls onto the window at the item's centre: enter, move, drop.
-bool dropUrls(QQuickWindow* window, QQuickItem* onto, const QList<QUrl>& urls) {
-    QMimeData mime;
-    mime.setUrls(urls);
-    const QPoint at = onto->mapToScene(QPointF(onto->width() / 2, onto->height() / 2)).toPoint();
-    QDragEnterEvent enter(at, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
-    QCoreApplication::sendEvent(window, &enter);
-    if (!enter.isAccepted()) return false;
-    QDragMoveEvent move(at, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
-    QCoreApplication::sendEvent(window, &move);
-    QDropEvent drop(QPointF(at), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
-    QCoreApplication::sendEvent(window, &drop);
-    return drop.isAccepted();
 }
 
 class UrlCatcher : public QObject {
@@ -99,7 +71,7 @@ private slots:
         QStandardPaths::setTestModeEnabled(true);
         setupApplication();
         QVERIFY(dir_.isValid());
-        g_previous = qInstallMessageHandler(collectQmlWarnings);
+        installQmlWarningCollector();
 
         folder_ = dir_.filePath(QStringLiteral("corpus"));
         QVERIFY(QDir().mkpath(folder_));
@@ -128,7 +100,7 @@ private slots:
     }
 
     void cleanupTestCase() {
-        qInstallMessageHandler(g_previous);
+        removeQmlWarningCollector();
         engine_.reset();
         ChatController::setInstance(nullptr);
         DocumentsController::setInstance(nullptr);
@@ -152,7 +124,7 @@ private slots:
         QCOMPARE(documents().selectedSources(), QStringList{QDir::cleanPath(folder_)});
         // The drop went to the page, not to the chat underneath (no conversation was started for it).
         QCOMPARE(controller_->currentConversationId(), qint64(0));
-        QCOMPARE(g_qmlWarnings, QStringList());
+        QCOMPARE(qmlWarnings(), QStringList());
         // A look at the page for people: HEARTH_E2E_SCREENSHOT=dir/file.png also writes documents-page-file.png.
         if (const QString shot = qEnvironmentVariable("HEARTH_E2E_SCREENSHOT"); !shot.isEmpty()) {
             QVERIFY(window_->grabWindow().save(QFileInfo(shot).path() + "/documents-page-" + QFileInfo(shot).fileName()));
@@ -190,7 +162,7 @@ private slots:
             preview.startsWith(QStringLiteral("Snippets: 1 · +≈%1 tokens · +").arg(documents().previewTokens())),
             qPrintable(preview));
         QVERIFY2(preview.contains(QStringLiteral("budget")), qPrintable(preview));
-        QCOMPARE(g_qmlWarnings, QStringList());
+        QCOMPARE(qmlWarnings(), QStringList());
     }
 
     void theAnswerListsItsSourceAndOpensIt() {
@@ -218,7 +190,7 @@ private slots:
         click(window_, byName(window_, QStringLiteral("snippetToggle")));
         QTRY_VERIFY(byName(window_, QStringLiteral("sourceSnippet")));
         QVERIFY(textOf(QStringLiteral("sourceSnippet")).contains(QStringLiteral("Oswin Tarrow")));
-        QCOMPARE(g_qmlWarnings, QStringList());
+        QCOMPARE(qmlWarnings(), QStringList());
     }
 
     void removingACollectionAsksFirst() {
@@ -243,7 +215,7 @@ private slots:
         QCOMPARE(documents().attachedCount(), 0);
         QTRY_VERIFY(byName(window_, QStringLiteral("noCollections")));
         QVERIFY(QFile::exists(lighthouse_));  // the files on disk stay
-        QCOMPARE(g_qmlWarnings, QStringList());
+        QCOMPARE(qmlWarnings(), QStringList());
     }
 };
 

@@ -34,16 +34,6 @@ using namespace hearth::app::test;
 
 namespace {
 
-QStringList g_qmlWarnings;
-QtMessageHandler g_previous = nullptr;
-
-void collectQmlWarnings(QtMsgType type, const QMessageLogContext& context, const QString& message) {
-    const bool fromQml = QByteArray(context.file ? context.file : "").endsWith(".qml") ||
-                         message.contains(QLatin1String(".qml:"));
-    if (type >= QtWarningMsg && fromQml) g_qmlWarnings << message;
-    if (g_previous) g_previous(type, context, message);
-}
-
 }  // namespace
 
 class ModelsPageTest : public QObject {
@@ -65,7 +55,7 @@ private slots:
         }
         setupApplication();
         QVERIFY(dir_.isValid());
-        g_previous = qInstallMessageHandler(collectQmlWarnings);
+        installQmlWarningCollector();
 
         auto worker = std::make_unique<FakeEngineWorker>();
         QString error;
@@ -92,7 +82,7 @@ private slots:
     }
 
     void cleanupTestCase() {
-        qInstallMessageHandler(g_previous);
+        removeQmlWarningCollector();
         engine_.reset();
         ChatController::setInstance(nullptr);
         controller_.reset();
@@ -114,7 +104,7 @@ private slots:
         const QString fitText = byName(row, QStringLiteral("fitText"))->property("text").toString();
         QVERIFY2(fitText.startsWith(QStringLiteral("Needs")), qPrintable(fitText));
         QVERIFY(byName(row, QStringLiteral("downloadButton")));
-        QCOMPARE(g_qmlWarnings, QStringList());
+        QCOMPARE(qmlWarnings(), QStringList());
     }
 
     void searchFiltersTheCatalog() {
@@ -150,7 +140,7 @@ private slots:
         QVERIFY(byName(row, QStringLiteral("downloadButton"))->isVisible());
         // The field is cleared for the next address.
         QCOMPARE(byName(window_->contentItem(), QStringLiteral("urlField"))->property("text").toString(), QString());
-        QCOMPARE(g_qmlWarnings, QStringList());
+        QCOMPARE(qmlWarnings(), QStringList());
     }
 
     void localTabLoadsAModel() {
@@ -163,7 +153,7 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(controller_->modelLoaded(), 5000);
         QCOMPARE(controller_->modelPath(), modelPath_);
         QTRY_VERIFY(!popupOpen(window_, QStringLiteral("modelsPage")));
-        QCOMPARE(g_qmlWarnings, QStringList());
+        QCOMPARE(qmlWarnings(), QStringList());
         QVERIFY2(!ModelsController::instance()->downloadManager(), "browsing the catalog started the download manager");
     }
 };

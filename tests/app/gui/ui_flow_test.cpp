@@ -4,11 +4,8 @@
 // asks first). Input goes in as key and mouse events on the window, so a broken binding, shortcut or handler in
 // the QML fails here even when the controller underneath is right.
 #include <QClipboard>
-#include <QDragEnterEvent>
-#include <QDropEvent>
 #include <QFile>
 #include <QGuiApplication>
-#include <QMimeData>
 #include <QQmlApplicationEngine>
 #include <QQuickItem>
 #include <QQuickWindow>
@@ -100,18 +97,9 @@ private slots:
     }
 
     void droppingAGgufFileLoadsIt() {
-        auto* mime = new QMimeData;  // owned by the drag events' sender, kept alive for both events
-        std::unique_ptr<QMimeData> owner(mime);
-        mime->setUrls({QUrl::fromLocalFile(modelPath_)});
         const QPoint at(window_->width() / 2, window_->height() / 2);
-
-        QDragEnterEvent enter(at, Qt::CopyAction, mime, Qt::LeftButton, Qt::NoModifier);
-        QCoreApplication::sendEvent(window_, &enter);
-        QVERIFY2(enter.isAccepted(), "the window does not accept a dragged .gguf file");
-        QDragMoveEvent move(at, Qt::CopyAction, mime, Qt::LeftButton, Qt::NoModifier);
-        QCoreApplication::sendEvent(window_, &move);
-        QDropEvent drop(QPointF(at), Qt::CopyAction, mime, Qt::LeftButton, Qt::NoModifier);
-        QCoreApplication::sendEvent(window_, &drop);
+        QVERIFY2(dropUrlsAt(window_, at, {QUrl::fromLocalFile(modelPath_)}),
+                 "the window does not take a dragged .gguf file");
 
         QTRY_VERIFY_WITH_TIMEOUT(chat().modelLoaded(), 5000);
         QCOMPARE(chat().modelName(), QStringLiteral("tiny-chat"));

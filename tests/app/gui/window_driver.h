@@ -3,12 +3,53 @@
 // and key events so the QML handlers under test run.
 #pragma once
 
+#include <QDropEvent>
+#include <QMimeData>
 #include <QQuickItem>
 #include <QQuickWindow>
 #include <QtTest>
 #include <functional>
 
 namespace hearth::app::test {
+
+// The warnings QML logs (messages from .qml files) while the collector is installed: a page test asserts there
+// are none, since a binding error or a missing property shows only there.
+inline QStringList& qmlWarnings() {
+    static QStringList warnings;
+    return warnings;
+}
+inline QtMessageHandler& previousMessageHandler() {
+    static QtMessageHandler handler = nullptr;
+    return handler;
+}
+inline void collectQmlWarnings(QtMsgType type, const QMessageLogContext& context, const QString& message) {
+    const bool fromQml = QByteArray(context.file ? context.file : "").endsWith(".qml") ||
+                         message.contains(QLatin1String(".qml:"));
+    if (type >= QtWarningMsg && fromQml) qmlWarnings() << message;
+    if (previousMessageHandler()) previousMessageHandler()(type, context, message);
+}
+inline void installQmlWarningCollector() { previousMessageHandler() = qInstallMessageHandler(collectQmlWarnings); }
+inline void removeQmlWarningCollector() { qInstallMessageHandler(previousMessageHandler()); }
+
+// A real drag of urls onto the window at `at` (window coordinates), as from a file manager: enter, move, drop.
+// False when the window refused the drag or the drop.
+inline bool dropUrlsAt(QQuickWindow* window, QPoint at, const QList<QUrl>& urls) {
+    QMimeData mime;
+    mime.setUrls(urls);
+    QDragEnterEvent enter(at, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QCoreApplication::sendEvent(window, &enter);
+    if (!enter.isAccepted()) return false;
+    QDragMoveEvent move(at, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QCoreApplication::sendEvent(window, &move);
+    QDropEvent drop(QPointF(at), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QCoreApplication::sendEvent(window, &drop);
+    return drop.isAccepted();
+}
+
+// The same onto an item's centre.
+inline bool dropUrls(QQuickWindow* window, QQuickItem* onto, const QList<QUrl>& urls) {
+    return dropUrlsAt(window, onto->mapToScene(QPointF(onto->width() / 2, onto->height() / 2)).toPoint(), urls);
+}
 
 // Depth-first over the visual tree, the first visible item for which match holds.
 inline QQuickItem* findItem(QQuickItem* root, const std::function<bool(QQuickItem*)>& match) {
