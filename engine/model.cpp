@@ -10,6 +10,10 @@
 #include <string>
 #include <thread>
 
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
+
 #include "kernels/dispatch.h"
 #include "kernels/gemm.h"
 
@@ -204,17 +208,40 @@ void Model::repackWeights(const std::function<void(double)>& progress) {
         uint8_t* dst;
     };
     std::vector<Job> jobs;
+    std::vector<size_t> sizes;  // bytes of each job's copy
     for (Weight* w : matmulWeights(weights_)) {
         const kernels::GemmKernels* g = kernels::repackedGemmFor(w->type);
         if (g == nullptr || w->nOut <= 0) continue;
         const size_t groups = size_t((w->nOut + g->rowGroup - 1) / g->rowGroup);
-        const size_t bytes = groups * g->groupBytes(w->nIn);  // a multiple of 64, as aligned_alloc wants
-        auto* dst = static_cast<uint8_t*>(std::aligned_alloc(64, bytes));
-        if (dst == nullptr) continue;  // no memory for the copy: this matrix keeps the in-place kernels
-        repackedStorage_.emplace_back(dst);
-        repackedBytes_ += bytes;
-        jobs.push_back(Job{w, g, dst});
+        jobs.push_back(Job{w, g, nullptr});
+        sizes.push_back(groups * g->groupBytes(w->nIn));  // a multiple of 64, as aligned_alloc wants
     }
+    // The copies go into one block on 2 MiB pages where the system allows it (MADV_HUGEPAGE, as membw's buffer):
+    // token generation streams all of them from memory, and on 4 KiB pages (what a plain allocation got here) the
+    // K-quant kernels reached 68 % of a plain read stream on one thread, 83 % on 2 MiB pages. One block, not one
+    // per matrix: a 2 MiB page per matrix's tail would cost up to 2 MiB of memory each. Without the block (no
+    // memory in one piece), one allocation per matrix as before.
+    size_t total = 0;
+    for (const size_t bytes : sizes) total += bytes;
+    constexpr size_t kHugePage = size_t{2} << 20;
+    auto* block = total > 0 ? static_cast<uint8_t*>(
+                                  std::aligned_alloc(kHugePage, (total + kHugePage - 1) / kHugePage * kHugePage))
+                            : nullptr;
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    if (block != nullptr) madvise(block, (total + kHugePage - 1) / kHugePage * kHugePage, MADV_HUGEPAGE);  // a hint
+#endif
+    if (block != nullptr) repackedStorage_.emplace_back(block);
+    size_t offset = 0;
+    std::vector<Job> allocated;
+    for (size_t i = 0; i < jobs.size(); ++i) {
+        uint8_t* dst = block != nullptr ? block + offset : static_cast<uint8_t*>(std::aligned_alloc(64, sizes[i]));
+        if (dst == nullptr) continue;  // no memory for the copy: this matrix keeps the in-place kernels
+        if (block == nullptr) repackedStorage_.emplace_back(dst);
+        offset += sizes[i];
+        repackedBytes_ += sizes[i];
+        allocated.push_back(Job{jobs[i].w, jobs[i].g, dst});
+    }
+    jobs = std::move(allocated);
     if (jobs.empty()) {
         if (progress) progress(1.0);
         return;

@@ -160,7 +160,7 @@ private:
     struct FreeDeleter {
         void operator()(uint8_t* p) const;
     };
-    std::vector<std::unique_ptr<uint8_t[], FreeDeleter>> repackedStorage_;  // one per repacked matrix
+    std::vector<std::unique_ptr<uint8_t[], FreeDeleter>> repackedStorage_;  // one block of all copies (or one each)
     uint64_t repackedBytes_ = 0;
 };
 
