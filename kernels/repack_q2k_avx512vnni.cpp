@@ -31,17 +31,19 @@
 //   Q3_K (384 bytes): the 256 quants, 16 int32 -4 * bsum_i (a sub-block's starting value: removes the level offset
 //     4 exactly), F32 d, int32 -127 * (sum of the 256 quants) (the prompt path's starting value), zeros.
 //
-// Token generation and small batches (nTok <= kDirectMaxTokens): the groups are a pure stream, prefetched
-// kPrefetchBytes ahead; each decoded vector serves the tokens of the call. Per sub-block and token, 4 vpdpbusd (the
+// Token generation and small batches (nTok <= kDirectMaxTokens): the groups are a pure stream, prefetched a short
+// way ahead at one token; each decoded vector serves the tokens of the call. Per sub-block and token, 4 vpdpbusd (the
 // activation broadcast as an embedded {1to16} operand) give the exact int32 sum D, and one vpdpwssd with int32 lanes
 // {sc, 0} (the scale byte zero-extended by a pshufb) adds sc * D to the super-block's int32 sum: D's low int16 half
 // holds it exactly (|D| <= 4 * 16 * 3 * 127 < 2^15) and its high half meets the zero.
 //   Q2_K: sub-block 4j + c's D is 4^c times the true sum (the unshifted levels); the super-block sum is kept at 4x
 //     the true one: c = 0 uses the scale 4 sc, c = 1 is as it is, c = 2, 3 take D >> 2, D >> 4 (exact).
-//   Q3_K: the scales are the raw sc + 32; the super-block sum is corrected by -32 * sum D.
+//   Q3_K: the scales enter as 256 (sc - 32), int16 words picked from signed bytes (see tileQ3Direct).
 // Per super-block the int32 sums are scaled in F32 by d_w * d_x (and Q2_K's minimum term by dmin_w * d_x).
 // Measured on one thread (bin/gemm_bench and a copy of it with other sizes): ~26 GB/s of weights for both types
-// from L2, 20-22 from L3 (a plain read stream gets ~25 there), ~95 % of a plain read stream from DRAM.
+// from L2, 20-22 from L3 (a plain read stream gets ~25 there). From DRAM (2 MiB pages, a stream of matmuls), ~83 %
+// (Q2_K) and ~81 % (Q3_K) of a plain read stream: at ~7 bytes of weights per vector operation the core's compute
+// and its memory stream only partly overlap.
 // Prompt processing (more tokens): tokens in chunks whose packed activations stay in L2; per chunk each group is
 // decoded once into a per-thread scratch where each byte already carries its sub-block scale, so a super-block is
 // 64 vpdpbusd per token (embedded broadcasts) and no per-sub-block work, kNtWide tokens per tile:
@@ -73,8 +75,12 @@ namespace {
 
 constexpr int kRows = 16;                   // rows per group: one per int32 lane
 constexpr int64_t kDirectMaxTokens = 4;     // up to this many tokens: decode in registers, stream the weights
-constexpr int64_t kPrefetchBytes = 4096;    // token generation: prefetch distance (measured from DRAM: 4 KiB
-                                            // reached ~95 % of a plain read stream, 1, 2 and 8 KiB less)
+// Token generation: prefetch one super-block of the group ahead. Measured from DRAM, weights on 2 MiB pages (kernel
+// GB/s / plain read GB/s of the same buffers; a shared machine, so +-3 points): Q2_K on one thread 1-1.3 KiB 83-85 %,
+// 2 KiB 75 %, 4 KiB (the first choice) 66 %, on two threads flat from 0.75 to 2 KiB (~82 %); Q3_K on one thread
+// 1.7 KiB 77 %, 2.5 KiB 81 %, 3.4 KiB 69 %, on two threads 1.7 KiB 83 %, 2.5 KiB 76 %.
+constexpr int64_t kQ2PrefetchBytes = 1344;  // kQ2Sb
+constexpr int64_t kQ3PrefetchBytes = 1728;  // kQ3Sb
 constexpr int kNtWide = 8;                  // tokens per prompt tile
 constexpr size_t kChunkBudget = 768 * 1024;  // packed activation bytes of a token chunk (L2 is 1 MiB; 768 KiB
                                              // measured 5-7 % faster than 384 KiB at 512 tokens)
@@ -84,7 +90,7 @@ constexpr int64_t kQ2Sb = 1344;
 constexpr int kQ2Scales = 1024;
 constexpr int kQ2D = 1280;
 constexpr int kQ2Dmin = 1312;
-static_assert(kQ2Sb == kRows * int64_t(sizeof(BlockQ2_K)) && kQ2Sb % 64 == 0);
+static_assert(kQ2Sb == kRows * int64_t(sizeof(BlockQ2_K)) && kQ2Sb % 64 == 0 && kQ2PrefetchBytes == kQ2Sb);
 // Q2_K packed activations.
 constexpr int64_t kQ2Act = 320;
 constexpr int kQ2ActHi = 256;
@@ -101,6 +107,7 @@ constexpr int64_t kQ3Sb = 1728;
 constexpr int kQ3Scales = 1536;
 constexpr int64_t kQ3SbD = 32;  // F16 d of the 16 rows, after the nSb super-blocks
 static_assert(kQ3Sb + kQ3SbD == kRows * int64_t(sizeof(BlockQ3_K)) && kQ3Sb % 64 == 0);
+static_assert(kQ3PrefetchBytes == kQ3Sb);
 // Q3_K packed activations.
 constexpr int64_t kQ3Act = 384;
 constexpr int kQ3ActStart = 256;
@@ -214,6 +221,16 @@ inline void prefetchLines(const uint8_t* p, int64_t nBytes) {
     for (int64_t o = 0; o < nBytes; o += 64) _mm_prefetch(reinterpret_cast<const char*>(p + o), _MM_HINT_T0);
 }
 
+// Part `part` of `parts` of the lines of a super-block of SbBytes at sb, Distance bytes ahead: a part before each
+// step of the super-block's loop, rather than all its lines at once (measured slower in the Q4_K and Q6_K kernels).
+template <int64_t SbBytes, int Parts, int64_t Distance>
+[[gnu::always_inline]] inline void prefetchPart(const uint8_t* sb, int part) {
+    constexpr int64_t kLines = SbBytes / 64;
+    for (int64_t l = part * kLines / Parts; l < (part + 1) * kLines / Parts; ++l) {
+        _mm_prefetch(reinterpret_cast<const char*>(sb + Distance + 64 * l), _MM_HINT_T0);
+    }
+}
+
 // A zeroed register by the zeroing idiom (no execution port), not a copy of a shared zero register.
 inline __m512i zeroIdiom() {
     __m512i z;
@@ -235,7 +252,6 @@ void tileQ2Direct(const uint8_t* grp, const uint8_t* x, size_t xStride, int64_t 
     for (__m512& a : acc) a = _mm512_setzero_ps();
     for (int64_t b = 0; b < nSb; ++b) {
         const uint8_t* sb = grp + b * kQ2Sb;
-        if constexpr (NT == 1) prefetchLines(sb + kPrefetchBytes, kQ2Sb);
         const uint8_t* xb = x + b * kQ2Act;
         // Two int32 sums per token at batch 1, to halve the vpdpwssd dependency chain.
         constexpr int kChains = NT == 1 ? 2 : 1;
@@ -245,15 +261,18 @@ void tileQ2Direct(const uint8_t* grp, const uint8_t* x, size_t xStride, int64_t 
         }
 #pragma GCC unroll 4
         for (int j = 0; j < 4; ++j) {
+            if constexpr (NT == 1) prefetchPart<kQ2Sb, 4, kQ2PrefetchBytes>(sb, j);
             const __m512i sc = _mm512_and_si512(load512(sb + kQ2Scales + 64 * j), m0f);
             const __m512i sc4 = _mm512_slli_epi32(sc, 2);  // bytes <= 60: no carry between bytes
 #pragma GCC unroll 4
             for (int c = 0; c < 4; ++c) {
-                // An opaque copy of the pointer per sub-block: the 4 vectors are read again (vpand with a memory
-                // operand, as cheap as from a register) instead of being kept live across the quad, which spills
-                // with 3-4 tokens.
+                // With 2-4 tokens, an opaque copy of the pointer per sub-block: the 4 vectors are read again (vpand
+                // with a memory operand, as cheap as from a register) instead of being kept live across the quad,
+                // which spills. At one token they stay in registers: a quarter of the loads, and streaming from
+                // DRAM went from 66 % to 72 % of a plain read stream on one thread (4 KiB pages; fewer loads in
+                // flight per line of weights let the core run further ahead).
                 const uint8_t* q = sb + 256 * j;
-                asm("" : "+r"(q));
+                if constexpr (NT > 1) asm("" : "+r"(q));
                 const __m512i m = _mm512_set1_epi8(char(3 << (2 * c)));
                 __m512i w[4];
                 for (int k = 0; k < 4; ++k) w[k] = _mm512_and_si512(load512(q + 64 * k), m);
@@ -478,17 +497,26 @@ struct Q3Consts {
         _mm512_ternarylogic_epi32(t, _mm512_srli_epi16(z2, 2), _mm512_set1_epi8(0x0f), kSelect), m3f);
 }
 
+// pshufb control: byte b of each int32 lane to byte 1, zeros elsewhere: a signed byte s becomes the int16 256 s in
+// the lane's low word and 0 in its high word.
+inline __m512i pickByteHigh(int b) {
+    const auto lane = [b](int k) { return int(0x80800080u | unsigned(4 * k + b) << 8); };
+    return _mm512_broadcast_i32x4(_mm_setr_epi32(lane(0), lane(1), lane(2), lane(3)));
+}
+
+// The scales enter as 256 (sc - 32) (signed bytes picked into the high byte of a word), so one vpdpwssd per sub-block
+// adds 256 (sc - 32) D exactly (|.| <= 2^26 per sub-block, 2^30 per super-block) with no separate sum of D for the
+// offset 32; the 256 goes to d (exact: a power of two, and the true sum < 2^22 keeps 256 times it exact in F32).
 template <int NT>
 void tileQ3Direct(const uint8_t* grp, const uint8_t* x, size_t xStride, int64_t nSb, float* y, size_t ldy, int rows) {
     const Q3Consts k;
-    const __m512i pick[4] = {pickByte(0), pickByte(1), pickByte(2), pickByte(3)};
+    const __m512i pick[4] = {pickByteHigh(0), pickByteHigh(1), pickByteHigh(2), pickByteHigh(3)};
     const uint8_t* ds = grp + nSb * kQ3Sb;
     __m512 acc[NT];
     for (__m512& a : acc) a = _mm512_setzero_ps();
     for (int64_t b = 0; b < nSb; ++b) {
         const uint8_t* sb = grp + b * kQ3Sb;
         if constexpr (NT == 1) {
-            prefetchLines(sb + kPrefetchBytes, kQ3Sb);
             // The d of the super-blocks sit after them: this group's and the next group's, early.
             if (b == 0) {
                 prefetchLines(ds, nSb * kQ3SbD);
@@ -498,10 +526,12 @@ void tileQ3Direct(const uint8_t* grp, const uint8_t* x, size_t xStride, int64_t 
         const uint8_t* xb = x + b * kQ3Act;
         __m512i sc4[4];
         decodeQ3Scales(sb + kQ3Scales, sc4);
-        __m512i sum[NT], sumD[NT];
-        for (int t = 0; t < NT; ++t) sum[t] = sumD[t] = _mm512_setzero_si512();
+        for (__m512i& v : sc4) v = _mm512_sub_epi8(v, _mm512_set1_epi8(32));  // sc - 32, -32..31
+        __m512i sum[NT];
+        for (int t = 0; t < NT; ++t) sum[t] = _mm512_setzero_si512();
 #pragma GCC unroll 8
         for (int p = 0; p < 8; ++p) {
+            if constexpr (NT == 1) prefetchPart<kQ3Sb, 8, kQ3PrefetchBytes>(sb, p);
             __m512i w[8];
             decodeQ3(k, sb + 192 * p, w);
 #pragma GCC unroll 2
@@ -515,16 +545,14 @@ void tileQ3Direct(const uint8_t* grp, const uint8_t* x, size_t xStride, int64_t 
 #pragma GCC unroll 4
                     for (int c = 0; c < 4; ++c) d = dpbusdBcast(d, w[4 * h + c], xt + 16 * i + 4 * c);
                     sum[t] = _mm512_dpwssd_epi32(sum[t], d, sc);
-                    sumD[t] = _mm512_add_epi32(sumD[t], d);
                 }
             }
         }
-        const __m512 dw = _mm512_cvtph_ps(load256(ds + b * kQ3SbD));
+        const __m512 dw = _mm512_mul_ps(_mm512_cvtph_ps(load256(ds + b * kQ3SbD)), _mm512_set1_ps(1.0f / 256));
 #pragma GCC unroll 4
         for (int t = 0; t < NT; ++t) {
             const __m512 dx = _mm512_set1_ps(loadF32(xb + size_t(t) * xStride + kQ3ActD));
-            const __m512i s = _mm512_sub_epi32(sum[t], _mm512_slli_epi32(sumD[t], 5));  // raw scales: sc - 32
-            acc[t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(s), _mm512_mul_ps(dw, dx), acc[t]);
+            acc[t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(sum[t]), _mm512_mul_ps(dw, dx), acc[t]);
         }
     }
     const auto mask = static_cast<__mmask16>((1u << rows) - 1u);

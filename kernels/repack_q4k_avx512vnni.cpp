@@ -31,12 +31,19 @@
 //   y += S * d_x
 // where d * sc_i and dmin * m_i (exact: 11-bit x 6-bit mantissas) are computed once per super-block for the 16 rows
 // and shared by the tile's tokens, and xsum_i (sum of the 32 activations of sub-block i) comes from the Q8_K bsums.
+// At one token nothing is shared, so the same sum is taken with fewer operations (fewer in flight per line of weights
+// streamed from memory): S = d * sum_even cvt(dot_i) * sc_i + d * (1 / factor) * sum_odd ... - dmin * cvt(M), with
+// M = sum_i m_i xsum_i in int32 from 4 vpdpbusd over the minimums as bytes (minTermOne).
 //
 // Packed activation super-block (320 bytes, kActBytes): bytes 0..255 the Q8_K qs as they are (a unit reads 4
-// consecutive bytes of one sub-block, so no reordering), 256..287 xsum_0..7 as F32, 288..291 d_x, then zeros.
+// consecutive bytes of one sub-block, so no reordering), 256..287 xsum_0..7 as F32, 288..291 d_x, 292..299 and
+// 300..307 xsum_i >> 7 and xsum_i & 127 as int8 (token generation takes the minimum term in integers), then zeros.
 //
-// Loops. Token generation (nTok <= kTile: one token tile) streams the groups in order with software prefetch; at one
-// token each sub-block pair runs four short vpdpbusd chains and three F32 chains, as nothing else hides latencies.
+// Loops. Token generation (nTok <= kTile: one token tile) streams the groups in order with software prefetch a short
+// way ahead, a quarter of a super-block's lines before each sub-block pair: issuing all 36 (Q4_K) at once 6 KiB
+// ahead, as this file first did, left one thread at 68 % of a plain read stream from DRAM (83 % on 2 MiB pages);
+// spread out 3 KiB ahead, ~95 % on 2 MiB pages (Model puts the repacked weights there). At one token each sub-block
+// pair runs four short vpdpbusd chains and two F32 chains, as nothing else hides latencies.
 // Prompt batches run tiles of kTile = 8 tokens, one sub-block at a time (8 int32 accumulators live), each decoded
 // weight register serving 8 tokens, over chunks of tokens whose activations stay in L2 against blocks of groups
 // whose weights stay in L2. That runs at about one vpdpbusd per cycle (port 0 on this Cascade Lake), the ceiling of
@@ -70,8 +77,13 @@ constexpr int64_t kUnits = 32;                // units of quants per super-block
 constexpr int64_t kActBytes = 320;            // bytes per packed activation super-block
 constexpr int64_t kXsumAt = 256;              // offset of the 8 F32 sub-block sums in it
 constexpr int64_t kDxAt = 288;                // offset of d_x
+constexpr int64_t kXsumHiAt = 292;            // xsum_0..7 >> 7 as int8 (-32..31)
+constexpr int64_t kXsumLoAt = 300;            // xsum_0..7 & 127 as int8 (0..127)
 constexpr int kTile = 8;                      // tokens per tile in prompt batches
-constexpr int64_t kPrefetchBytes = 6 * 1024;  // prefetch distance along the weight stream (token generation)
+// Token generation: how far ahead of the weight stream to prefetch. Measured on one thread from DRAM, weights on
+// 2 MiB pages (kernel GB/s / plain read GB/s of the same buffers): 1.5-3 KiB ~95 %, 4 KiB 89 %, 4.5 KiB 86 %, 9 KiB
+// 83 %, none 87 %. (On 4 KiB pages everything was lower and farther measured better: 9 KiB ~85 %, 3 KiB ~80 %.)
+constexpr int64_t kPrefetchBytes = 3 * 1024;
 constexpr size_t kWeightBudget = 320 * 1024;  // weight bytes per block of groups (stays in L2 across token tiles)
 constexpr size_t kActBudget = 320 * 1024;     // activation bytes per chunk of tokens (stays in L2 across blocks)
 
@@ -145,6 +157,11 @@ void packK(const void* act, void* dst, int64_t n) {
         std::memcpy(o + kXsumAt, xsum, sizeof xsum);
         std::memcpy(o + kDxAt, xb + offsetof(BlockQ8_K, d), sizeof(float));
         std::memset(o + kDxAt + 4, 0, size_t(kActBytes - kDxAt - 4));
+        for (int i = 0; i < 8; ++i) {
+            const int v = int(bsums[2 * i]) + int(bsums[2 * i + 1]);  // |v| <= 32 * 128
+            o[kXsumHiAt + i] = static_cast<uint8_t>(static_cast<int8_t>(v >> 7));  // arithmetic shift: floor
+            o[kXsumLoAt + i] = static_cast<uint8_t>(v & 127);
+        }
     }
 }
 
@@ -209,11 +226,24 @@ inline void decodeUnit(const uint8_t* sb, int k, __m512i& lo, __m512i& hi) {
     }
 }
 
-// Token generation: sub-block pair P of a super-block for one token (activations at xb). Adds the pair's scaled dot
-// products to sDot and subtracts its minimum terms from sMin: separate chains, and two vpdpbusd chains per
-// sub-block (even and odd k), since at one token nothing else hides the latencies.
+// Prefetches quarter P of the super-block's lines, kPrefetchBytes ahead of sb (across the group's end into the next
+// group: the groups of a call are consecutive; past the last one the prefetches are wasted, not faults).
 template <bool Q5, int P>
-inline void pairOne(const uint8_t* sb, const Header& h, const uint8_t* xb, __m512& sDot, __m512& sMin) {
+inline void prefetchQuarter(const uint8_t* sb) {
+    constexpr int64_t kLines = kSbBytes<Q5> / 64;
+    const uint8_t* ahead = sb + kPrefetchBytes;
+#pragma GCC unroll 16
+    for (int64_t l = P * kLines / 4; l < (P + 1) * kLines / 4; ++l) {
+        _mm_prefetch(reinterpret_cast<const char*>(ahead + 64 * l), _MM_HINT_T0);
+    }
+}
+
+// Token generation: sub-block pair P of a super-block for one token (activations at xb). Adds the pair's dot products
+// times their 6-bit scales to sLo (sub-block 2P) and sHi (2P + 1, still times the hi factor): the tile scales them by
+// d and d * (1 / factor) once per super-block. Two vpdpbusd chains per sub-block (even and odd k), since at one token
+// nothing else hides the latencies.
+template <bool Q5, int P>
+inline void pairOne(const uint8_t* sb, const Header& h, const uint8_t* xb, __m512& sLo, __m512& sHi) {
     __m512i lo0 = _mm512_setzero_si512(), lo1 = lo0, hi0 = lo0, hi1 = lo0;
     for (int k = 0; k < 8; k += 2) {
         __m512i lo, hi;
@@ -227,15 +257,19 @@ inline void pairOne(const uint8_t* sb, const Header& h, const uint8_t* xb, __m51
     // Sub-blocks 2P, 2P + 1 are bytes (2P) % 4, (2P + 1) % 4 of the 0..3 or 4..7 vectors.
     constexpr int jLo = (2 * P) % 4, jHi = (2 * P + 1) % 4;
     const __m512i sc = P < 2 ? h.sc03 : h.sc47;
-    const __m512i mn = P < 2 ? h.m03 : h.m47;
-    const __m512 dLo = _mm512_mul_ps(byteAsF32<jLo>(sc), h.d);
-    const __m512 dHi = _mm512_mul_ps(byteAsF32<jHi>(sc), h.dHi);
-    const __m512 mLo = _mm512_mul_ps(byteAsF32<jLo>(mn), h.dmin);
-    const __m512 mHi = _mm512_mul_ps(byteAsF32<jHi>(mn), h.dmin);
-    const __m512 v = _mm512_fmadd_ps(_mm512_cvtepi32_ps(_mm512_add_epi32(lo0, lo1)), dLo, sDot);
-    sDot = _mm512_fmadd_ps(_mm512_cvtepi32_ps(_mm512_add_epi32(hi0, hi1)), dHi, v);
-    const __m512 u = _mm512_fnmadd_ps(mLo, bcastF(xb + kXsumAt + 4 * (2 * P)), sMin);
-    sMin = _mm512_fnmadd_ps(mHi, bcastF(xb + kXsumAt + 4 * (2 * P + 1)), u);
+    sLo = _mm512_fmadd_ps(_mm512_cvtepi32_ps(_mm512_add_epi32(lo0, lo1)), byteAsF32<jLo>(sc), sLo);
+    sHi = _mm512_fmadd_ps(_mm512_cvtepi32_ps(_mm512_add_epi32(hi0, hi1)), byteAsF32<jHi>(sc), sHi);
+}
+
+// Token generation: a super-block's minimum term sum_i m_i xsum_i for the 16 rows, in int32 (exact: |.| <= 8 * 63 *
+// 4096 < 2^24, so its conversion to F32 is exact too). xsum_i = 128 hi_i + lo_i (the packed int8 halves), and the
+// minimums are bytes 0..3 of m03 / m47, so 4 vpdpbusd replace 8 scalar-broadcast F32 products.
+inline __m512i minTermOne(const Header& h, const uint8_t* xb) {
+    __m512i m = dpbusdBcast(_mm512_setzero_si512(), h.m03, xb + kXsumHiAt);
+    m = dpbusdBcast(m, h.m47, xb + kXsumHiAt + 4);
+    m = _mm512_slli_epi32(m, 7);
+    m = dpbusdBcast(m, h.m03, xb + kXsumLoAt);
+    return dpbusdBcast(m, h.m47, xb + kXsumLoAt + 4);
 }
 
 // Batches: sub-block I of a super-block for T tokens, adding its scaled dot products minus its minimum terms to s[t].
@@ -262,7 +296,7 @@ inline void subK(const uint8_t* sb, const Header& h, const uint8_t* const* xb, _
 }
 
 // One group (16 rows, nb super-blocks at g) x T tokens (packed rows xStride apart from x): y[t * ldy + r] for the
-// first `rows` rows. prefetch: ask for the weight stream kPrefetchBytes ahead (token generation).
+// first `rows` rows. prefetch: ask for the weight stream kPrefetchBytes ahead (token generation, tiny batches).
 template <bool Q5, int T>
 void tileK(const uint8_t* g, int64_t nb, const uint8_t* x, size_t xStride, float* y, size_t ldy, int rows,
            bool prefetch) {
@@ -270,32 +304,36 @@ void tileK(const uint8_t* g, int64_t nb, const uint8_t* x, size_t xStride, float
     for (int t = 0; t < T; ++t) acc[t] = _mm512_setzero_ps();
     for (int64_t b = 0; b < nb; ++b) {
         const uint8_t* sb = g + b * kSbBytes<Q5>;
-        if (prefetch) {
-            for (int64_t o = 0; o < kSbBytes<Q5>; o += 64) {
-                _mm_prefetch(reinterpret_cast<const char*>(sb + kPrefetchBytes + o), _MM_HINT_T0);
-            }
-        }
         const uint8_t* xb[T];
         for (int t = 0; t < T; ++t) xb[t] = x + size_t(t) * xStride + size_t(b * kActBytes);
         const Header h = decodeHeader<Q5>(sb);
         if constexpr (T == 1) {
-            // Three independent chains (pairs 0, 2 / pairs 1, 3 / minimums), summed at the end.
-            __m512 even = _mm512_setzero_ps(), odd = _mm512_setzero_ps(), mins = _mm512_setzero_ps();
-            pairOne<Q5, 0>(sb, h, xb[0], even, mins);
-            pairOne<Q5, 1>(sb, h, xb[0], odd, mins);
-            pairOne<Q5, 2>(sb, h, xb[0], even, mins);
-            pairOne<Q5, 3>(sb, h, xb[0], odd, mins);
-            const __m512 s = _mm512_add_ps(_mm512_add_ps(even, odd), mins);
+            // Independent chains (even / odd sub-blocks, the minimum term), scaled and summed at the end.
+            __m512 sLo = _mm512_setzero_ps(), sHi = _mm512_setzero_ps();
+            if (prefetch) prefetchQuarter<Q5, 0>(sb);
+            pairOne<Q5, 0>(sb, h, xb[0], sLo, sHi);
+            if (prefetch) prefetchQuarter<Q5, 1>(sb);
+            pairOne<Q5, 1>(sb, h, xb[0], sLo, sHi);
+            if (prefetch) prefetchQuarter<Q5, 2>(sb);
+            pairOne<Q5, 2>(sb, h, xb[0], sLo, sHi);
+            if (prefetch) prefetchQuarter<Q5, 3>(sb);
+            pairOne<Q5, 3>(sb, h, xb[0], sLo, sHi);
+            const __m512 mins = _mm512_cvtepi32_ps(minTermOne(h, xb[0]));
+            const __m512 s = _mm512_fmadd_ps(sHi, h.dHi, _mm512_fnmadd_ps(mins, h.dmin, _mm512_mul_ps(sLo, h.d)));
             acc[0] = _mm512_fmadd_ps(s, bcastF(xb[0] + kDxAt), acc[0]);
         } else {
             __m512 s[T];
             for (int t = 0; t < T; ++t) s[t] = _mm512_setzero_ps();
+            if (prefetch) prefetchQuarter<Q5, 0>(sb);
             subK<Q5, T, 0>(sb, h, xb, s);
             subK<Q5, T, 1>(sb, h, xb, s);
+            if (prefetch) prefetchQuarter<Q5, 1>(sb);
             subK<Q5, T, 2>(sb, h, xb, s);
             subK<Q5, T, 3>(sb, h, xb, s);
+            if (prefetch) prefetchQuarter<Q5, 2>(sb);
             subK<Q5, T, 4>(sb, h, xb, s);
             subK<Q5, T, 5>(sb, h, xb, s);
+            if (prefetch) prefetchQuarter<Q5, 3>(sb);
             subK<Q5, T, 6>(sb, h, xb, s);
             subK<Q5, T, 7>(sb, h, xb, s);
             for (int t = 0; t < T; ++t) acc[t] = _mm512_fmadd_ps(s[t], bcastF(xb[t] + kDxAt), acc[t]);
