@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
@@ -95,11 +96,60 @@ void ThreadPool::parallelForDynamic(int64_t n, const std::function<void(int64_t,
         return;
     }
     const int64_t step = std::max<int64_t>(1, (chunkItems + grain - 1) / grain) * grain;
-    std::atomic<int64_t> next{0};
-    run([&](int, int) {
-        for (int64_t begin = next.fetch_add(step, std::memory_order_relaxed); begin < n;
-             begin = next.fetch_add(step, std::memory_order_relaxed)) {
-            fn(begin, std::min(n, begin + step));
+    if (n > int64_t(UINT32_MAX)) {
+        // Too many items for the shares below (32-bit ends): chunks of `step` from the front, in turn.
+        std::atomic<int64_t> next{0};
+        run([&](int, int) {
+            for (int64_t begin = next.fetch_add(step, std::memory_order_relaxed); begin < n;
+                 begin = next.fetch_add(step, std::memory_order_relaxed)) {
+                fn(begin, std::min(n, begin + step));
+            }
+        });
+        return;
+    }
+    // Each thread owns a contiguous share of [0, n) (ThreadPool::chunk, in whole grains) and claims chunks from its
+    // front, so it streams its share in order (a matmul's weights: one prefetch stream per thread, no jump between
+    // chunks). A thread whose share is used up takes chunks from the back of the others' shares. Chunks shrink as a
+    // share runs out (a quarter of what is left of it, down to one grain), so the threads end within about a grain
+    // of each other: a fixed chunk of n / 16 left the caller waiting up to that long at every matmul. A share's two
+    // ends live in one word, claimed by compare-and-swap.
+    const int nth = nThreads_;
+    // Per share, front << 32 | back: [front, back) is unclaimed.
+    std::vector<std::atomic<uint64_t>> shares(static_cast<size_t>(nth));
+    for (int i = 0; i < nth; ++i) {
+        int64_t begin = 0, end = 0;
+        chunk(n, i, nth, grain, &begin, &end);
+        shares[size_t(i)].store(uint64_t(begin) << 32 | uint64_t(end), std::memory_order_relaxed);
+    }
+    // Claims a chunk of `share` from its front (the owner) or its back (another thread); false when it is empty.
+    auto claim = [&](std::atomic<uint64_t>& share, bool fromFront, int64_t* begin, int64_t* end) {
+        uint64_t cur = share.load(std::memory_order_relaxed);
+        uint64_t next = 0;
+        do {
+            const int64_t front = int64_t(cur >> 32);
+            const int64_t back = int64_t(cur & UINT32_MAX);
+            if (front >= back) return false;
+            const int64_t quarter = (back - front) / 4;
+            const int64_t size = std::min(step, std::max<int64_t>(grain, (quarter + grain - 1) / grain * grain));
+            if (fromFront) {
+                *begin = front;
+                *end = std::min(back, front + size);
+                next = uint64_t(*end) << 32 | uint64_t(back);
+            } else {
+                // back is the share's end (n or a multiple of grain) or a chunk start, so starts stay on grains.
+                *begin = std::max(front, (back - size) / grain * grain);
+                *end = back;
+                next = uint64_t(front) << 32 | uint64_t(*begin);
+            }
+        } while (!share.compare_exchange_weak(cur, next, std::memory_order_relaxed, std::memory_order_relaxed));
+        return true;
+    };
+    run([&](int ith, int) {
+        int64_t begin = 0, end = 0;
+        while (claim(shares[size_t(ith)], true, &begin, &end)) fn(begin, end);
+        for (int k = 1; k < nth; ++k) {
+            std::atomic<uint64_t>& other = shares[size_t((ith + k) % nth)];
+            while (claim(other, false, &begin, &end)) fn(begin, end);
         }
     });
 }

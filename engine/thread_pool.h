@@ -33,10 +33,12 @@ public:
     // for each non-empty chunk. With grain > 1, chunk boundaries fall on multiples of grain (except n itself).
     void parallelFor(int64_t n, const std::function<void(int64_t begin, int64_t end)>& fn, int64_t grain = 1);
 
-    // Like parallelFor, but the threads claim chunks of `chunkItems` (rounded up to a multiple of grain) in turn
-    // until none is left, so a thread that runs slower (its memory stream, or descheduled on a shared machine)
-    // takes fewer chunks instead of keeping the others waiting. Which thread gets a chunk varies from run to run:
-    // fn must compute each item the same way whoever runs it.
+    // Like parallelFor, but the threads claim chunks of at most `chunkItems` (rounded up to a multiple of grain) in
+    // turn until none is left, so a thread that runs slower (its memory stream, or descheduled on a shared machine)
+    // takes fewer chunks instead of keeping the others waiting. Each thread starts on its own contiguous share (as
+    // parallelFor's) and claims it front to back, then takes chunks from the back of the others' shares; chunks
+    // shrink towards one grain as a share runs out. Chunk starts are multiples of grain. Which thread gets a chunk
+    // varies from run to run: fn must compute each item the same way whoever runs it.
     void parallelForDynamic(int64_t n, const std::function<void(int64_t begin, int64_t end)>& fn, int64_t grain,
                             int64_t chunkItems);
 
