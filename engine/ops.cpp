@@ -20,10 +20,18 @@ constexpr int64_t kAttnBlock = 64;
 }  // namespace
 
 void rmsnorm(float* out, const float* x, const float* w, int64_t n, float eps) {
-    double ss = 0.0;  // double: the sum of squares of a wide residual stream loses digits in float
-    for (int64_t i = 0; i < n; ++i) ss += double(x[i]) * double(x[i]);
+    // double: the sum of squares of a wide residual stream loses digits in float. Eight partial sums: one chain of
+    // dependent double adds cost ~0.1-0.2 ms per generated token over a 22-layer model (45 norms of 2048); the order
+    // changes the double sum by ~1e-16 relative, far below the float scale it becomes.
+    double part[8] = {};
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        for (int j = 0; j < 8; ++j) part[j] += double(x[i + j]) * double(x[i + j]);
+    }
+    for (; i < n; ++i) part[0] += double(x[i]) * double(x[i]);
+    const double ss = ((part[0] + part[1]) + (part[2] + part[3])) + ((part[4] + part[5]) + (part[6] + part[7]));
     const float scale = float(1.0 / std::sqrt(ss / double(n) + double(eps)));
-    for (int64_t i = 0; i < n; ++i) out[i] = x[i] * scale * w[i];
+    for (i = 0; i < n; ++i) out[i] = x[i] * scale * w[i];
 }
 
 void layerNorm(float* out, const float* x, const float* w, const float* b, int64_t n, float eps) {
