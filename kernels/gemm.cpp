@@ -50,7 +50,7 @@ constexpr GemmKernels kScalarTable[] = {
 };
 
 // An ISA's tables, one per source file (gemm_tables.h); a type appears in at most one of them.
-using GemmTables = std::array<std::span<const GemmKernels>, 7>;
+using GemmTables = std::array<std::span<const GemmKernels>, 8>;
 
 GemmTables compiledGemmTables(Isa isa) {
     switch (isa) {
@@ -73,7 +73,8 @@ GemmTables compiledRepackTables(Isa isa) {
 #ifdef HEARTH_GEMM_HAVE_AVX512VNNI
     case Isa::Avx512Vnni:
         return {repackQ4Avx512VnniTable(), repackQ4kAvx512VnniTable(), repackQ6kAvx512VnniTable(),
-                repackQ2kAvx512VnniTable(), repackTqAvx512VnniTable(), repackF16Avx512VnniTable()};
+                repackQ2kAvx512VnniTable(), repackTqAvx512VnniTable(), repackF16Avx512VnniTable(),
+                repackIq4XsAvx512VnniTable()};
 #endif
     default: (void)isa; return {};
     }

@@ -22,12 +22,13 @@ std::span<const GemmKernels> gemmQ4kAvx512VnniTable();      // gemm_q4k_avx512vn
 std::span<const GemmKernels> gemmQ6kAvx512VnniTable();      // gemm_q6k_avx512vnni.cpp: Q6_K, Q3_K
 std::span<const GemmKernels> gemmLowbitAvx512VnniTable();   // gemm_lowbit_avx512vnni.cpp: Q2_K, TQ1_0, TQ2_0
 // Repacked kernels (GemmKernels::repack set; repackedGemmFor).
-std::span<const GemmKernels> repackQ4Avx512VnniTable();    // repack_q4_avx512vnni.cpp: Q4_0, Q8_0
+std::span<const GemmKernels> repackQ4Avx512VnniTable();    // repack_q4_avx512vnni.cpp: Q4_0, IQ4_NL, Q8_0
 std::span<const GemmKernels> repackQ4kAvx512VnniTable();   // repack_q4k_avx512vnni.cpp: Q4_K, Q5_K
 std::span<const GemmKernels> repackQ6kAvx512VnniTable();   // repack_q6k_avx512vnni.cpp: Q6_K
 std::span<const GemmKernels> repackQ2kAvx512VnniTable();   // repack_q2k_avx512vnni.cpp: Q2_K, Q3_K
 std::span<const GemmKernels> repackTqAvx512VnniTable();    // repack_tq_avx512vnni.cpp: TQ2_0, TQ1_0
 std::span<const GemmKernels> repackF16Avx512VnniTable();   // repack_f16_avx512vnni.cpp: F16 (AVX-512 F + F16C)
+std::span<const GemmKernels> repackIq4XsAvx512VnniTable(); // repack_iq4xs_avx512vnni.cpp: IQ4_XS
 #endif
 #ifdef HEARTH_GEMM_HAVE_AMX
 // AMX-INT8 variants of some Avx512Vnni repacked kernels (same layouts, prompt batches on the tile unit); call only

@@ -1,4 +1,5 @@
-// AVX-512 VNNI repacked kernels for Q4_0, Q8_0 weights x Q8_0 activations (kernels/gemm.h, GemmKernels::repack).
+// AVX-512 VNNI repacked kernels for Q4_0, IQ4_NL, Q8_0 weights x Q8_0 activations (kernels/gemm.h,
+// GemmKernels::repack).
 // Only this file is compiled with -mavx512vnni; gemm.cpp calls repackQ4Avx512VnniTable() only after
 // cpuSupports(Isa::Avx512Vnni).
 //
@@ -9,21 +10,26 @@
 //   pair of blocks b, b + 1 (kPairBytes: 576 for Q4_0 = 2 x 16 x 18, 1088 for Q8_0 = 2 x 16 x 34):
 //     bytes  0..31   16 F16 scales d of block b, lane r = row r (one vcvtph2ps)
 //     bytes 32..63   the same for block b + 1
-//     then kQuantBytes per block (256 for Q4_0, 512 for Q8_0), block b then block b + 1, as 64-byte vectors k:
-//       Q4_0: vector k = 0..3, lane r = qs[4k..4k+3] of row r, as stored (low nibble of qs[j] = element j, high
-//             nibble = element j + 16): elements 4k..4k+3 and 16+4k..16+4k+3
+//     then kQuantBytes per block (256 for Q4_0 and IQ4_NL, 512 for Q8_0), block b then block b + 1, as 64-byte
+//     vectors k:
+//       Q4_0, IQ4_NL: vector k = 0..3, lane r = qs[4k..4k+3] of row r, as stored (low nibble of qs[j] = element j,
+//             high nibble = element j + 16): elements 4k..4k+3 and 16+4k..16+4k+3
 //       Q8_0: vector k = 0..7, lane r = qs[4k..4k+3] of row r, each byte ^ 0x80 (= q + 128, unsigned)
 //   an odd last block: its 32 bytes of scales, 32 zero bytes, its quants (the only bytes the file does not have).
 //   Rows past nRows in the last group: zero scales and quants.
 //
 // Q4_0 nibbles enter the products as 16 x nibble, both halves: hi16 = v & 0xf0, lo16 = vpshufb(table 16 x i,
 // v & 0x0f), so decoding 64 bytes costs two logic ops and a shuffle, no shift; the 1/16 goes to the activation scale.
+// IQ4_NL nibbles index its 16 non-linear levels (format_iq4_nl.h): one vpshufb per half maps them to level + 128
+// (1..241, unsigned as vpdpbusd wants; the table is 16 bytes, one per 128-bit lane), the high half after a shift: as
+// for Q8_0, u = q + 128 for a value q, so the same correction and the scale d as it is apply.
 //
 // Packed activation row (packedRowBytes: kActBlockBytes per block, padded to 64 bytes), per block:
 //     bytes  0..31   the 32 int8 quants as quantizeAct stored them (broadcast 4 at a time)
-//     bytes 32..35   F32 scale: d for Q8_0 weights, d / 16 for Q4_0 weights (exact: a power of two)
+//     bytes 32..35   F32 scale: d for Q8_0 and IQ4_NL weights, d / 16 for Q4_0 weights (exact: a power of two)
 //     bytes 36..39   int32 -128 * sum(q): the offset correction, exact in int32 (Q8_0: u = q + 128; Q4_0:
-//                    u = 16 * nibble = 16 * (q + 8)), the starting value of the block's int32 accumulator
+//                    u = 16 * nibble = 16 * (q + 8); IQ4_NL: u = level + 128), the starting value of the block's
+//                    int32 accumulator
 //
 // Per (16-row group, token, block): 8 vpdpbusd from the correction, one int->float conversion, one scale product
 // (16 weight scales x the broadcast activation scale) and one FMA into the token's F32 accumulator (16 rows).
@@ -34,9 +40,9 @@
 //     is in L1/L2, and with up to kTok tokens the matrix is one pass over the weights, prefetched kPrefetchPairs
 //     pairs ahead.
 //   - prompt processing: chunks of tokens whose packed activations stay in L2 (kActChunkBudget); per chunk, blocks
-//     of kWideGroups groups stream past (Q4_0 first decoded into the Q8_0 layout, see prepareQ4Group), in chunks
-//     of kWideKBlocks blocks that stay in L1 while they meet the chunk's tiles of kWideTok tokens (each activation
-//     broadcast feeds kWideGroups vpdpbusd); the next groups' weights are prefetched to L2 meanwhile.
+//     of kWideGroups groups stream past (Q4_0 and IQ4_NL first decoded into the Q8_0 layout, see prepareQ4Group), in
+//     chunks of kWideKBlocks blocks that stay in L1 while they meet the chunk's tiles of kWideTok tokens (each
+//     activation broadcast feeds kWideGroups vpdpbusd); the next groups' weights are prefetched to L2 meanwhile.
 //
 // Repacked size: exactly the file's bytes (plus 32 bytes per group when the row has an odd number of blocks).
 #ifndef __AVX512VNNI__
@@ -53,6 +59,7 @@
 #include <utility>
 #include <vector>
 
+#include "kernels/format_iq4_nl.h"
 #include "kernels/format_q4_0.h"
 #include "kernels/format_q8_0.h"
 #include "kernels/fp16.h"
@@ -69,8 +76,9 @@ constexpr int64_t kActBlockBytes = 40;   // packed activation block: 32 quants, 
 constexpr int kTok = 8;                  // tokens per tile of the token-generation path
 // From this many tokens on, the prompt-processing path (measured: Q4_0's in-tile nibble decoding stays ahead of the
 // decoded copy up to about 48 tokens, Q8_0 has nothing to decode).
+// (IQ4_NL: as Q4_0, not measured separately.)
 template <GgmlType T>
-constexpr int64_t kWideMinTokens = T == GgmlType::Q4_0 ? 48 : 16;
+constexpr int64_t kWideMinTokens = T == GgmlType::Q8_0 ? 16 : 48;
 constexpr size_t kActChunkBudget = 512 * 1024;  // packed activations of a token chunk (stay in L2, 1 MiB/core)
 // Tokens per chunk at most: larger chunks measured slower at 512 tokens (their y rows span more pages), and the
 // weights streamed again per chunk are prefetched (48..72 measured best for n = 2048 and 5632).
@@ -78,8 +86,12 @@ constexpr int64_t kChunkMaxTokens = 72;
 
 const uint8_t* bytes(const void* p) { return static_cast<const uint8_t*>(p); }
 
+// Q4_0 and IQ4_NL: 4-bit quants, decoded in the kernel (the same layout).
+template <GgmlType T>
+constexpr bool kNibbles = T != GgmlType::Q8_0;
 template <GgmlType T>
 constexpr int64_t kBlockBytes = T == GgmlType::Q8_0 ? int64_t(sizeof(BlockQ8_0)) : int64_t(sizeof(BlockQ4_0));
+static_assert(sizeof(BlockIq4Nl) == sizeof(BlockQ4_0));
 template <GgmlType T>
 constexpr int64_t kQuantBytes = kRows * (kBlockBytes<T> - 2);  // one block's quants of a group
 template <GgmlType T>
@@ -87,7 +99,7 @@ constexpr int64_t kPairBytes = 2 * kScaleBytes + 2 * kQuantBytes<T>;
 // Token generation: the prefetch distance ahead of the weight stream, in pairs of blocks: about 3 KiB of each type
 // (Q4_0: 5 x 576 bytes, Q8_0: 3 x 1088). Measured on one thread from DRAM with the weights on 2 MiB pages (kernel
 // GB/s / plain read GB/s of the same buffers): Q4_0 flat at 97-98 % for 2 to 5 pairs; Q8_0 98 % for 2 or 3 pairs,
-// 91 % for 5 (6 KiB, chosen earlier on 4 KiB pages, where it measured flat from 3 to 9 KiB).
+// 91 % for 5 (6 KiB, chosen earlier on 4 KiB pages, where it measured flat from 3 to 9 KiB). IQ4_NL: as Q4_0.
 template <GgmlType T>
 constexpr int64_t kPrefetchPairs = T == GgmlType::Q8_0 ? 3 : 5;
 static_assert(kPairBytes<GgmlType::Q4_0> % 64 == 0 && kPairBytes<GgmlType::Q8_0> % 64 == 0);
@@ -159,7 +171,7 @@ void packQ(const void* act, void* dst, int64_t n) {
     auto* out = static_cast<uint8_t*>(dst);
     const int64_t nb = n / kQk;
     // Q4_0 weights enter the products as 16 x nibble (see the top of the file): the 1/16 goes to the scale.
-    const float scaleFactor = T == GgmlType::Q4_0 ? 1.0f / 16.0f : 1.0f;
+    const float scaleFactor = T == GgmlType::Q4_0 ? 1.0f / 16.0f : 1.0f;  // (IQ4_NL: level + 128, factor 1)
     for (int64_t b = 0; b < nb; ++b) {
         const uint8_t* block = src + b * int64_t(sizeof(BlockQ8_0));
         uint8_t* o = out + b * kActBlockBytes;
@@ -182,19 +194,50 @@ inline __m512i nibbleTimes16() {
                                                 char(176), char(192), char(208), char(224), char(240)));
 }
 
+// vpshufb table: byte i (of each 16-byte lane) = IQ4_NL level i + 128.
+struct alignas(16) LevelTable {
+    uint8_t v[16];
+};
+constexpr LevelTable kLevelsU8 = [] {
+    LevelTable t{};
+    for (int i = 0; i < 16; ++i) t.v[i] = static_cast<uint8_t>(kIq4NlLevels[i] + 128);
+    return t;
+}();
+
+// The decoding table of a 4-bit type, loaded once per tile (the compiler keeps it in a register).
+template <GgmlType T>
+inline __m512i nibbleTable() {
+    if constexpr (T == GgmlType::Q4_0) {
+        return nibbleTimes16();
+    } else {
+        return _mm512_broadcast_i32x4(_mm_load_si128(reinterpret_cast<const __m128i*>(kLevelsU8.v)));
+    }
+}
+
+// 64 bytes of 4-bit quants (v) as the unsigned bytes that enter vpdpbusd: lo from the low nibbles (elements 4k..4k+3
+// of each lane), hi from the high nibbles (16+4k..16+4k+3). Q4_0: 16 x nibble; IQ4_NL: level + 128.
+template <GgmlType T>
+inline void decodeNibbles(__m512i v, __m512i table, __m512i& lo, __m512i& hi) {
+    const __m512i low = _mm512_set1_epi8(0x0f);
+    lo = _mm512_shuffle_epi8(table, _mm512_and_si512(v, low));
+    if constexpr (T == GgmlType::Q4_0) {
+        hi = _mm512_andnot_si512(low, v);
+    } else {
+        hi = _mm512_shuffle_epi8(table, _mm512_and_si512(_mm512_srli_epi16(v, 4), low));
+    }
+}
+
 // One block of a group (scales at sc, quants at q) against NT tokens' packed blocks (xb, xStride apart).
 template <GgmlType T, int NT>
 inline void blockStep(const uint8_t* sc, const uint8_t* q, const uint8_t* xb, size_t xStride, __m512* acc) {
     __m512i dot[NT];
     for (int t = 0; t < NT; ++t) dot[t] = bcast32(xb + size_t(t) * xStride + 36);
-    if constexpr (T == GgmlType::Q4_0) {
-        const __m512i low = _mm512_set1_epi8(0x0f);
-        const __m512i times16 = nibbleTimes16();
+    if constexpr (kNibbles<T>) {
+        const __m512i table = nibbleTable<T>();
 #pragma GCC unroll 4
         for (int k = 0; k < 4; ++k) {
-            const __m512i v = _mm512_loadu_si512(q + 64 * k);
-            const __m512i lo = _mm512_shuffle_epi8(times16, _mm512_and_si512(v, low));
-            const __m512i hi = _mm512_andnot_si512(low, v);
+            __m512i lo, hi;
+            decodeNibbles<T>(_mm512_loadu_si512(q + 64 * k), table, lo, hi);
 #pragma GCC unroll 16
             for (int t = 0; t < NT; ++t) {
                 const uint8_t* x = xb + size_t(t) * xStride;
@@ -258,32 +301,33 @@ constexpr auto kTiles = tileTable<T>(std::make_integer_sequence<int, kTok>());
 
 // --- prompt processing -------------------------------------------------------------------------------------------
 //
-// A group meets many token tiles there, so the Q4_0 nibbles are decoded once per token chunk (one chunk of blocks
-// at a time, just before its tiles) into the Q8_0 group layout ("prepared": vectors k = 0..3 the low nibbles, 4..7
-// the high nibbles, each as 16 x nibble, which pairs vector k with activation bytes 4k..4k+3 exactly as for Q8_0).
-// Then one tile serves both types: kWideGroups groups x NT tokens, each 4-byte activation broadcast feeding
-// kWideGroups vpdpbusd, each weight vector NT.
+// A group meets many token tiles there, so the Q4_0 and IQ4_NL nibbles are decoded once per token chunk (one chunk
+// of blocks at a time, just before its tiles) into the Q8_0 group layout ("prepared": vectors k = 0..3 the low
+// nibbles, 4..7 the high nibbles, each as decodeNibbles makes them, which pairs vector k with activation bytes
+// 4k..4k+3 exactly as for Q8_0). Then one tile serves all three types: kWideGroups groups x NT tokens, each 4-byte
+// activation broadcast feeding kWideGroups vpdpbusd, each weight vector NT.
 constexpr int kWideGroups = 2;  // groups per prompt tile
 constexpr int kWideTok = 6;     // tokens per prompt tile
 constexpr int64_t kWideKBlocks = 16;  // blocks per L1 chunk (even: whole pairs)
 constexpr int64_t kWideQuantBytes = kQuantBytes<GgmlType::Q8_0>;
 constexpr int64_t kWidePairBytes = kPairBytes<GgmlType::Q8_0>;
 
-// Decodes blocks b0..b1 of one Q4_0 group into the Q8_0 group layout at out (a whole group is
+// Decodes blocks b0..b1 of one Q4_0 or IQ4_NL group into the Q8_0 group layout at out (a whole group is
 // groupBytesQ<Q8_0>(32 nb) bytes; the blocks land where they would in it).
+template <GgmlType T>
 void prepareQ4Group(const uint8_t* wg, int64_t b0, int64_t b1, uint8_t* out) {
-    const __m512i low = _mm512_set1_epi8(0x0f);
-    const __m512i times16 = nibbleTimes16();
+    const __m512i table = nibbleTable<T>();
     for (int64_t b = b0; b < b1; ++b) {
-        const uint8_t* pair = wg + b / 2 * kPairBytes<GgmlType::Q4_0>;
-        const uint8_t* q = pair + 2 * kScaleBytes + (b % 2) * kQuantBytes<GgmlType::Q4_0>;
+        const uint8_t* pair = wg + b / 2 * kPairBytes<T>;
+        const uint8_t* q = pair + 2 * kScaleBytes + (b % 2) * kQuantBytes<T>;
         uint8_t* opair = out + b / 2 * kWidePairBytes;
         uint8_t* oq = opair + 2 * kScaleBytes + (b % 2) * kWideQuantBytes;
         std::memcpy(opair + (b % 2) * kScaleBytes, pair + (b % 2) * kScaleBytes, kScaleBytes);
         for (int k = 0; k < 4; ++k) {
-            const __m512i v = _mm512_loadu_si512(q + 64 * k);
-            _mm512_storeu_si512(oq + 64 * k, _mm512_shuffle_epi8(times16, _mm512_and_si512(v, low)));
-            _mm512_storeu_si512(oq + 64 * (k + 4), _mm512_andnot_si512(low, v));
+            __m512i lo, hi;
+            decodeNibbles<T>(_mm512_loadu_si512(q + 64 * k), table, lo, hi);
+            _mm512_storeu_si512(oq + 64 * k, lo);
+            _mm512_storeu_si512(oq + 64 * (k + 4), hi);
         }
     }
 }
@@ -420,13 +464,14 @@ void gemmQ(const void* wv, size_t wStride, int64_t nRows, const void* xv, size_t
         return;
     }
     // Prompt processing: chunks of tokens whose packed activations stay in L2 while every group streams past them;
-    // a block of kWideGroups groups (prepared, for Q4_0) stays in L1/L2 while it meets the chunk's token tiles.
+    // a block of kWideGroups groups (prepared, for Q4_0 and IQ4_NL) stays in L1/L2 while it meets the chunk's token
+    // tiles.
     struct alignas(64) CacheLine {
         uint8_t bytes[64];
     };
     thread_local std::vector<CacheLine> prepared;
     const size_t preparedStride = groupBytesQ<GgmlType::Q8_0>(n);
-    if constexpr (T == GgmlType::Q4_0) prepared.resize(kWideGroups * preparedStride / sizeof(CacheLine));
+    if constexpr (kNibbles<T>) prepared.resize(kWideGroups * preparedStride / sizeof(CacheLine));
     // Equal chunks (no short last one that would stream all the weights again for a few tokens).
     const int64_t fit = std::min<int64_t>(kChunkMaxTokens, int64_t(kActChunkBudget / std::max<size_t>(1, xStride)));
     const int64_t chunkMax = std::max<int64_t>(kWideTok, fit / kWideTok * kWideTok);
@@ -439,7 +484,7 @@ void gemmQ(const void* wv, size_t wStride, int64_t nRows, const void* xv, size_t
             const uint8_t* wg = w + size_t(g) * wStride;
             size_t gStride = wStride;
             const uint8_t* source = wg;
-            if constexpr (T == GgmlType::Q4_0) {
+            if constexpr (kNibbles<T>) {
                 wg = reinterpret_cast<const uint8_t*>(prepared.data());
                 gStride = preparedStride;
             }
@@ -453,11 +498,11 @@ void gemmQ(const void* wv, size_t wStride, int64_t nRows, const void* xv, size_t
             const uint8_t* pfEnd = pf + nextGroups * int64_t(wStride);
             for (int64_t b0 = 0; b0 < nb; b0 += kWideKBlocks) {
                 const int64_t b1 = std::min(nb, b0 + kWideKBlocks);
-                if constexpr (T == GgmlType::Q4_0) {
+                if constexpr (kNibbles<T>) {
                     // Decoded just before its token tiles, so it is still in L1 for them.
                     auto* prep = reinterpret_cast<uint8_t*>(prepared.data());
                     for (int i = 0; i < ng; ++i) {
-                        prepareQ4Group(source + size_t(i) * wStride, b0, b1, prep + size_t(i) * preparedStride);
+                        prepareQ4Group<T>(source + size_t(i) * wStride, b0, b1, prep + size_t(i) * preparedStride);
                     }
                 }
                 for (int64_t t = t0; t < t1; t += kWideTok) {
@@ -490,6 +535,8 @@ constexpr GemmKernels kTable[] = {
                 repackQ<GgmlType::Q8_0>),
     makeKernels(GgmlType::Q4_0, groupBytesQ<GgmlType::Q4_0>, packQ<GgmlType::Q4_0>, gemmQ<GgmlType::Q4_0>,
                 repackQ<GgmlType::Q4_0>),
+    makeKernels(GgmlType::IQ4_NL, groupBytesQ<GgmlType::IQ4_NL>, packQ<GgmlType::IQ4_NL>, gemmQ<GgmlType::IQ4_NL>,
+                repackQ<GgmlType::IQ4_NL>),
 };
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <vector>
 
+#include "kernels/fp16.h"
 #include "kernels/gemm.h"
 #include "kernels/reference.h"
 #include "kernels/reference_kquants.h"
@@ -29,6 +30,10 @@ struct Case {
     int64_t nRows;
     int64_t nTok;
     int64_t n;
+    // Weights of random bytes instead of quantized rows, each block's leading F16 scale replaced by a finite one: for
+    // the types whose every other bit pattern is valid (IQ4_NL, IQ4_XS), so that all of them meet the kernel, e.g. the
+    // IQ4_XS sub-block scales our quantizer never writes.
+    bool randomBlocks = false;
 };
 
 // Runs one (type, shape) case on gk and compares with the oracle. Returns false on a failure (already reported).
@@ -41,8 +46,17 @@ bool checkCase(Isa isa, const GemmKernels& gk, const Case& c, size_t wOffset, si
     OffsetBuffer w(size_t(c.nRows) * wRowBytes, wOffset);
     std::vector<float> row(size_t(c.n));
     for (int64_t r = 0; r < c.nRows; ++r) {
+        uint8_t* dst = w.data() + size_t(r) * wRowBytes;
+        if (c.randomBlocks) {
+            for (size_t j = 0; j < wRowBytes; ++j) dst[j] = static_cast<uint8_t>(rng.bits32());
+            for (size_t o = 0; o < wRowBytes; o += traitsOf(type).blockBytes) {
+                const uint16_t d = f32ToFp16(0.01f * rng.uniform());
+                std::memcpy(dst + o, &d, sizeof d);
+            }
+            continue;
+        }
         for (float& v : row) v = rng.normal(1.0f);
-        quantizeRow(type, row.data(), w.data() + size_t(r) * wRowBytes, c.n);
+        quantizeRow(type, row.data(), dst, c.n);
     }
     // Activations: F32 rows, quantized to actType as the engine does (Q8_0 via the reference quantizer).
     OffsetBuffer act(size_t(c.nTok) * actRowBytes, xOffset);
@@ -165,6 +179,7 @@ HEARTH_TEST(repackedMatchesReference) {
     const int64_t tokCounts[] = {1, 2, 3, 5, 8, 13};
     int tested = 0;
     for (const Isa isa : isasUnderTest()) {
+        std::vector<int> covered(kGgmlTypeIdLimit, 0);  // types tested on this ISA
         for (const GgmlType type : gemmTypes()) {
             const GemmKernels* gk = repackedGemmFor(type, isa);
             if (gk == nullptr) continue;
@@ -198,7 +213,25 @@ HEARTH_TEST(repackedMatchesReference) {
             const int64_t longN = blockElems > 1 ? 37 * blockElems : 1500;
             if (!checkCase(isa, *gk, Case{33, 64, longN}, 2, 4, rng)) return;
             if (!checkCase(isa, *gk, Case{17, 130, blockElems > 1 ? 17 * blockElems : 777}, 0, 0, rng)) return;
+            if (type == GgmlType::IQ4_NL || type == GgmlType::IQ4_XS) {
+                // Every index and scale bit pattern, at one token and in batches (both loops of the kernels).
+                for (const int64_t nTok : {1, 3, 8, 70}) {
+                    if (!checkCase(isa, *gk, Case{33, nTok, 9 * blockElems, true}, 1, 4, rng)) return;
+                }
+            }
+            ++covered[size_t(type)];
         }
+#if defined(__x86_64__)
+        // The types with AVX-512 VNNI repacked kernels: none may drop out of the tables unnoticed.
+        if (isa == Isa::Avx512Vnni) {
+            for (const GgmlType type : {GgmlType::F16, GgmlType::Q8_0, GgmlType::Q4_0, GgmlType::IQ4_NL, GgmlType::Q2_K,
+                                        GgmlType::Q3_K, GgmlType::Q4_K, GgmlType::Q5_K, GgmlType::Q6_K,
+                                        GgmlType::IQ4_XS, GgmlType::TQ1_0, GgmlType::TQ2_0}) {
+                CHECK_MSG(covered[size_t(type)] > 0, "avx512vnni: no repacked kernel for %s",
+                          std::string(typeName(type)).c_str());
+            }
+        }
+#endif
     }
     if (tested == 0) skip("no repacked kernels on the ISAs under test");
 }
