@@ -71,5 +71,46 @@ void gemmWithTiles(const std::array<std::array<PlainTileFn, Nt>, Mr>& tiles, siz
                         });
 }
 
+// The driver of the repacked super-block kernels whose tiles have the signature of GroupTileFn (Q4_K/Q5_K, IQ4_XS):
+// w holds groups of Rows rows, wStride bytes apart; tiles[nt - 1] runs one group against nt <= Tile tokens over
+// nBlocks super-blocks, writing that group's rows (the last group's `rows` may be fewer than Rows), and prefetches
+// ahead of its weight stream when asked.
+using GroupTileFn = void (*)(const uint8_t* w, int64_t nBlocks, const uint8_t* x, size_t xStride, float* y,
+                             size_t ldy, int rows, bool prefetch);
+
+template <int Rows, int Tile>
+void gemmGroupTiles(const std::array<GroupTileFn, Tile>& tiles, size_t actBudget, size_t weightBudget,
+                    const void* wv, size_t wStride, int64_t nRows, const void* xv, size_t xStride, int64_t nTok,
+                    int64_t nBlocks, float* y, size_t ldy) {
+    const auto* w = static_cast<const uint8_t*>(wv);
+    const auto* x = static_cast<const uint8_t*>(xv);
+    const int64_t nGroups = (nRows + Rows - 1) / Rows;
+    if (nTok <= 0 || nRows <= 0) return;
+    auto group = [&](int64_t g, int64_t t, int nt, bool prefetch) {
+        const int rows = int(std::min<int64_t>(Rows, nRows - g * Rows));
+        tiles[size_t(nt - 1)](w + size_t(g) * wStride, nBlocks, x + size_t(t) * xStride, xStride,
+                              y + size_t(t) * ldy + size_t(g * Rows), ldy, rows, prefetch);
+    };
+    if (nTok <= Tile) {
+        // Token generation (and tiny batches): one pass streaming the weights from memory.
+        for (int64_t g = 0; g < nGroups; ++g) group(g, 0, int(nTok), true);
+        return;
+    }
+    // Prompt batches: a chunk of tokens (activations in L2) against blocks of groups (weights in L2); within, each
+    // token tile (activations in L1) meets every group of the block.
+    const int64_t chunk = std::max<int64_t>(Tile, int64_t(actBudget / std::max<size_t>(1, xStride)) / Tile * Tile);
+    const int64_t block = std::max<int64_t>(1, int64_t(weightBudget / std::max<size_t>(1, wStride)));
+    for (int64_t t0 = 0; t0 < nTok; t0 += chunk) {
+        const int64_t t1 = std::min(nTok, t0 + chunk);
+        for (int64_t g0 = 0; g0 < nGroups; g0 += block) {
+            const int64_t g1 = std::min(nGroups, g0 + block);
+            for (int64_t t = t0; t < t1; t += Tile) {
+                const int nt = int(std::min<int64_t>(Tile, t1 - t));
+                for (int64_t g = g0; g < g1; ++g) group(g, t, nt, false);
+            }
+        }
+    }
+}
+
 }  // namespace
 }  // namespace hearth::kernels

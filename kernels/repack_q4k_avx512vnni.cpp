@@ -65,6 +65,7 @@
 #include "kernels/format_q5_k.h"
 #include "kernels/format_q8_k.h"
 #include "kernels/gemm_tables.h"
+#include "kernels/gemm_tiling.h"
 #include "kernels/simd_x86_common.h"
 
 namespace hearth::kernels {
@@ -343,7 +344,7 @@ void tileK(const uint8_t* g, int64_t nb, const uint8_t* x, size_t xStride, float
     for (int t = 0; t < T; ++t) _mm512_mask_storeu_ps(y + size_t(t) * ldy, mask, acc[t]);
 }
 
-using TileFn = void (*)(const uint8_t*, int64_t, const uint8_t*, size_t, float*, size_t, int, bool);
+using TileFn = GroupTileFn;
 
 template <bool Q5, int... Ts>
 constexpr std::array<TileFn, sizeof...(Ts)> tilesFor(std::integer_sequence<int, Ts...>) {
@@ -354,36 +355,10 @@ template <bool Q5>
 constexpr std::array<TileFn, kTile> kTiles = tilesFor<Q5>(std::make_integer_sequence<int, kTile>());
 
 template <bool Q5>
-void gemmK(const void* w, size_t wStride, int64_t nRows, const void* xv, size_t xStride, int64_t nTok, int64_t n,
+void gemmK(const void* w, size_t wStride, int64_t nRows, const void* x, size_t xStride, int64_t nTok, int64_t n,
            float* y, size_t ldy) {
-    const int64_t nb = n / kQkK;
-    const int64_t nGroups = (nRows + kRows - 1) / kRows;
-    const auto* x = bytes(xv);
-    if (nTok <= 0 || nRows <= 0) return;
-    auto group = [&](int64_t g, int64_t t, int nt, bool prefetch) {
-        const int rows = int(std::min<int64_t>(kRows, nRows - g * kRows));
-        kTiles<Q5>[nt - 1](bytes(w) + size_t(g) * wStride, nb, x + size_t(t) * xStride, xStride,
-                           y + size_t(t) * ldy + size_t(g * kRows), ldy, rows, prefetch);
-    };
-    if (nTok <= kTile) {
-        // Token generation (and tiny batches): one pass streaming the weights from memory.
-        for (int64_t g = 0; g < nGroups; ++g) group(g, 0, int(nTok), true);
-        return;
-    }
-    // Prompt batches: a chunk of tokens (activations in L2) against blocks of groups (weights in L2); within, each
-    // token tile (activations in L1) meets every group of the block.
-    const int64_t chunk = std::max<int64_t>(kTile, int64_t(kActBudget / xStride) / kTile * kTile);
-    const int64_t block = std::max<int64_t>(1, int64_t(kWeightBudget / wStride));
-    for (int64_t t0 = 0; t0 < nTok; t0 += chunk) {
-        const int64_t t1 = std::min(nTok, t0 + chunk);
-        for (int64_t g0 = 0; g0 < nGroups; g0 += block) {
-            const int64_t g1 = std::min(nGroups, g0 + block);
-            for (int64_t t = t0; t < t1; t += kTile) {
-                const int nt = int(std::min<int64_t>(kTile, t1 - t));
-                for (int64_t g = g0; g < g1; ++g) group(g, t, nt, false);
-            }
-        }
-    }
+    gemmGroupTiles<kRows, kTile>(kTiles<Q5>, kActBudget, kWeightBudget, w, wStride, nRows, x, xStride, nTok,
+                                 n / kQkK, y, ldy);
 }
 
 constexpr GemmKernels kTable[] = {
