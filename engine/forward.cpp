@@ -24,7 +24,7 @@ Result<std::unique_ptr<Context>> Context::create(const Model& model, const Conte
 
     if (Status st = checkKvType(params.kv, c.headDim, c.headDimV); !st) return st.error();
     std::unique_ptr<Context> ctx(new Context(model, params));
-    auto cache = KvCache::create(c.nLayer, params.nCtx, c.kvDim(), c.kvDimV(), params.kv);
+    auto cache = KvCache::create(c.nLayer, params.nCtx, c.kvDim(), c.kvDimV(), params.kv, c.nHeadKv);
     if (!cache) return cache.error();
     ctx->cache_ = std::move(*cache);
     ctx->profile_.setEnabled(params.profile);

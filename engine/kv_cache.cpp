@@ -51,14 +51,18 @@ Status checkKvType(KvType type, int64_t headDim, int64_t headDimV) {
 }
 
 Result<std::unique_ptr<KvCache>> KvCache::create(int64_t nLayer, int64_t nCtx, int64_t kvDimK, int64_t kvDimV,
-                                                 KvType type) {
-    assert(nLayer > 0 && nCtx > 0 && kvDimK > 0 && kvDimV > 0);
+                                                 KvType type, int64_t nHeads) {
+    assert(nLayer > 0 && nCtx > 0 && kvDimK > 0 && kvDimV > 0 && nHeads > 0);
+    if (kvDimK % nHeads != 0 || kvDimV % nHeads != 0) {
+        return Error{"a KV cache of " + std::to_string(nHeads) + " heads needs rows that divide into them, found " +
+                     std::to_string(kvDimK) + " keys and " + std::to_string(kvDimV) + " values per position"};
+    }
     const kernels::GgmlType gt = kvGgmlType(type);
     const int64_t block = kernels::traitsOf(gt).blockElems;
-    if (kvDimK % block != 0 || kvDimV % block != 0) {
-        return Error{"a " + std::string(kvTypeName(type)) + " KV cache needs rows of a multiple of " +
-                     std::to_string(block) + " elements, found " + std::to_string(kvDimK) + " keys and " +
-                     std::to_string(kvDimV) + " values per position"};
+    if ((kvDimK / nHeads) % block != 0 || (kvDimV / nHeads) % block != 0) {
+        return Error{"a " + std::string(kvTypeName(type)) + " KV cache needs heads of a multiple of " +
+                     std::to_string(block) + " elements, found " + std::to_string(kvDimK / nHeads) + " keys and " +
+                     std::to_string(kvDimV / nHeads) + " values per head"};
     }
     std::unique_ptr<KvCache> c(new KvCache());
     c->nLayer_ = nLayer;
@@ -68,6 +72,9 @@ Result<std::unique_ptr<KvCache>> KvCache::create(int64_t nLayer, int64_t nCtx, i
     c->type_ = type;
     c->keyRowBytes_ = size_t(kernels::rowBytes(gt, uint64_t(kvDimK)));
     c->valueRowBytes_ = size_t(kernels::rowBytes(gt, uint64_t(kvDimV)));
+    c->nHeads_ = nHeads;
+    c->keyHeadBytes_ = c->keyRowBytes_ / size_t(nHeads);
+    c->valueHeadBytes_ = c->valueRowBytes_ / size_t(nHeads);
     c->kernels_ = type == KvType::F32 ? nullptr : kernels::kernelsFor(gt);
     assert(type == KvType::F32 || c->kernels_ != nullptr);
     const double bytes = double(nLayer) * double(nCtx) * double(c->keyRowBytes_ + c->valueRowBytes_);
@@ -108,58 +115,68 @@ size_t KvCache::elemOffsetBytes(int64_t offset) const {
     return 0;
 }
 
-void KvCache::store(int64_t layer, int64_t pos, const float* k, const float* v) {
-    assert(layer >= 0 && layer < nLayer_ && pos >= 0 && pos < nCtx_);
-    uint8_t* kd = keys_.data.get() + size_t(layer * nCtx_ + pos) * keyRowBytes_;
-    uint8_t* vd = values_.data.get() + size_t(layer * nCtx_ + pos) * valueRowBytes_;
-    switch (type_) {
-    case KvType::F32:
-        std::memcpy(kd, k, keyRowBytes_);
-        std::memcpy(vd, v, valueRowBytes_);
-        return;
-    case KvType::F16:
-        for (int64_t i = 0; i < kvDimK_; ++i) kernels::storeU16(kd + 2 * i, kernels::f32ToFp16(k[i]));
-        for (int64_t i = 0; i < kvDimV_; ++i) kernels::storeU16(vd + 2 * i, kernels::f32ToFp16(v[i]));
-        return;
-    case KvType::Q8_0:
-        // The activation quantizer of the Q8_0 entry is the (vectorised) Q8_0 quantizer, bit-identical to
-        // kernels::quantizeRow(Q8_0): one 32-element block never straddles two heads (checkKvType).
-        kernels_->quantizeAct(k, kd, kvDimK_);
-        kernels_->quantizeAct(v, vd, kvDimV_);
-        return;
-    }
+uint8_t* KvCache::at(const Buffer& buf, size_t headBytes, int64_t dim, int64_t layer, int64_t pos,
+                     int64_t offset) const {
+    const int64_t headDim = dim / nHeads_;
+    const int64_t head = offset / headDim;
+    return buf.data.get() + (size_t(layer * nHeads_ + head) * size_t(nCtx_) + size_t(pos)) * headBytes +
+           elemOffsetBytes(offset - head * headDim);
 }
 
-void KvCache::load(const Buffer& buf, size_t rowBytes, int64_t dim, int64_t layer, int64_t pos0,
+void KvCache::store(int64_t layer, int64_t pos, const float* k, const float* v) {
+    assert(layer >= 0 && layer < nLayer_ && pos >= 0 && pos < nCtx_);
+    const auto put = [&](const Buffer& buf, size_t headBytes, int64_t dim, const float* x) {
+        const int64_t headDim = dim / nHeads_;
+        for (int64_t h = 0; h < nHeads_; ++h) {
+            uint8_t* d = at(buf, headBytes, dim, layer, pos, h * headDim);
+            const float* src = x + h * headDim;
+            switch (type_) {
+            case KvType::F32: std::memcpy(d, src, headBytes); break;
+            case KvType::F16:
+                for (int64_t i = 0; i < headDim; ++i) kernels::storeU16(d + 2 * i, kernels::f32ToFp16(src[i]));
+                break;
+            case KvType::Q8_0:
+                // The activation quantizer of the Q8_0 entry is the (vectorised) Q8_0 quantizer, bit-identical to
+                // kernels::quantizeRow(Q8_0); a head is whole blocks (create).
+                kernels_->quantizeAct(src, d, headDim);
+                break;
+            }
+        }
+    };
+    put(keys_, keyHeadBytes_, kvDimK_, k);
+    put(values_, valueHeadBytes_, kvDimV_, v);
+}
+
+void KvCache::load(const Buffer& buf, size_t headBytes, int64_t dim, int64_t layer, int64_t pos0,
                    int64_t count, int64_t offset, int64_t n, float* dst) const {
-    assert(layer >= 0 && layer < nLayer_ && pos0 >= 0 && pos0 + count <= nCtx_ && offset + n <= dim);
-    (void)dim;
-    const uint8_t* src = buf.data.get() + size_t(layer * nCtx_ + pos0) * rowBytes + elemOffsetBytes(offset);
+    assert(layer >= 0 && layer < nLayer_ && pos0 >= 0 && pos0 + count <= nCtx_ && offset >= 0 && offset + n <= dim);
+    assert(offset / (dim / nHeads_) == (offset + n - 1) / (dim / nHeads_));  // within one head
+    const uint8_t* src = at(buf, headBytes, dim, layer, pos0, offset);
     if (type_ == KvType::F32) {
-        for (int64_t r = 0; r < count; ++r) std::memcpy(dst + r * n, src + r * rowBytes, size_t(n) * 4);
+        for (int64_t r = 0; r < count; ++r) std::memcpy(dst + r * n, src + r * headBytes, size_t(n) * 4);
         return;
     }
     // F16 -> F32 is exact, Q8_0 -> F32 is d * q per element; the kernel table has the (vectorised) converters.
-    for (int64_t r = 0; r < count; ++r) kernels_->dequantize(src + r * rowBytes, dst + r * n, n);
+    for (int64_t r = 0; r < count; ++r) kernels_->dequantize(src + r * headBytes, dst + r * n, n);
 }
 
 void KvCache::loadKeys(int64_t layer, int64_t pos0, int64_t count, int64_t offset, int64_t n, float* dst) const {
-    load(keys_, keyRowBytes_, kvDimK_, layer, pos0, count, offset, n, dst);
+    load(keys_, keyHeadBytes_, kvDimK_, layer, pos0, count, offset, n, dst);
 }
 
 void KvCache::loadValues(int64_t layer, int64_t pos0, int64_t count, int64_t offset, int64_t n,
                          float* dst) const {
-    load(values_, valueRowBytes_, kvDimV_, layer, pos0, count, offset, n, dst);
+    load(values_, valueHeadBytes_, kvDimV_, layer, pos0, count, offset, n, dst);
 }
 
 const uint8_t* KvCache::keyData(int64_t layer, int64_t pos, int64_t offset) const {
     assert(layer >= 0 && layer < nLayer_ && pos >= 0 && pos < nCtx_ && offset >= 0 && offset < kvDimK_);
-    return keys_.data.get() + size_t(layer * nCtx_ + pos) * keyRowBytes_ + elemOffsetBytes(offset);
+    return at(keys_, keyHeadBytes_, kvDimK_, layer, pos, offset);
 }
 
 const uint8_t* KvCache::valueData(int64_t layer, int64_t pos, int64_t offset) const {
     assert(layer >= 0 && layer < nLayer_ && pos >= 0 && pos < nCtx_ && offset >= 0 && offset < kvDimV_);
-    return values_.data.get() + size_t(layer * nCtx_ + pos) * valueRowBytes_ + elemOffsetBytes(offset);
+    return at(values_, valueHeadBytes_, kvDimV_, layer, pos, offset);
 }
 
 }  // namespace hearth::engine

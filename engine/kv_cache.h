@@ -40,10 +40,16 @@ Status checkKvType(KvType type, int64_t headDim, int64_t headDimV);
 
 class KvCache {
 public:
-    // nLayer x nCtx rows of kvDimK key and kvDimV value elements. Errors if the allocation fails, or for Q8_0 if
-    // kvDimK or kvDimV is not a multiple of 32.
+    // nLayer x nCtx rows of kvDimK key and kvDimV value elements, in nHeads heads of kvDimK / nHeads keys and
+    // kvDimV / nHeads values. Errors if the allocation fails, or if a head's keys or values are not whole blocks of
+    // the type (Q8_0: multiples of 32).
+    //
+    // Layout: head-major within a layer — the rows of one head at consecutive positions are contiguous
+    // (keyStride() bytes apart). Attention reads one head's keys and values over all positions; with whole
+    // position rows (all heads) in a row, each head's pass read a strided quarter of every row and the hardware
+    // prefetchers fetched the rest as well: with 4 KV heads, ~4x the bytes from memory at long contexts.
     static Result<std::unique_ptr<KvCache>> create(int64_t nLayer, int64_t nCtx, int64_t kvDimK, int64_t kvDimV,
-                                                   KvType type);
+                                                   KvType type, int64_t nHeads = 1);
 
     int64_t nLayer() const { return nLayer_; }
     int64_t nCtx() const { return nCtx_; }
@@ -52,9 +58,13 @@ public:
     KvType type() const { return type_; }
     // Bytes held, keys and values: nLayer * nCtx * (rowBytes(type, kvDimK) + rowBytes(type, kvDimV)).
     size_t bytes() const { return keys_.size + values_.size; }
-    // Bytes of one position's key (value) row in one layer.
+    int64_t nHeads() const { return nHeads_; }
+    // Bytes of one position's key (value) row in one layer, all heads.
     size_t keyRowBytes() const { return keyRowBytes_; }
     size_t valueRowBytes() const { return valueRowBytes_; }
+    // Bytes between the same head's keys (values) at consecutive positions: one head's slice of a row.
+    size_t keyStride() const { return keyHeadBytes_; }
+    size_t valueStride() const { return valueHeadBytes_; }
 
     // Positions [0, size()) hold valid keys and values.
     int64_t size() const { return size_; }
@@ -68,13 +78,13 @@ public:
 
     // Copies elements [offset, offset + n) of the key (value) rows at positions [pos0, pos0 + count) of layer as
     // F32 into dst (count, n): one head's slice of a block of keys, ready for the dot products of attention.
-    // For Q8_0, offset and n are multiples of 32.
+    // The elements lie within one head; for Q8_0, offset and n are multiples of 32.
     void loadKeys(int64_t layer, int64_t pos0, int64_t count, int64_t offset, int64_t n, float* dst) const;
     void loadValues(int64_t layer, int64_t pos0, int64_t count, int64_t offset, int64_t n, float* dst) const;
 
     // The stored bytes of key (value) element `offset` of the row at position pos of layer, in the cache's type;
-    // the rows of consecutive positions follow keyRowBytes() (valueRowBytes()) apart. For Q8_0 offset is a
-    // multiple of 32 and the pointer is at a block (for kernels that read the stored blocks in place).
+    // the same head's elements at consecutive positions follow keyStride() (valueStride()) apart. For Q8_0 offset
+    // is a multiple of 32 and the pointer is at a block (for kernels that read the stored blocks in place).
     const uint8_t* keyData(int64_t layer, int64_t pos, int64_t offset) const;
     const uint8_t* valueData(int64_t layer, int64_t pos, int64_t offset) const;
 
@@ -91,20 +101,25 @@ private:
         std::unique_ptr<uint8_t, FreeDeleter> data;
         size_t size = 0;
     };
-    void load(const Buffer& buf, size_t rowBytes, int64_t dim, int64_t layer, int64_t pos0,
+    void load(const Buffer& buf, size_t headBytes, int64_t dim, int64_t layer, int64_t pos0,
               int64_t count, int64_t offset, int64_t n, float* dst) const;
+    // Element `offset` of the row at pos of layer in buf (heads of dim / nHeads_ elements, headBytes each).
+    uint8_t* at(const Buffer& buf, size_t headBytes, int64_t dim, int64_t layer, int64_t pos, int64_t offset) const;
 
     int64_t nLayer_ = 0;
     int64_t nCtx_ = 0;
     int64_t kvDimK_ = 0;
     int64_t kvDimV_ = 0;
     KvType type_ = KvType::F32;
-    size_t keyRowBytes_ = 0;    // rowBytes(type_, kvDimK_)
-    size_t valueRowBytes_ = 0;  // rowBytes(type_, kvDimV_)
+    int64_t nHeads_ = 1;
+    size_t keyRowBytes_ = 0;     // rowBytes(type_, kvDimK_)
+    size_t valueRowBytes_ = 0;   // rowBytes(type_, kvDimV_)
+    size_t keyHeadBytes_ = 0;    // keyRowBytes_ / nHeads_
+    size_t valueHeadBytes_ = 0;  // valueRowBytes_ / nHeads_
     const kernels::TypeKernels* kernels_ = nullptr;  // the conversions of type_ (F16 or Q8_0 table entry)
     int64_t size_ = 0;
-    Buffer keys_;    // (layer, nCtx) rows of keyRowBytes_ bytes
-    Buffer values_;  // (layer, nCtx) rows of valueRowBytes_ bytes
+    Buffer keys_;    // (layer, head, nCtx) rows of keyHeadBytes_ bytes
+    Buffer values_;  // (layer, head, nCtx) rows of valueHeadBytes_ bytes
 };
 
 }  // namespace hearth::engine

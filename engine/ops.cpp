@@ -246,9 +246,9 @@ void attentionKvHeadTile(const KvCache& cache, int64_t layer, int64_t nKeys0, in
     const int64_t nKeysMax = nKeys0 + nTok - 1;  // the tile's last token sees the most keys
     for (int64_t k0 = 0; k0 < nKeysMax; k0 += kAttnBlock) {
         const int64_t nb = std::min(kAttnBlock, nKeysMax - k0);
-        ak.loadRows(type, cache.keyData(layer, k0, kvHead * s.headDim), cache.keyRowBytes(), nb, s.headDim, keys,
+        ak.loadRows(type, cache.keyData(layer, k0, kvHead * s.headDim), cache.keyStride(), nb, s.headDim, keys,
                     s.headDim);
-        ak.loadRows(type, cache.valueData(layer, k0, kvHead * s.headDimV), cache.valueRowBytes(), nb, s.headDimV,
+        ak.loadRows(type, cache.valueData(layer, k0, kvHead * s.headDimV), cache.valueStride(), nb, s.headDimV,
                     values, s.headDimV);
 
         // Scores of every query row against the block's keys, scaled: (rows, nb), row stride kAttnBlock.

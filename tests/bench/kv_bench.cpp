@@ -40,7 +40,7 @@ Times measure(KvType type, int64_t nKeys, int reps) {
     const int64_t kvDim = kShape.nHeadKv * kShape.headDim;
     const int64_t qDim = kShape.nHead * kShape.headDim;
     const int64_t outDim = kShape.nHead * kShape.headDimV;
-    auto cache = KvCache::create(kLayers, nKeys + kAttentionTileTokens, kvDim, kvDim, type);
+    auto cache = KvCache::create(kLayers, nKeys + kAttentionTileTokens, kvDim, kvDim, type, kShape.nHeadKv);
     if (!cache) {
         std::fprintf(stderr, "%s\n", cache.message().c_str());
         std::exit(1);

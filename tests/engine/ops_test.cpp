@@ -134,7 +134,8 @@ TEST(Ops, AttentionMatchesFullSoftmax) {
     const AttentionShape shape{.nHead = 6, .nHeadKv = 2, .headDim = 16, .headDimV = 8, .scale = 0.25f};
     const int64_t nKeys = 150;  // 64-key blocks: two full and a partial one
     for (KvType type : {KvType::F32, KvType::F16}) {
-        auto cache = KvCache::create(1, 200, shape.nHeadKv * shape.headDim, shape.nHeadKv * shape.headDimV, type);
+        auto cache = KvCache::create(1, 200, shape.nHeadKv * shape.headDim, shape.nHeadKv * shape.headDimV, type,
+                                     shape.nHeadKv);  // head-major, as forward.cpp creates it
         ASSERT_TRUE(cache.ok());
         std::vector<std::vector<float>> keys, vals;
         for (int64_t p = 0; p < nKeys; ++p) {
@@ -193,6 +194,49 @@ TEST(Ops, KvCacheStoresAndTruncates) {
         (*cache)->clear();
         EXPECT_EQ((*cache)->size(), 0);
     }
+}
+
+// Heads are stored head-major (all positions of one head's keys contiguous, so attention streams them without
+// reading the other heads' bytes): every head's slice reads back from its own place, and a head's rows at
+// consecutive positions are keyStride() apart; heads that are not whole blocks of the type are refused.
+TEST(Ops, KvCacheStoresHeadsContiguously) {
+    const int64_t nHeads = 4, headDim = 32, headDimV = 64;
+    for (KvType type : {KvType::F32, KvType::F16, KvType::Q8_0}) {
+        auto cache = KvCache::create(2, 8, nHeads * headDim, nHeads * headDimV, type, nHeads);
+        ASSERT_TRUE(cache.ok()) << cache.message();
+        const size_t rowK = (*cache)->keyRowBytes();
+        EXPECT_EQ((*cache)->keyStride() * size_t(nHeads), rowK);
+        EXPECT_EQ((*cache)->valueStride() * size_t(nHeads), (*cache)->valueRowBytes());
+        std::vector<std::vector<float>> k, v;
+        for (int64_t p = 0; p < 8; ++p) {
+            k.push_back(values(size_t(nHeads * headDim), uint32_t(10 + p)));
+            v.push_back(values(size_t(nHeads * headDimV), uint32_t(50 + p)));
+            (*cache)->store(1, p, k.back().data(), v.back().data());
+        }
+        const double tol = type == KvType::F32 ? 0 : type == KvType::F16 ? 1e-3 : 1.0 / 127;
+        for (int64_t h = 0; h < nHeads; ++h) {
+            EXPECT_EQ((*cache)->keyData(1, 3, h * headDim) + (*cache)->keyStride(), (*cache)->keyData(1, 4, h * headDim));
+            EXPECT_EQ((*cache)->valueData(1, 3, h * headDimV) + (*cache)->valueStride(),
+                      (*cache)->valueData(1, 4, h * headDimV));
+            std::vector<float> kOut(size_t(8 * headDim)), vOut(size_t(8 * headDimV));
+            (*cache)->loadKeys(1, 0, 8, h * headDim, headDim, kOut.data());
+            (*cache)->loadValues(1, 0, 8, h * headDimV, headDimV, vOut.data());
+            for (int64_t p = 0; p < 8; ++p) {
+                for (int64_t i = 0; i < headDim; ++i) {
+                    ASSERT_NEAR(kOut[size_t(p * headDim + i)], k[size_t(p)][size_t(h * headDim + i)], tol)
+                        << "head " << h << " position " << p;
+                }
+                for (int64_t i = 0; i < headDimV; ++i) {
+                    ASSERT_NEAR(vOut[size_t(p * headDimV + i)], v[size_t(p)][size_t(h * headDimV + i)], tol)
+                        << "head " << h << " position " << p;
+                }
+            }
+        }
+    }
+    // 4 heads of 16 keys: not whole Q8_0 blocks.
+    auto bad = KvCache::create(1, 8, 64, 64, KvType::Q8_0, 4);
+    ASSERT_FALSE(bad.ok());
+    EXPECT_NE(bad.message().find("per head"), std::string::npos) << bad.message();
 }
 
 // Q8_0 rows are ggml's block_q8_0 as kernels::quantizeRow writes them (so bytes() is what the cache holds and a
@@ -317,7 +361,7 @@ TEST(Ops, AttentionWithQ8_0CacheMatchesFullSoftmax) {
     // both paths. The Q8_0 bound, 5e-3, leaves ~3x headroom; head slices read at a wrong block size (32 bytes
     // instead of 34) give non-finite outputs.
     for (KvType type : {KvType::F32, KvType::F16, KvType::Q8_0}) {
-        auto cache = KvCache::create(1, 200, kvDimK, kvDimV, type);
+        auto cache = KvCache::create(1, 200, kvDimK, kvDimV, type, shape.nHeadKv);
         ASSERT_TRUE(cache.ok()) << cache.message();
         for (int64_t p = 0; p < nKeys; ++p) (*cache)->store(0, p, keys[size_t(p)].data(), vals[size_t(p)].data());
         (*cache)->setSize(nKeys);
