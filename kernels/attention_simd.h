@@ -188,6 +188,19 @@ struct AttentionSimd {
         }
     }
 
+    // The largest lane (xsimd 8.1 has no reduce_max): a shuffle tree on AVX-512 instead of a store and a scalar loop
+    // (eight query rows per key block at one token make this per-row cost show).
+    static float reduceMax(F m) {
+#if defined(__AVX512F__)
+        if constexpr (kL == 16) return _mm512_reduce_max_ps(m);
+#endif
+        alignas(64) float lanes[kL];
+        m.store_aligned(lanes);
+        float r = lanes[0];
+        for (int64_t j = 1; j < kL; ++j) r = std::max(r, lanes[j]);
+        return r;
+    }
+
     static float softmaxStep(float* s, int64_t valid, int64_t nb, float* runMax, float* runSum) {
         if (valid <= 0) {
             std::fill(s, s + nb, 0.f);
@@ -198,9 +211,7 @@ struct AttentionSimd {
         if (nv > 0) {
             F m = F::load_unaligned(s);
             for (int64_t j = kL; j < nv; j += kL) m = xsimd::max(m, F::load_unaligned(s + j));
-            alignas(64) float lanes[kL];  // xsimd 8.1 has no reduce_max
-            m.store_aligned(lanes);
-            for (int64_t j = 0; j < kL; ++j) blockMax = std::max(blockMax, lanes[j]);
+            blockMax = reduceMax(m);
         }
         for (int64_t j = nv; j < valid; ++j) blockMax = std::max(blockMax, s[j]);
         const float newMax = std::max(*runMax, blockMax);
