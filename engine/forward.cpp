@@ -4,6 +4,7 @@
 #include <cassert>
 #include <cmath>
 #include <new>
+#include <numeric>
 #include <string>
 
 namespace hearth::engine {
@@ -123,6 +124,37 @@ void Context::attention(int64_t layer, int64_t nTok, int64_t pos0) {
     };
     if (nItems * itemCost <= ThreadPool::kMinWorkPerThread) {
         for (int64_t i = 0; i < nItems; ++i) attendItem(i, attnScratch_.data());
+        return;
+    }
+    // One tile with fewer KV heads than make a whole number of items per thread (1-3 KV heads on 2 threads, say):
+    // each KV head's keys are split into parts, merged after (flash-decoding), so no thread idles through a long
+    // context. Parts keep at least kMinPartKeys keys: below that the merge costs more than the balance gains.
+    const int nth = pool_.size();
+    const int64_t nKeys = pos0 + nTok;
+    constexpr int64_t kMinPartKeys = 256;
+    const int64_t nParts = params_.exact || nTiles != 1 || nItems % nth == 0
+                               ? 1
+                               : std::min<int64_t>(nth / std::gcd(nItems, int64_t(nth)), nKeys / kMinPartKeys);
+    if (nParts > 1) {
+        const int64_t rows = nTok * group;
+        const size_t partFloats = size_t(rows * (c.headDimV + 2));
+        attnParts_.resize(size_t(nItems * nParts) * partFloats);
+        // Part boundaries on whole 64-key blocks of the online softmax.
+        auto bound = [&](int64_t p) { return p == nParts ? nKeys : nKeys * p / nParts / 64 * 64; };
+        pool_.run([&](int ith, int nth2) {
+            float* scratch = attnScratch_.data() + size_t(ith) * size_t(scratchFloats);
+            for (int64_t i = ith; i < nItems * nParts; i += nth2) {
+                const int64_t g = i / nParts;
+                const int64_t p = i % nParts;
+                attentionKvHeadTilePart(*cache_, layer, pos0 + 1, nTok, attn_, g, q_.data() + g * group * c.headDim,
+                                        qDim, bound(p), bound(p + 1), attnParts_.data() + size_t(i) * partFloats,
+                                        scratch);
+            }
+        });
+        for (int64_t g = 0; g < nItems; ++g) {
+            attentionMergeParts(attnParts_.data() + size_t(g * nParts) * partFloats, nParts, partFloats, nTok, attn_,
+                                att_.data() + g * group * c.headDimV, attDim);
+        }
         return;
     }
     // Items are dealt round-robin: later tokens see more keys, so contiguous chunks would leave the first

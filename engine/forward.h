@@ -91,6 +91,7 @@ private:
     std::vector<float> cos_;      // (B, n_rot / 2) RoPE cosines of each token's position
     std::vector<float> sin_;      // (B, n_rot / 2) RoPE sines
     std::vector<float> attnScratch_;  // (nThreads, attentionScratchFloats) per-thread key/value blocks
+    std::vector<float> attnParts_;    // partial results of attention split over the keys (ops.h)
     MatmulInput in_;              // the current matmul input, with its quantized copies
     StageProfile profile_;        // per-stage wall time, when params_.profile
 

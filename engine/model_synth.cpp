@@ -85,6 +85,8 @@ namespace {
 constexpr SynthShape kShapes[] = {
     // name, label, vocab, embd, layers, heads, kv heads, ff, ctx, rope theta, rms eps
     {"tiny", "Tiny", 512, 256, 2, 8, 4, 768, 256, 10000.f, 1e-5f},
+    // One KV head (multi-query attention, as Gemma 2B or Falcon): tests of attention split over the keys.
+    {"tiny-mqa", "Tiny MQA", 512, 256, 2, 8, 1, 768, 1024, 10000.f, 1e-5f},
     {"tinyllama-1.1b", "TinyLlama 1.1B", 32000, 2048, 22, 32, 4, 5632, 2048, 10000.f, 1e-5f},
     {"llama-7b", "Llama 7B", 32000, 4096, 32, 32, 32, 11008, 4096, 10000.f, 1e-5f},
     {"llama-13b", "Llama 13B", 32000, 5120, 40, 40, 40, 13824, 4096, 10000.f, 1e-5f},

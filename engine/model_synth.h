@@ -76,7 +76,8 @@ struct SynthShape {
     int64_t nGqa() const { return nHead / nHeadKv; }
 };
 
-// tinyllama-1.1b, llama-7b, llama-13b, and "tiny" (n_embd 256, 2 layers, vocab 512: tests).
+// tinyllama-1.1b, llama-7b, llama-13b, and "tiny" (n_embd 256, 2 layers, vocab 512: tests; "tiny-mqa" the same
+// with one KV head).
 std::span<const SynthShape> synthShapes();
 const SynthShape* findSynthShape(std::string_view name);
 

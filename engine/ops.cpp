@@ -220,9 +220,13 @@ int64_t attentionTileScratchFloats(const AttentionShape& s) {
     return kAttnBlock * s.headDim + kAttnBlock * s.headDimV + rows * (s.headDim + kAttnBlock + s.headDimV + 3);
 }
 
-void attentionKvHeadTile(const KvCache& cache, int64_t layer, int64_t nKeys0, int64_t nTok, const AttentionShape& s,
-                         int64_t kvHead, const float* q, int64_t qStride, float* out, int64_t outStride,
-                         float* scratch) {
+namespace {
+
+// The online softmax of one tile over the keys at positions [kBegin, kEnd) (of those each token may see): leaves the
+// unnormalised sums in acc (rows, headDimV), the running maxima in runMax and the sums in runSum (rows each), all in
+// scratch (the layout of attentionTileScratchFloats). Returns acc.
+float* attendRange(const KvCache& cache, int64_t layer, int64_t nKeys0, int64_t nTok, const AttentionShape& s,
+                   int64_t kvHead, const float* q, int64_t qStride, int64_t kBegin, int64_t kEnd, float* scratch) {
     assert(nKeys0 > 0 && nTok > 0 && nTok <= kAttentionTileTokens && s.nHead % s.nHeadKv == 0);
     const int64_t group = s.group();
     const int64_t rows = nTok * group;  // query rows of the tile: row i * group + h is token i, head h
@@ -243,8 +247,8 @@ void attentionKvHeadTile(const KvCache& cache, int64_t layer, int64_t nKeys0, in
 
     const kernels::AttentionKernels& ak = kernels::attentionKernels();
     const kernels::GgmlType type = kvGgmlType(cache.type());
-    const int64_t nKeysMax = nKeys0 + nTok - 1;  // the tile's last token sees the most keys
-    for (int64_t k0 = 0; k0 < nKeysMax; k0 += kAttnBlock) {
+    const int64_t nKeysMax = std::min(kEnd, nKeys0 + nTok - 1);  // the tile's last token sees the most keys
+    for (int64_t k0 = kBegin; k0 < nKeysMax; k0 += kAttnBlock) {
         const int64_t nb = std::min(kAttnBlock, nKeysMax - k0);
         ak.loadRows(type, cache.keyData(layer, k0, kvHead * s.headDim), cache.keyStride(), nb, s.headDim, keys,
                     s.headDim);
@@ -261,13 +265,62 @@ void attentionKvHeadTile(const KvCache& cache, int64_t layer, int64_t nKeys0, in
         // acc = acc * correction + probabilities (rows, nb) x values (nb, headDimV), values read row by row.
         ak.accumulate(scores, kAttnBlock, rows, values, s.headDimV, nb, s.headDimV, correction, acc, s.headDimV);
     }
+    return acc;
+}
 
+}  // namespace
+
+void attentionKvHeadTile(const KvCache& cache, int64_t layer, int64_t nKeys0, int64_t nTok, const AttentionShape& s,
+                         int64_t kvHead, const float* q, int64_t qStride, float* out, int64_t outStride,
+                         float* scratch) {
+    const int64_t group = s.group();
+    const int64_t rows = nTok * group;
+    const float* acc =
+        attendRange(cache, layer, nKeys0, nTok, s, kvHead, q, qStride, 0, nKeys0 + nTok - 1, scratch);
+    const float* runSum = acc + rows * s.headDimV + 2 * rows;
     for (int64_t row = 0; row < rows; ++row) {
         const int64_t i = row / group;
         const int64_t h = row % group;
         const float inv = 1.f / runSum[row];
         float* o = out + i * outStride + h * s.headDimV;
         for (int64_t d = 0; d < s.headDimV; ++d) o[d] = acc[row * s.headDimV + d] * inv;
+    }
+}
+
+void attentionKvHeadTilePart(const KvCache& cache, int64_t layer, int64_t nKeys0, int64_t nTok,
+                             const AttentionShape& s, int64_t kvHead, const float* q, int64_t qStride, int64_t kBegin,
+                             int64_t kEnd, float* part, float* scratch) {
+    const int64_t rows = nTok * s.group();
+    const float* acc = attendRange(cache, layer, nKeys0, nTok, s, kvHead, q, qStride, kBegin, kEnd, scratch);
+    const float* runMax = acc + rows * s.headDimV + rows;
+    const float* runSum = runMax + rows;
+    const int64_t w = s.headDimV + 2;
+    for (int64_t row = 0; row < rows; ++row) {
+        std::copy(acc + row * s.headDimV, acc + (row + 1) * s.headDimV, part + row * w);
+        part[row * w + s.headDimV] = runMax[row];
+        part[row * w + s.headDimV + 1] = runSum[row];
+    }
+}
+
+void attentionMergeParts(const float* parts, int64_t nParts, size_t partStride, int64_t nTok, const AttentionShape& s,
+                         float* out, int64_t outStride) {
+    const int64_t group = s.group();
+    const int64_t w = s.headDimV + 2;
+    for (int64_t row = 0; row < nTok * group; ++row) {
+        float m = -std::numeric_limits<float>::infinity();
+        for (int64_t p = 0; p < nParts; ++p) m = std::max(m, parts[size_t(p) * partStride + size_t(row * w + s.headDimV)]);
+        float* o = out + (row / group) * outStride + (row % group) * s.headDimV;
+        std::fill(o, o + s.headDimV, 0.f);
+        float sum = 0.f;
+        for (int64_t p = 0; p < nParts; ++p) {
+            const float* r = parts + size_t(p) * partStride + size_t(row * w);
+            if (r[s.headDimV + 1] == 0.f) continue;  // no key of this part was visible to the row
+            const float f = std::exp(r[s.headDimV] - m);
+            sum += r[s.headDimV + 1] * f;
+            for (int64_t d = 0; d < s.headDimV; ++d) o[d] += r[d] * f;
+        }
+        const float inv = 1.f / sum;
+        for (int64_t d = 0; d < s.headDimV; ++d) o[d] *= inv;
     }
 }
 

@@ -91,4 +91,16 @@ void attentionKvHeadTile(const KvCache& cache, int64_t layer, int64_t nKeys0, in
                          int64_t kvHead, const float* q, int64_t qStride, float* out, int64_t outStride,
                          float* scratch);
 
+// attentionKvHeadTile split over the keys (flash-decoding), for few KV heads at long contexts, where one item per
+// KV head would leave threads idle: a part covers the keys at positions [kBegin, kEnd) (those its tokens may see)
+// and writes, per query row (row i * group + h: token i, head h), the unnormalised weighted values, the maximum
+// score m and the sum of exp(score - m): headDimV + 2 floats at part + row * (headDimV + 2). A row that sees none
+// of the part's keys gets m = -inf and a sum of 0. attentionMergeParts combines the parts [0, nParts), partStride
+// floats apart, into the tile's outputs: the same result as attentionKvHeadTile up to F32 rounding.
+void attentionKvHeadTilePart(const KvCache& cache, int64_t layer, int64_t nKeys0, int64_t nTok,
+                             const AttentionShape& shape, int64_t kvHead, const float* q, int64_t qStride,
+                             int64_t kBegin, int64_t kEnd, float* part, float* scratch);
+void attentionMergeParts(const float* parts, int64_t nParts, size_t partStride, int64_t nTok,
+                         const AttentionShape& shape, float* out, int64_t outStride);
+
 }  // namespace hearth::engine

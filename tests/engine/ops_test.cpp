@@ -390,6 +390,26 @@ TEST(Ops, AttentionWithQ8_0CacheMatchesFullSoftmax) {
         const double oneErr = maxError(one);
         std::printf("    %s cache: one-token path max error %.3g\n", std::string(kvTypeName(type)).c_str(), oneErr);
         EXPECT_LE(oneErr, tol) << kvTypeName(type) << " one-token path";
+
+        // Split over the keys and merged (few KV heads, long contexts): parts [0, 64), [64, 150), [150, 154); the
+        // last holds keys that only tokens 1..4 see, so token 0's rows get an empty part.
+        const int64_t bounds[] = {0, 64, 150, nKeys};
+        const int64_t nParts = 3;
+        const size_t partFloats = size_t(nTok * shape.group() * (shape.headDimV + 2));
+        std::vector<float> split(size_t(nTok * outDim), NAN), parts(size_t(nParts) * partFloats, NAN);
+        for (int64_t g = 0; g < shape.nHeadKv; ++g) {
+            const int64_t h0 = g * shape.group();
+            for (int64_t p = 0; p < nParts; ++p) {
+                attentionKvHeadTilePart(**cache, 0, nKeys0, nTok, shape, g, q.data() + h0 * shape.headDim, qDim,
+                                        bounds[p], bounds[p + 1], parts.data() + size_t(p) * partFloats,
+                                        scratch.data());
+            }
+            attentionMergeParts(parts.data(), nParts, partFloats, nTok, shape, split.data() + h0 * shape.headDimV,
+                                outDim);
+        }
+        const double splitErr = maxError(split);
+        std::printf("    %s cache: split path max error %.3g\n", std::string(kvTypeName(type)).c_str(), splitErr);
+        EXPECT_LE(splitErr, tol) << kvTypeName(type) << " split path";
     }
 }
 

@@ -200,6 +200,43 @@ TEST(Synth, TinyModelOfEveryFileTypeLoadsAndRuns) {
     EXPECT_GE(written, 4);  // F32, F16, BF16, Q8_0 at least
 }
 
+// A model with one KV head, generating at a depth of 700 tokens: on two threads the attention of each new token is
+// split over the keys and merged (engine/ops.h attentionKvHeadTilePart), on one thread it is not; both must give
+// the same logits (up to F32 summation order; the matmuls give identical results on any thread count).
+TEST(Synth, SplitAttentionGivesTheSameLogitsAsOneThread) {
+    TempDir dir;
+    SynthOptions o;
+    o.shape = "tiny-mqa";
+    o.fileType = FileType::F16;
+    ASSERT_TRUE(synthesizeModel(o, dir.file("mqa.gguf")).ok());
+    auto file = GgufFile::open(dir.file("mqa.gguf"));
+    ASSERT_TRUE(file.ok()) << file.message();
+    auto model = Model::load(std::move(file).value());
+    ASSERT_TRUE(model.ok()) << model.message();
+    ASSERT_EQ((*model)->config().nHeadKv, 1);
+    std::vector<int32_t> prompt(700);
+    for (size_t i = 0; i < prompt.size(); ++i) prompt[i] = int32_t(3 + (i * 37) % 509);
+    std::vector<std::vector<float>> logits[2];
+    for (int threads : {1, 2}) {
+        auto ctx = Context::create(**model, ContextParams{.nCtx = 1024, .nThreads = threads, .kv = KvType::F32});
+        ASSERT_TRUE(ctx.ok()) << ctx.message();
+        ASSERT_TRUE((*ctx)->eval(prompt).ok());
+        for (int32_t next : {7, 300, 42}) {  // one token at a time: one attention tile per layer
+            ASSERT_TRUE((*ctx)->eval(std::vector<int32_t>{next}).ok());
+            logits[threads - 1].emplace_back((*ctx)->logits(0), (*ctx)->logits(0) + 512);
+        }
+    }
+    for (size_t step = 0; step < 3; ++step) {
+        float maxDiff = 0, maxAbs = 0;
+        for (size_t i = 0; i < 512; ++i) {
+            maxDiff = std::max(maxDiff, std::fabs(logits[0][step][i] - logits[1][step][i]));
+            maxAbs = std::max(maxAbs, std::fabs(logits[0][step][i]));
+        }
+        EXPECT_GT(maxAbs, 0.f);
+        EXPECT_LE(maxDiff, 1e-4f * std::max(1.f, maxAbs)) << "step " << step;
+    }
+}
+
 TEST(Synth, SameSeedSameFileOtherSeedOtherWeights) {
     TempDir dir;
     SynthOptions o;
