@@ -11,6 +11,11 @@
 //
 // Pairs with Q8_0 activations (not ggml's Q8_1: the activation block sum the offset needs is computed from
 // the Q8_0 quants): dot = d_w * d_x * sum(q * xq) + m * d_x * sum(xq).
+//
+// Repacked at load for AVX-512 VNNI (kernels/repack_q4_avx512vnni.cpp, same size as the file): 16-row groups,
+// per pair of blocks 640 bytes = the 16 rows' d of both blocks (2 x 32), their m (2 x 32), then each block's qs as
+// 4 vectors of 64 bytes (lane r = qs[4k..4k+3] of row r). The nibble q enters vpdpbusd as it is; the packed
+// activation block carries d_x * sum(xq), so the m term is one FMA per block for 16 rows.
 #pragma once
 
 #include <cstddef>

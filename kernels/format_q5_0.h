@@ -10,6 +10,13 @@
 // ties), d = m / -16, q = min(31, (int8)(x / d + 16.5f)).
 //
 // Pairs with Q8_0 activations: dot = d_w * d_x * sum((q - 16) * xq).
+//
+// Repacked at load for AVX-512 VNNI (kernels/repack_q4_avx512vnni.cpp, same size as the file): 16-row groups,
+// per pair of blocks 704 bytes = the 16 rows' d of both blocks (2 x 32), their 5th bits (2 x 64), then each block's
+// qs as 4 vectors of 64 bytes (lane r = qs[4k..4k+3] of row r, as Q4_0). The 5th bits are stored per quant vector
+// as two 64-bit masks (bit i = byte i of the vector, for its low nibbles, then for its high ones), so the kernel
+// adds 16 to the nibbles under a mask register: q in 0..31 enters vpdpbusd unsigned, and the packed activation's
+// -16 * sum(xq) starts the block's accumulator.
 #pragma once
 
 #include <cstddef>

@@ -11,6 +11,11 @@
 // 0.5f), of which the 5-bit packing keeps the low 5 bits (as ggml does; q never exceeds 31 but by rounding).
 //
 // Pairs with Q8_0 activations (see format_q4_1.h): dot = d_w * d_x * sum(q * xq) + m * d_x * sum(xq).
+//
+// Repacked at load for AVX-512 VNNI (kernels/repack_q4_avx512vnni.cpp, same size as the file): 16-row groups,
+// per pair of blocks 768 bytes = the 16 rows' d of both blocks (2 x 32), their m (2 x 32), their 5th bits as 64-bit
+// masks (2 x 64, see format_q5_0.h), then each block's qs as 4 vectors of 64 bytes. q in 0..31 enters vpdpbusd
+// unsigned; the m term as for Q4_1.
 #pragma once
 
 #include <cstddef>

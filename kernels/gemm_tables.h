@@ -22,7 +22,7 @@ std::span<const GemmKernels> gemmQ4kAvx512VnniTable();      // gemm_q4k_avx512vn
 std::span<const GemmKernels> gemmQ6kAvx512VnniTable();      // gemm_q6k_avx512vnni.cpp: Q6_K, Q3_K
 std::span<const GemmKernels> gemmLowbitAvx512VnniTable();   // gemm_lowbit_avx512vnni.cpp: Q2_K, TQ1_0, TQ2_0
 // Repacked kernels (GemmKernels::repack set; repackedGemmFor).
-std::span<const GemmKernels> repackQ4Avx512VnniTable();    // repack_q4_avx512vnni.cpp: Q4_0, IQ4_NL, Q8_0
+std::span<const GemmKernels> repackQ4Avx512VnniTable();    // repack_q4_avx512vnni.cpp: Q4_0, Q4_1, Q5_0, Q5_1, IQ4_NL, Q8_0
 std::span<const GemmKernels> repackQ4kAvx512VnniTable();   // repack_q4k_avx512vnni.cpp: Q4_K, Q5_K
 std::span<const GemmKernels> repackQ6kAvx512VnniTable();   // repack_q6k_avx512vnni.cpp: Q6_K
 std::span<const GemmKernels> repackQ2kAvx512VnniTable();   // repack_q2k_avx512vnni.cpp: Q2_K, Q3_K

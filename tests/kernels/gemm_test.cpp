@@ -30,9 +30,10 @@ struct Case {
     int64_t nRows;
     int64_t nTok;
     int64_t n;
-    // Weights of random bytes instead of quantized rows, each block's leading F16 scale replaced by a finite one: for
-    // the types whose every other bit pattern is valid (IQ4_NL, IQ4_XS), so that all of them meet the kernel, e.g. the
-    // IQ4_XS sub-block scales our quantizer never writes.
+    // Weights of random bytes instead of quantized rows, each block's leading F16 scale (and the F16 minimum m that
+    // follows it in Q4_1 and Q5_1) replaced by a finite one: for the types whose every other bit pattern is valid
+    // (IQ4_NL, IQ4_XS, Q4_1, Q5_0, Q5_1), so that all of them meet the kernel, e.g. the IQ4_XS sub-block scales our
+    // quantizer never writes, or every combination of Q5 5th bits.
     bool randomBlocks = false;
 };
 
@@ -52,6 +53,10 @@ bool checkCase(Isa isa, const GemmKernels& gk, const Case& c, size_t wOffset, si
             for (size_t o = 0; o < wRowBytes; o += traitsOf(type).blockBytes) {
                 const uint16_t d = f32ToFp16(0.01f * rng.uniform());
                 std::memcpy(dst + o, &d, sizeof d);
+                if (type == GgmlType::Q4_1 || type == GgmlType::Q5_1) {
+                    const uint16_t m = f32ToFp16(0.1f * rng.uniform());
+                    std::memcpy(dst + o + 2, &m, sizeof m);
+                }
             }
             continue;
         }
@@ -213,10 +218,33 @@ HEARTH_TEST(repackedMatchesReference) {
             const int64_t longN = blockElems > 1 ? 37 * blockElems : 1500;
             if (!checkCase(isa, *gk, Case{33, 64, longN}, 2, 4, rng)) return;
             if (!checkCase(isa, *gk, Case{17, 130, blockElems > 1 ? 17 * blockElems : 777}, 0, 0, rng)) return;
+            // One token over many groups per call (generation tiles that read several groups at once): row ranges
+            // of 4 and 6 groups of 16 (the last one partial), 3 and 4 (the last one partial).
+            for (const int64_t nRows : {100, 151}) {
+                if (!checkCase(isa, *gk, Case{nRows, 1, blockElems > 1 ? 9 * blockElems : 300}, 3, 0, rng)) return;
+            }
             if (type == GgmlType::IQ4_NL || type == GgmlType::IQ4_XS) {
                 // Every index and scale bit pattern, at one token and in batches (both loops of the kernels).
                 for (const int64_t nTok : {1, 3, 8, 70}) {
                     if (!checkCase(isa, *gk, Case{33, nTok, 9 * blockElems, true}, 1, 4, rng)) return;
+                }
+            }
+            if (type == GgmlType::Q4_1 || type == GgmlType::Q5_0 || type == GgmlType::Q5_1) {
+                // Every nibble, 5th bit, scale and minimum, at one token and in batches (both loops of the kernels),
+                // over 1 to 3 groups (the last one partial) and odd and even block counts.
+                for (const int64_t nTok : {1, 3, 8, 70}) {
+                    for (const int64_t nRows : {7, 33}) {
+                        for (const int64_t blocks : {1, 8, 9}) {
+                            if (!checkCase(isa, *gk, Case{nRows, nTok, blocks * blockElems, true}, 1, 4, rng)) return;
+                        }
+                    }
+                }
+                // One token over several groups in one call, as the generation tile reads them 4 at a time: rows
+                // 100 are ranges of 3 groups and of 4 (the last partial), rows 151 of 4 and of 6 (4 + 2, partial).
+                for (const int64_t nRows : {100, 151}) {
+                    for (const int64_t blocks : {8, 9, 64}) {
+                        if (!checkCase(isa, *gk, Case{nRows, 1, blocks * blockElems, true}, 3, 0, rng)) return;
+                    }
                 }
             }
             ++covered[size_t(type)];
@@ -224,7 +252,8 @@ HEARTH_TEST(repackedMatchesReference) {
 #if defined(__x86_64__)
         // The types with AVX-512 VNNI repacked kernels: none may drop out of the tables unnoticed.
         if (isa == Isa::Avx512Vnni) {
-            for (const GgmlType type : {GgmlType::F16, GgmlType::Q8_0, GgmlType::Q4_0, GgmlType::IQ4_NL, GgmlType::Q2_K,
+            for (const GgmlType type : {GgmlType::F16, GgmlType::Q8_0, GgmlType::Q4_0, GgmlType::IQ4_NL, GgmlType::Q4_1,
+                                        GgmlType::Q5_0, GgmlType::Q5_1, GgmlType::Q2_K,
                                         GgmlType::Q3_K, GgmlType::Q4_K, GgmlType::Q5_K, GgmlType::Q6_K,
                                         GgmlType::IQ4_XS, GgmlType::TQ1_0, GgmlType::TQ2_0}) {
                 CHECK_MSG(covered[size_t(type)] > 0, "avx512vnni: no repacked kernel for %s",
