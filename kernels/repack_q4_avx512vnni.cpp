@@ -721,31 +721,19 @@ void gemmQ(const void* wv, size_t wStride, int64_t nRows, const void* xv, size_t
     }
 }
 
-constexpr GemmKernels makeKernels(GgmlType type, size_t (*groupBytes)(int64_t),
-                                  void (*pack)(const void*, void*, int64_t),
-                                  void (*gemm)(const void*, size_t, int64_t, const void*, size_t, int64_t, int64_t,
-                                               float*, size_t),
-                                  void (*repack)(const void*, size_t, int64_t, int64_t, void*)) {
-    GemmKernels k{type, GgmlType::Q8_0, packedRowBytesQ, pack, gemm};
+// The kernels of weight type T (Q8_0 activations, packed per block as above).
+template <GgmlType T>
+constexpr GemmKernels kernelsOf() {
+    GemmKernels k{T, GgmlType::Q8_0, packedRowBytesQ, packQ<T>, gemmQ<T>};
     k.rowGroup = kRows;
-    k.groupBytes = groupBytes;
-    k.repack = repack;
+    k.groupBytes = groupBytesQ<T>;
+    k.repack = repackQ<T>;
     return k;
 }
 
 constexpr GemmKernels kTable[] = {
-    makeKernels(GgmlType::Q8_0, groupBytesQ<GgmlType::Q8_0>, packQ<GgmlType::Q8_0>, gemmQ<GgmlType::Q8_0>,
-                repackQ<GgmlType::Q8_0>),
-    makeKernels(GgmlType::Q4_0, groupBytesQ<GgmlType::Q4_0>, packQ<GgmlType::Q4_0>, gemmQ<GgmlType::Q4_0>,
-                repackQ<GgmlType::Q4_0>),
-    makeKernels(GgmlType::IQ4_NL, groupBytesQ<GgmlType::IQ4_NL>, packQ<GgmlType::IQ4_NL>, gemmQ<GgmlType::IQ4_NL>,
-                repackQ<GgmlType::IQ4_NL>),
-    makeKernels(GgmlType::Q4_1, groupBytesQ<GgmlType::Q4_1>, packQ<GgmlType::Q4_1>, gemmQ<GgmlType::Q4_1>,
-                repackQ<GgmlType::Q4_1>),
-    makeKernels(GgmlType::Q5_0, groupBytesQ<GgmlType::Q5_0>, packQ<GgmlType::Q5_0>, gemmQ<GgmlType::Q5_0>,
-                repackQ<GgmlType::Q5_0>),
-    makeKernels(GgmlType::Q5_1, groupBytesQ<GgmlType::Q5_1>, packQ<GgmlType::Q5_1>, gemmQ<GgmlType::Q5_1>,
-                repackQ<GgmlType::Q5_1>),
+    kernelsOf<GgmlType::Q8_0>(), kernelsOf<GgmlType::Q4_0>(), kernelsOf<GgmlType::IQ4_NL>(),
+    kernelsOf<GgmlType::Q4_1>(), kernelsOf<GgmlType::Q5_0>(), kernelsOf<GgmlType::Q5_1>(),
 };
 
 }  // namespace
