@@ -200,15 +200,24 @@ TEST(Synth, TinyModelOfEveryFileTypeLoadsAndRuns) {
     EXPECT_GE(written, 4);  // F32, F16, BF16, Q8_0 at least
 }
 
+namespace {
+
+// Writes a model of one of the test shapes ("tiny", "tiny-mqa") in file type `type` to path.
+void synthTo(const std::string& shape, FileType type, const std::string& path) {
+    SynthOptions o;
+    o.shape = shape;
+    o.fileType = type;
+    ASSERT_TRUE(synthesizeModel(o, path).ok()) << shape;
+}
+
+}  // namespace
+
 // A model with one KV head, generating at a depth of 700 tokens: on two threads the attention of each new token is
 // split over the keys and merged (engine/ops.h attentionKvHeadTilePart), on one thread it is not; both must give
 // the same logits (up to F32 summation order; the matmuls give identical results on any thread count).
 TEST(Synth, SplitAttentionGivesTheSameLogitsAsOneThread) {
     TempDir dir;
-    SynthOptions o;
-    o.shape = "tiny-mqa";
-    o.fileType = FileType::F16;
-    ASSERT_TRUE(synthesizeModel(o, dir.file("mqa.gguf")).ok());
+    ASSERT_NO_FATAL_FAILURE(synthTo("tiny-mqa", FileType::F16, dir.file("mqa.gguf")));
     auto file = GgufFile::open(dir.file("mqa.gguf"));
     ASSERT_TRUE(file.ok()) << file.message();
     auto model = Model::load(std::move(file).value());
@@ -257,10 +266,7 @@ TEST(Synth, SameSeedSameFileOtherSeedOtherWeights) {
 
 TEST(Synth, VocabularyIsSentencePieceStyle) {
     TempDir dir;
-    SynthOptions o;
-    o.shape = "tiny";
-    o.fileType = FileType::F16;
-    ASSERT_TRUE(synthesizeModel(o, dir.file("m.gguf")).ok());
+    ASSERT_NO_FATAL_FAILURE(synthTo("tiny", FileType::F16, dir.file("m.gguf")));
     auto file = GgufFile::open(dir.file("m.gguf"));
     ASSERT_TRUE(file.ok());
     EXPECT_EQ((*file)->getString("tokenizer.ggml.model"), "llama");
