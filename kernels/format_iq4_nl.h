@@ -21,6 +21,17 @@ namespace hearth::kernels {
 inline constexpr int8_t kIq4NlLevels[16] = {-127, -104, -83, -65, -49, -35, -22, -10,
                                             1,    13,   25,  38,  53,  69,  89,  113};
 
+// The levels + 128 as unsigned bytes (1..241), 16-byte aligned: the table the repacked VNNI kernels look 4-bit
+// indices up in with vpshufb (vpdpbusd takes unsigned bytes; the +128 is cancelled by -128 x the activations' sum).
+struct alignas(16) Iq4NlLevelsU8 {
+    uint8_t v[16];
+};
+inline constexpr Iq4NlLevelsU8 kIq4NlLevelsU8 = [] {
+    Iq4NlLevelsU8 t{};
+    for (int i = 0; i < 16; ++i) t.v[i] = static_cast<uint8_t>(kIq4NlLevels[i] + 128);
+    return t;
+}();
+
 struct BlockIq4Nl {
     uint8_t d[2];
     uint8_t qs[16];

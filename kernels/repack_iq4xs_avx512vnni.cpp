@@ -72,16 +72,6 @@ static_assert(kSbBytes == kRows * int64_t(sizeof(BlockIq4Xs)) && kSbBytes % 64 =
 // 41.8, 3072 (the Q4_K kernel's) 41.1; a first sweep also had 4096 38.3 and 6144 37.2.
 constexpr int64_t kPrefetchBytes = kSbBytes;
 
-// vpshufb's table: the levels + 128, as unsigned bytes.
-struct alignas(16) LevelTable {
-    uint8_t v[16];
-};
-constexpr LevelTable kLevelsU8 = [] {
-    LevelTable t{};
-    for (int i = 0; i < 16; ++i) t.v[i] = static_cast<uint8_t>(kIq4NlLevels[i] + 128);
-    return t;
-}();
-
 const uint8_t* bytes(const void* p) { return static_cast<const uint8_t*>(p); }
 
 // --- layout -----------------------------------------------------------------------------------------------------
@@ -134,7 +124,7 @@ inline __m512i load512(const uint8_t* p) { return _mm512_loadu_si512(p); }
 inline __m512i andOr(__m512i a, __m512i mask, __m512i b) { return _mm512_ternarylogic_epi32(a, mask, b, 0xEA); }
 inline __m512 bcastF(const uint8_t* p) { return _mm512_set1_ps(loadF32(p)); }
 inline __m512i levels() {
-    return _mm512_broadcast_i32x4(_mm_load_si128(reinterpret_cast<const __m128i*>(kLevelsU8.v)));
+    return _mm512_broadcast_i32x4(_mm_load_si128(reinterpret_cast<const __m128i*>(kIq4NlLevelsU8.v)));
 }
 
 // A super-block's per-row factors for the 16 rows.

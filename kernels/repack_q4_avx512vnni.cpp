@@ -299,23 +299,13 @@ inline __m512i nibbleTimes16() {
                                                 char(176), char(192), char(208), char(224), char(240)));
 }
 
-// vpshufb table: byte i (of each 16-byte lane) = IQ4_NL level i + 128.
-struct alignas(16) LevelTable {
-    uint8_t v[16];
-};
-constexpr LevelTable kLevelsU8 = [] {
-    LevelTable t{};
-    for (int i = 0; i < 16; ++i) t.v[i] = static_cast<uint8_t>(kIq4NlLevels[i] + 128);
-    return t;
-}();
-
 // The decoding table of a 4-bit type, loaded once per tile (the compiler keeps it in a register).
 template <GgmlType T>
 inline __m512i nibbleTable() {
     if constexpr (T == GgmlType::Q4_0) {
         return nibbleTimes16();
     } else if constexpr (T == GgmlType::IQ4_NL) {
-        return _mm512_broadcast_i32x4(_mm_load_si128(reinterpret_cast<const __m128i*>(kLevelsU8.v)));
+        return _mm512_broadcast_i32x4(_mm_load_si128(reinterpret_cast<const __m128i*>(kIq4NlLevelsU8.v)));
     } else {
         return _mm512_setzero_si512();  // Q4_1, Q5_0, Q5_1: the nibbles as they are, no table
     }
