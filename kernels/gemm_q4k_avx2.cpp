@@ -55,10 +55,10 @@ void packK(const void* act, void* dst, int64_t n) {
         const uint8_t* xb = src + b * int64_t(sizeof(BlockQ8_K));
         uint8_t* o = out + b * kPackedBytes;
         std::memcpy(o, xb + offsetof(BlockQ8_K, qs), kQkK);
-        int16_t bsums[16];
-        std::memcpy(bsums, xb + offsetof(BlockQ8_K, bsums), sizeof bsums);
+        int32_t sums[8];
+        q8kSubBlockSums(xb, sums);
         int16_t xsum[8];
-        for (int i = 0; i < 8; ++i) xsum[i] = static_cast<int16_t>(bsums[2 * i] + bsums[2 * i + 1]);
+        for (int i = 0; i < 8; ++i) xsum[i] = static_cast<int16_t>(sums[i]);
         std::memcpy(o + kXsumAt, xsum, sizeof xsum);
         std::memcpy(o + kDxAt, xb, sizeof(float));
         std::memset(o + kDxAt + 4, 0, size_t(kPackedBytes - kDxAt - 4));

@@ -73,10 +73,10 @@ void packK(const void* act, void* dst, int64_t n) {
             const int half = (i / 2) % 2;
             std::memcpy(o + 64 * chunk + 32 * half, xb + offsetof(BlockQ8_K, qs) + 32 * i, 32);
         }
-        int16_t bsums[16];
-        std::memcpy(bsums, xb + offsetof(BlockQ8_K, bsums), sizeof bsums);
+        int32_t sums[8];
+        q8kSubBlockSums(xb, sums);
         int16_t xsum[8];
-        for (int i = 0; i < 8; ++i) xsum[i] = static_cast<int16_t>(bsums[2 * i] + bsums[2 * i + 1]);
+        for (int i = 0; i < 8; ++i) xsum[i] = static_cast<int16_t>(sums[i]);
         std::memcpy(o + kXsumAt, xsum, sizeof xsum);
         std::memcpy(o + kDxAt, xb, sizeof(float));
         std::memset(o + kDxAt + 4, 0, size_t(kPackedBytes - kDxAt - 4));

@@ -106,12 +106,10 @@ void packIq4Xs(const void* act, void* dst, int64_t n) {
         const uint8_t* xb = bytes(act) + b * int64_t(sizeof(BlockQ8_K));
         uint8_t* o = static_cast<uint8_t*>(dst) + b * kActBytes;
         std::memcpy(o, xb + offsetof(BlockQ8_K, qs), kQkK);
-        int16_t bsums[16];
-        std::memcpy(bsums, xb + offsetof(BlockQ8_K, bsums), sizeof bsums);
-        for (int i = 0; i < 8; ++i) {
-            const int32_t start = -128 * (int32_t(bsums[2 * i]) + int32_t(bsums[2 * i + 1]));
-            std::memcpy(o + kStartAt + 4 * i, &start, 4);
-        }
+        int32_t start[8];
+        q8kSubBlockSums(xb, start);
+        for (int32_t& v : start) v *= -128;
+        std::memcpy(o + kStartAt, start, sizeof start);
         std::memcpy(o + kDxAt, xb + offsetof(BlockQ8_K, d), sizeof(float));
         std::memset(o + kDxAt + 4, 0, size_t(kActBytes - kDxAt - 4));
     }

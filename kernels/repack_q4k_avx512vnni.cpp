@@ -151,15 +151,15 @@ void packK(const void* act, void* dst, int64_t n) {
         const uint8_t* xb = bytes(act) + b * int64_t(sizeof(BlockQ8_K));
         uint8_t* o = static_cast<uint8_t*>(dst) + b * kActBytes;
         std::memcpy(o, xb + offsetof(BlockQ8_K, qs), kQkK);
-        int16_t bsums[16];
-        std::memcpy(bsums, xb + offsetof(BlockQ8_K, bsums), sizeof bsums);
+        int32_t sums[8];
+        q8kSubBlockSums(xb, sums);
         float xsum[8];
-        for (int i = 0; i < 8; ++i) xsum[i] = float(int(bsums[2 * i]) + int(bsums[2 * i + 1]));
+        for (int i = 0; i < 8; ++i) xsum[i] = float(sums[i]);
         std::memcpy(o + kXsumAt, xsum, sizeof xsum);
         std::memcpy(o + kDxAt, xb + offsetof(BlockQ8_K, d), sizeof(float));
         std::memset(o + kDxAt + 4, 0, size_t(kActBytes - kDxAt - 4));
         for (int i = 0; i < 8; ++i) {
-            const int v = int(bsums[2 * i]) + int(bsums[2 * i + 1]);  // |v| <= 32 * 128
+            const int v = sums[i];  // |v| <= 32 * 128
             o[kXsumHiAt + i] = static_cast<uint8_t>(static_cast<int8_t>(v >> 7));  // arithmetic shift: floor
             o[kXsumLoAt + i] = static_cast<uint8_t>(v & 127);
         }

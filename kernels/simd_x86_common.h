@@ -10,9 +10,11 @@
 
 #include <immintrin.h>
 
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 
+#include "kernels/format_q8_k.h"
 #include "kernels/fp16.h"
 
 namespace hearth::kernels {
@@ -67,6 +69,15 @@ inline __m512i dpbusdBcast(__m512i acc, __m512i u, const uint8_t* p) {
     return acc;
 }
 #endif
+
+// The sums of the eight 32-quant sub-blocks of the Q8_K block at `block` (any alignment), from its bsums pairs
+// (|sum| <= 32 * 128): the activation term of the weight types with a scale or minimum per 32 elements (Q4_K, Q5_K,
+// IQ4_XS), which their packers store in the form their kernels read.
+inline void q8kSubBlockSums(const uint8_t* block, int32_t sums[8]) {
+    int16_t bsums[16];
+    std::memcpy(bsums, block + offsetof(BlockQ8_K, bsums), sizeof bsums);
+    for (int i = 0; i < 8; ++i) sums[i] = int32_t(bsums[2 * i]) + int32_t(bsums[2 * i + 1]);
+}
 
 }  // namespace
 }  // namespace hearth::kernels
