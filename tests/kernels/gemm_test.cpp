@@ -33,7 +33,7 @@ struct Case {
     // Weights of random bytes instead of quantized rows, each block's leading F16 scale (and the F16 minimum m that
     // follows it in Q4_1 and Q5_1) replaced by a finite one: for the types whose every other bit pattern is valid
     // (IQ4_NL, IQ4_XS, Q4_1, Q5_0, Q5_1), so that all of them meet the kernel, e.g. the IQ4_XS sub-block scales our
-    // quantizer never writes, or every combination of Q5 5th bits.
+    // quantizer never writes, or every combination of Q5 5th bits, or TQ1_0 bytes past 242 and 5th trits of qh set.
     bool randomBlocks = false;
 };
 
@@ -50,9 +50,11 @@ bool checkCase(Isa isa, const GemmKernels& gk, const Case& c, size_t wOffset, si
         uint8_t* dst = w.data() + size_t(r) * wRowBytes;
         if (c.randomBlocks) {
             for (size_t j = 0; j < wRowBytes; ++j) dst[j] = static_cast<uint8_t>(rng.bits32());
+            // TQ1_0 keeps its scale at the end of the block.
+            const size_t dAt = type == GgmlType::TQ1_0 ? 52 : 0;
             for (size_t o = 0; o < wRowBytes; o += traitsOf(type).blockBytes) {
                 const uint16_t d = f32ToFp16(0.01f * rng.uniform());
-                std::memcpy(dst + o, &d, sizeof d);
+                std::memcpy(dst + o + dAt, &d, sizeof d);
                 if (type == GgmlType::Q4_1 || type == GgmlType::Q5_1) {
                     const uint16_t m = f32ToFp16(0.1f * rng.uniform());
                     std::memcpy(dst + o + 2, &m, sizeof m);
@@ -223,9 +225,10 @@ HEARTH_TEST(repackedMatchesReference) {
             for (const int64_t nRows : {100, 151}) {
                 if (!checkCase(isa, *gk, Case{nRows, 1, blockElems > 1 ? 9 * blockElems : 300}, 3, 0, rng)) return;
             }
-            if (type == GgmlType::IQ4_NL || type == GgmlType::IQ4_XS) {
-                // Every index and scale bit pattern, at one token and in batches (both loops of the kernels).
-                for (const int64_t nTok : {1, 3, 8, 70}) {
+            if (type == GgmlType::IQ4_NL || type == GgmlType::IQ4_XS || type == GgmlType::TQ1_0) {
+                // Every index and scale bit pattern (TQ1_0: every byte), at one token, at each small batch size the
+                // streaming tiles take and in prompt batches (both loops of the kernels).
+                for (const int64_t nTok : {1, 2, 3, 4, 8, 70}) {
                     if (!checkCase(isa, *gk, Case{33, nTok, 9 * blockElems, true}, 1, 4, rng)) return;
                 }
             }
