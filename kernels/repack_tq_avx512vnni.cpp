@@ -192,17 +192,29 @@ void repackTq1(const void* wv, size_t wStride, int64_t nRows, int64_t n, void* d
 
 // The element of a TQ1_0 block held by trit k of its byte i (format_tq1_0.h), and the packed-activation position
 // the kernels pair it with (layout above).
-constexpr int tq1Element(int i, int k) { return i < 32 ? 32 * k + i : i < 48 ? 160 + 16 * k + i - 32 : 240 + 4 * k + i - 48; }
+constexpr int tq1Element(int i, int k) {
+    return i < 32 ? 32 * k + i : i < 48 ? 160 + 16 * k + i - 32 : 240 + 4 * k + i - 48;
+}
 constexpr int tq1Position(int i, int k) { return i < 48 ? 4 * (5 * (i / 4) + k) + i % 4 : 240 + 4 * k + i % 4; }
 
-// kTq1Order[p]: the element at packed position p.
-constexpr std::array<uint8_t, kQkK> kTq1Order = [] {
-    std::array<uint8_t, kQkK> order{};
-    for (int i = 0; i < 52; ++i) {
-        for (int k = 0; k < (i < 48 ? 5 : 4); ++k) order[size_t(tq1Position(i, k))] = uint8_t(tq1Element(i, k));
+// kTq1Order[p]: the element at packed position p, for 4 positions at a time: positions 4p..4p+3 hold elements
+// 4 kTq1Order[p] .. 4 kTq1Order[p] + 3 (the 4 bytes j of a lane are consecutive elements, see tq1Element).
+constexpr std::array<uint8_t, kQkK / 4> kTq1Order = [] {
+    std::array<uint8_t, kQkK / 4> order{};
+    for (int i = 0; i < 52; i += 4) {
+        for (int k = 0; k < (i < 48 ? 5 : 4); ++k) order[size_t(tq1Position(i, k) / 4)] = uint8_t(tq1Element(i, k) / 4);
     }
     return order;
 }();
+static_assert([] {
+    for (int i = 0; i < 52; ++i) {
+        for (int k = 0; k < (i < 48 ? 5 : 4); ++k) {
+            const int p = tq1Position(i, k);
+            if (4 * kTq1Order[size_t(p / 4)] + p % 4 != tq1Element(i, k)) return false;
+        }
+    }
+    return true;
+}());
 
 // --- packing the activations -------------------------------------------------------------------------------------
 
@@ -218,7 +230,7 @@ void packTq(const void* act, void* dst, int64_t n) {
         std::memcpy(&x, src + b * int64_t(sizeof x), sizeof x);
         uint8_t* o = out + b * kActBlockBytes;
         if constexpr (T == GgmlType::TQ1_0) {
-            for (int p = 0; p < kQkK; ++p) o[p] = uint8_t(x.qs[kTq1Order[size_t(p)]]);
+            for (int p = 0; p < kQkK / 4; ++p) std::memcpy(o + 4 * p, x.qs + 4 * kTq1Order[size_t(p)], 4);
         } else {
             std::memcpy(o, x.qs, kQkK);
         }
