@@ -75,7 +75,8 @@ namespace {
 
 constexpr int kRows = 16;                   // rows per group: one per int32 lane
 constexpr int64_t kDirectMaxTokens = 4;     // up to this many tokens: decode in registers, stream the weights
-// Token generation: prefetch one super-block of the group ahead. Measured from DRAM, weights on 2 MiB pages (kernel
+// Token generation: prefetch one super-block of the group ahead (and, spread over the sub-blocks, each line once more
+// two super-blocks ahead: see tileQ2Direct). Measured from DRAM, weights on 2 MiB pages (kernel
 // GB/s / plain read GB/s of the same buffers; a shared machine, so +-3 points): Q2_K on one thread 1-1.3 KiB 83-85 %,
 // 2 KiB 75 %, 4 KiB (the first choice) 66 %, on two threads flat from 0.75 to 2 KiB (~82 %); Q3_K on one thread
 // 1.7 KiB 77 %, 2.5 KiB 81 %, 3.4 KiB 69 %, on two threads 1.7 KiB 83 %, 2.5 KiB 76 %.
@@ -261,11 +262,19 @@ void tileQ2Direct(const uint8_t* grp, const uint8_t* x, size_t xStride, int64_t 
         }
 #pragma GCC unroll 4
         for (int j = 0; j < 4; ++j) {
-            if constexpr (NT == 1) prefetchPart<kQ2Sb, 4, kQ2PrefetchBytes>(sb, j);
             const __m512i sc = _mm512_and_si512(load512(sb + kQ2Scales + 64 * j), m0f);
             const __m512i sc4 = _mm512_slli_epi32(sc, 2);  // bytes <= 60: no carry between bytes
 #pragma GCC unroll 4
             for (int c = 0; c < 4; ++c) {
+                // One line or two per sub-block (16 parts of the 21 lines), each line asked for twice: two
+                // super-blocks ahead, then again one ahead. Evenly spread, the prefetches keep the fill buffers busy
+                // without bursts: four parts (one per quad, 5-6 lines at once) streamed 7-13 % slower from DRAM on two
+                // threads (TinyLlama's Q2_K matrices, interleaved A/B, medians of 31), and the second request added
+                // ~2-4 % (probably a first request dropped while the fill buffers are full); once, two ahead: +1-2 %.
+                if constexpr (NT == 1) {
+                    prefetchPart<kQ2Sb, 16, 2 * kQ2PrefetchBytes>(sb, 4 * j + c);
+                    prefetchPart<kQ2Sb, 16, kQ2PrefetchBytes>(sb, 4 * j + c);
+                }
                 // With 2-4 tokens, an opaque copy of the pointer per sub-block: the 4 vectors are read again (vpand
                 // with a memory operand, as cheap as from a register) instead of being kept live across the quad,
                 // which spills. At one token they stay in registers: a quarter of the loads, and streaming from
@@ -531,12 +540,17 @@ void tileQ3Direct(const uint8_t* grp, const uint8_t* x, size_t xStride, int64_t 
         for (int t = 0; t < NT; ++t) sum[t] = _mm512_setzero_si512();
 #pragma GCC unroll 8
         for (int p = 0; p < 8; ++p) {
-            if constexpr (NT == 1) prefetchPart<kQ3Sb, 8, kQ3PrefetchBytes>(sb, p);
             __m512i w[8];
             decodeQ3(k, sb + 192 * p, w);
 #pragma GCC unroll 2
             for (int h = 0; h < 2; ++h) {
                 const int i = 2 * p + h;
+                // As in tileQ2Direct: 1-2 lines per sub-block, each asked for two super-blocks ahead and again one
+                // ahead; +3-4 % over 8 parts once (one per pair, 3-4 lines at once) from DRAM on two threads.
+                if constexpr (NT == 1) {
+                    prefetchPart<kQ3Sb, 16, 2 * kQ3PrefetchBytes>(sb, i);
+                    prefetchPart<kQ3Sb, 16, kQ3PrefetchBytes>(sb, i);
+                }
                 const __m512i sc = _mm512_shuffle_epi8(sc4[i / 4], pick[i % 4]);
 #pragma GCC unroll 4
                 for (int t = 0; t < NT; ++t) {
