@@ -117,12 +117,17 @@ void ThreadPool::parallelForDynamic(int64_t n, const std::function<void(int64_t,
     // The smallest chunk: a quarter of `step` in whole grains. Smaller ones cost more than they balance: a prompt's
     // matmul re-reads all its tokens' activations per chunk (one grain each made F16 pp512 ~8 % slower).
     const int64_t minChunk = std::max(grain, step / 4 / grain * grain);
-    // Per share, front << 32 | back: [front, back) is unclaimed.
-    std::vector<std::atomic<uint64_t>> shares(static_cast<size_t>(nth));
+    // Per share, front << 32 | back: [front, back) is unclaimed. One cache line each: the owners claim from their
+    // own shares at the same time, and shares in one line sent the line back and forth between the cores at every
+    // claim (Q2_K TinyLlama tg, 2 threads, alternated pairs: +0.6 % and +1.3 %, near the machine's noise).
+    struct alignas(64) Share {
+        std::atomic<uint64_t> range;
+    };
+    std::vector<Share> shares(static_cast<size_t>(nth));
     for (int i = 0; i < nth; ++i) {
         int64_t begin = 0, end = 0;
         chunk(n, i, nth, grain, &begin, &end);
-        shares[size_t(i)].store(uint64_t(begin) << 32 | uint64_t(end), std::memory_order_relaxed);
+        shares[size_t(i)].range.store(uint64_t(begin) << 32 | uint64_t(end), std::memory_order_relaxed);
     }
     // Claims a chunk of `share` from its front (the owner) or its back (another thread); false when it is empty.
     auto claim = [&](std::atomic<uint64_t>& share, bool fromFront, int64_t* begin, int64_t* end) {
@@ -149,9 +154,9 @@ void ThreadPool::parallelForDynamic(int64_t n, const std::function<void(int64_t,
     };
     run([&](int ith, int) {
         int64_t begin = 0, end = 0;
-        while (claim(shares[size_t(ith)], true, &begin, &end)) fn(begin, end);
+        while (claim(shares[size_t(ith)].range, true, &begin, &end)) fn(begin, end);
         for (int k = 1; k < nth; ++k) {
-            std::atomic<uint64_t>& other = shares[size_t((ith + k) % nth)];
+            std::atomic<uint64_t>& other = shares[size_t((ith + k) % nth)].range;
             while (claim(other, false, &begin, &end)) fn(begin, end);
         }
     });
