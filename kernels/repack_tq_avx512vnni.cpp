@@ -122,39 +122,47 @@ size_t groupBytesTq(int64_t n) {
     return size_t(nb / 2 * kPairBytes + nb % 2 * kOddBytes);
 }
 
-void repackTq2(const void* wv, size_t wStride, int64_t nRows, int64_t n, void* dst) {
-    constexpr auto bb = int64_t(sizeof(BlockTq2_0));
+// The repack loop of both types: zeroes each group (rows past nRows stay zero) and calls fill(pair, half, r, block)
+// for row r of the group and each block of the row (block: its bytes in the file), pair being the group's pair of
+// blocks b / 2 and half = b % 2.
+template <typename Fill>
+void repackGroups(const void* wv, size_t wStride, int64_t nRows, int64_t n, size_t blockBytes, int64_t pairBytes,
+                  size_t groupBytes, void* dst, Fill fill) {
     const uint8_t* w = bytes(wv);
     auto* out = static_cast<uint8_t*>(dst);
     const int64_t nb = n / kQkK;
-    const size_t gb = groupBytesTq(n);
     for (int64_t g = 0; g * kRows < nRows; ++g) {
-        uint8_t* group = out + size_t(g) * gb;
-        std::memset(group, 0, gb);
+        uint8_t* group = out + size_t(g) * groupBytes;
+        std::memset(group, 0, groupBytes);
         const int64_t rows = std::min<int64_t>(kRows, nRows - g * kRows);
         for (int64_t b = 0; b < nb; ++b) {
-            uint8_t* pair = group + b / 2 * kPairBytes;
-            uint8_t* scales = pair + (b % 2) * kScaleBytes;
-            uint8_t* codes = pair + 2 * kScaleBytes + (b % 2) * kCodeBytes;
             for (int64_t r = 0; r < rows; ++r) {
-                const uint8_t* block = w + size_t(g * kRows + r) * wStride + size_t(b * bb);
-                uint8_t t[kQkK];
-                uint16_t d;
-                codesTq2_0(block, t, d);
-                std::memcpy(scales + 2 * r, &d, 2);
-                // Bytes j = 0..3 of a word at once: codes are <= 2, so the shifted codes stay inside their bytes.
-                for (int v = 0; v < 16; ++v) {
-                    uint32_t word = 0;
-                    for (int s = 0; s < 4; ++s) {
-                        uint32_t w4;
-                        std::memcpy(&w4, t + 16 * v + 4 * s, 4);
-                        word |= w4 << (2 * s);
-                    }
-                    std::memcpy(codes + 64 * v + 4 * r, &word, 4);
-                }
+                fill(group + b / 2 * pairBytes, int(b % 2), int(r),
+                     w + size_t(g * kRows + r) * wStride + size_t(b) * blockBytes);
             }
         }
     }
+}
+
+void repackTq2(const void* w, size_t wStride, int64_t nRows, int64_t n, void* dst) {
+    const auto fill = [](uint8_t* pair, int half, int r, const uint8_t* block) {
+        uint8_t t[kQkK];
+        uint16_t d;
+        codesTq2_0(block, t, d);
+        std::memcpy(pair + half * kScaleBytes + 2 * r, &d, 2);
+        uint8_t* codes = pair + 2 * kScaleBytes + half * kCodeBytes;
+        // Bytes j = 0..3 of a word at once: codes are <= 2, so the shifted codes stay inside their bytes.
+        for (int v = 0; v < 16; ++v) {
+            uint32_t word = 0;
+            for (int s = 0; s < 4; ++s) {
+                uint32_t w4;
+                std::memcpy(&w4, t + 16 * v + 4 * s, 4);
+                word |= w4 << (2 * s);
+            }
+            std::memcpy(codes + 64 * v + 4 * r, &word, 4);
+        }
+    };
+    repackGroups(w, wStride, nRows, n, sizeof(BlockTq2_0), kPairBytes, groupBytesTq(n), dst, fill);
 }
 
 // TQ1_0: the blocks' 52 trit bytes, 4 per lane and vector, and their scales (layout above).
@@ -169,25 +177,13 @@ size_t groupBytesTq1(int64_t n) {
     return size_t(nb / 2 * kTq1PairBytes + nb % 2 * kTq1OddBytes);
 }
 
-void repackTq1(const void* wv, size_t wStride, int64_t nRows, int64_t n, void* dst) {
-    const uint8_t* w = bytes(wv);
-    auto* out = static_cast<uint8_t*>(dst);
-    const int64_t nb = n / kQkK;
-    const size_t gb = groupBytesTq1(n);
-    for (int64_t g = 0; g * kRows < nRows; ++g) {
-        uint8_t* group = out + size_t(g) * gb;
-        std::memset(group, 0, gb);
-        const int64_t rows = std::min<int64_t>(kRows, nRows - g * kRows);
-        for (int64_t b = 0; b < nb; ++b) {
-            uint8_t* pair = group + b / 2 * kTq1PairBytes;
-            uint8_t* codes = pair + 2 * kScaleBytes + (b % 2) * kTq1CodeBytes;
-            for (int64_t r = 0; r < rows; ++r) {
-                const uint8_t* block = w + size_t(g * kRows + r) * wStride + size_t(b) * sizeof(BlockTq1_0);
-                std::memcpy(pair + (b % 2) * kScaleBytes + 2 * r, block + offsetof(BlockTq1_0, d), 2);
-                for (int v = 0; v < kTq1Vecs; ++v) std::memcpy(codes + 64 * v + 4 * r, block + 4 * v, 4);
-            }
-        }
-    }
+void repackTq1(const void* w, size_t wStride, int64_t nRows, int64_t n, void* dst) {
+    const auto fill = [](uint8_t* pair, int half, int r, const uint8_t* block) {
+        std::memcpy(pair + half * kScaleBytes + 2 * r, block + offsetof(BlockTq1_0, d), 2);
+        uint8_t* codes = pair + 2 * kScaleBytes + half * kTq1CodeBytes;
+        for (int v = 0; v < kTq1Vecs; ++v) std::memcpy(codes + 64 * v + 4 * r, block + 4 * v, 4);
+    };
+    repackGroups(w, wStride, nRows, n, sizeof(BlockTq1_0), kTq1PairBytes, groupBytesTq1(n), dst, fill);
 }
 
 // The element of a TQ1_0 block held by trit k of its byte i (format_tq1_0.h), and the packed-activation position
@@ -270,7 +266,9 @@ template <int NT, bool Stream>
         for (int s = 0; s < 4; ++s) {
             const __m512i u = _mm512_and_si512(wv, _mm512_set1_epi8(char(3 << (2 * s))));
 #pragma GCC unroll 8
-            for (int t = 0; t < NT; ++t) a[t][v % kSets][s] = dpbusdBcast(a[t][v % kSets][s], u, xt[t] + 16 * v + 4 * s);
+            for (int t = 0; t < NT; ++t) {
+                a[t][v % kSets][s] = dpbusdBcast(a[t][v % kSets][s], u, xt[t] + 16 * v + 4 * s);
+            }
         }
     }
     const __m512 dw = _mm512_cvtph_ps(load256(sc));
@@ -290,40 +288,6 @@ template <int NT, bool Stream>
         acc[t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(dot), _mm512_mul_ps(dw, dx), acc[t]);
     }
 }
-
-// One group (rows lanes valid) x NT tokens over nb blocks: y[t * ldy + r] for r < rows.
-template <int NT, bool Stream>
-void tileTq(const uint8_t* wg, int64_t nb, const uint8_t* x, size_t xStride, float* y, size_t ldy, int rows) {
-    __m512 acc[NT];
-    for (__m512& a : acc) a = _mm512_setzero_ps();
-    // One pointer register per token, advanced block by block: the activation operands are then base +
-    // displacement (an indexed address would unlaminate the fused vpdpbusd + broadcast load into two uops).
-    const uint8_t* xt[NT];
-    for (int t = 0; t < NT; ++t) xt[t] = x + size_t(t) * xStride;
-    for (int64_t b = 0; b < nb; ++b) {
-        const uint8_t* pair = wg + b / 2 * kPairBytes;
-        if constexpr (Stream) {
-            if (b % 2 == 0) _mm_prefetch(reinterpret_cast<const char*>(pair + kPrefetchBytes), _MM_HINT_T0);
-        }
-        for (int t = 0; t < NT; ++t) asm("" : "+r"(xt[t]));
-        blockStep<NT, Stream>(pair + (b % 2) * kScaleBytes, pair + 2 * kScaleBytes + (b % 2) * kCodeBytes, xt, acc);
-        for (int t = 0; t < NT; ++t) xt[t] += kActBlockBytes;
-    }
-    const auto m = static_cast<__mmask16>((1u << rows) - 1u);
-    for (int t = 0; t < NT; ++t) _mm512_mask_storeu_ps(y + size_t(t) * ldy, m, acc[t]);
-}
-
-using TileFn = void (*)(const uint8_t*, int64_t, const uint8_t*, size_t, float*, size_t, int);
-
-template <bool Stream, int... NTs>
-constexpr std::array<TileFn, sizeof...(NTs)> tileTable(std::integer_sequence<int, NTs...>) {
-    return {tileTq<NTs + 1, Stream>...};
-}
-
-// kTiles<Stream>[nt - 1]: the tile for nt tokens.
-template <bool Stream>
-constexpr auto kTiles = tileTable<Stream>(std::make_integer_sequence<int, kTok>());
-
 
 // --- TQ1_0 ------------------------------------------------------------------------------------------------------
 
@@ -379,31 +343,49 @@ template <int NT, bool Stream>
     }
 }
 
-// One TQ1_0 group x NT tokens (NT <= kTok), streaming the weights: y[t * ldy + r] for r < rows.
-template <int NT>
-void tileTq1(const uint8_t* wg, int64_t nb, const uint8_t* x, size_t xStride, float* y, size_t ldy, int rows) {
+// One group (rows lanes valid) x NT tokens over nb blocks: y[t * ldy + r] for r < rows. TQ1_0 only streams (the
+// prompt tiles read its groups decoded to TQ2_0's layout).
+template <GgmlType T, int NT, bool Stream>
+void tileTq(const uint8_t* wg, int64_t nb, const uint8_t* x, size_t xStride, float* y, size_t ldy, int rows) {
+    constexpr bool kTq1 = T == GgmlType::TQ1_0;
+    static_assert(Stream || !kTq1);
+    constexpr int64_t kPair = kTq1 ? kTq1PairBytes : kPairBytes;
+    constexpr int64_t kCodes = kTq1 ? kTq1CodeBytes : kCodeBytes;
     __m512 acc[NT];
     for (__m512& a : acc) a = _mm512_setzero_ps();
+    // One pointer register per token, advanced block by block: the activation operands are then base +
+    // displacement (an indexed address would unlaminate the fused vpdpbusd + broadcast load into two uops).
     const uint8_t* xt[NT];
     for (int t = 0; t < NT; ++t) xt[t] = x + size_t(t) * xStride;
     for (int64_t b = 0; b < nb; ++b) {
-        const uint8_t* pair = wg + b / 2 * kTq1PairBytes;
-        if (b % 2 == 0) _mm_prefetch(reinterpret_cast<const char*>(pair + kPrefetchBytes), _MM_HINT_T0);
+        const uint8_t* pair = wg + b / 2 * kPair;
+        if constexpr (Stream) {
+            if (b % 2 == 0) _mm_prefetch(reinterpret_cast<const char*>(pair + kPrefetchBytes), _MM_HINT_T0);
+        }
         for (int t = 0; t < NT; ++t) asm("" : "+r"(xt[t]));
-        blockStepTq1<NT, true>(pair + (b % 2) * kScaleBytes, pair + 2 * kScaleBytes + (b % 2) * kTq1CodeBytes, xt,
-                               acc);
+        const uint8_t* sc = pair + (b % 2) * kScaleBytes;
+        const uint8_t* q = pair + 2 * kScaleBytes + (b % 2) * kCodes;
+        if constexpr (kTq1) {
+            blockStepTq1<NT, Stream>(sc, q, xt, acc);
+        } else {
+            blockStep<NT, Stream>(sc, q, xt, acc);
+        }
         for (int t = 0; t < NT; ++t) xt[t] += kActBlockBytes;
     }
     const auto m = static_cast<__mmask16>((1u << rows) - 1u);
     for (int t = 0; t < NT; ++t) _mm512_mask_storeu_ps(y + size_t(t) * ldy, m, acc[t]);
 }
 
-template <int... NTs>
-constexpr std::array<TileFn, sizeof...(NTs)> tileTableTq1(std::integer_sequence<int, NTs...>) {
-    return {tileTq1<NTs + 1>...};
-}
-constexpr auto kTilesTq1 = tileTableTq1(std::make_integer_sequence<int, kTok>());
+using TileFn = void (*)(const uint8_t*, int64_t, const uint8_t*, size_t, float*, size_t, int);
 
+template <GgmlType T, bool Stream, int... NTs>
+constexpr std::array<TileFn, sizeof...(NTs)> tileTable(std::integer_sequence<int, NTs...>) {
+    return {tileTq<T, NTs + 1, Stream>...};
+}
+
+// kTiles<T, Stream>[nt - 1]: the tile for nt tokens.
+template <GgmlType T, bool Stream>
+constexpr auto kTiles = tileTable<T, Stream>(std::make_integer_sequence<int, kTok>());
 
 // A TQ1_0 group (nb blocks) decoded into the TQ2_0 group layout at out (groupBytesTq(n) bytes), for the prompt
 // tiles: the q-th trit vector of a block (trit k of vector v: q = 5v + k, or 60 + k for the qh vector) becomes
@@ -435,45 +417,17 @@ void decodeGroupTq1(const uint8_t* wg, int64_t nb, uint8_t* out) {
     }
 }
 
-void gemmTq1(const void* wv, size_t wStride, int64_t nRows, const void* xv, size_t xStride, int64_t nTok, int64_t n,
-             float* y, size_t ldy) {
-    const uint8_t* w = bytes(wv);
-    const uint8_t* x = bytes(xv);
-    const int64_t nb = n / kQkK;
-    const int64_t nGroups = (nRows + kRows - 1) / kRows;
-    if (nTok <= 0 || nRows <= 0) return;
-    const auto rowsOf = [&](int64_t g) { return int(std::min<int64_t>(kRows, nRows - g * kRows)); };
-    if (nTok <= kTok) {
-        const TileFn tile = kTilesTq1[size_t(nTok - 1)];
-        for (int64_t g = 0; g < nGroups; ++g) {
-            tile(w + size_t(g) * wStride, nb, x, xStride, y + size_t(g * kRows), ldy, rowsOf(g));
-        }
-        return;
-    }
-    // Prompt processing as gemmTq, each group decoded once per chunk into a per-thread buffer (<= 100 KiB for rows
-    // of 25600 elements: stays in L2 with the chunk's activations). Larger chunks than gemmTq's decode the groups
-    // fewer times: TinyLlama TQ1_0 pp512 (2 threads, alternated, medians) 285 tok/s with 256 KiB, 300 with 1 MiB,
-    // 293 with 2 MiB (the activations then leave L2); TQ2_0's layout of the same file (expanded at load) 308-314.
-    constexpr size_t kTq1ActChunkBudget = 4 * kActChunkBudget;
-    thread_local std::vector<uint8_t> decoded;
-    decoded.resize(groupBytesTq(n));
-    const int64_t chunk =
-        std::max<int64_t>(kTok, int64_t(kTq1ActChunkBudget / std::max<size_t>(1, xStride)) / kTok * kTok);
-    for (int64_t t0 = 0; t0 < nTok; t0 += chunk) {
-        const int64_t t1 = std::min(nTok, t0 + chunk);
-        for (int64_t g = 0; g < nGroups; ++g) {
-            decodeGroupTq1(w + size_t(g) * wStride, nb, decoded.data());
-            for (int64_t t = t0; t < t1; t += kTok) {
-                const int nt = int(std::min<int64_t>(kTok, t1 - t));
-                kTiles<false>[size_t(nt - 1)](decoded.data(), nb, x + size_t(t) * xStride, xStride,
-                                              y + size_t(t) * ldy + size_t(g * kRows), ldy, rowsOf(g));
-            }
-        }
-    }
+// A per-thread buffer of at least `size` bytes (TQ1_0's groups decoded for the prompt tiles).
+uint8_t* decodeBuffer(size_t size) {
+    thread_local std::vector<uint8_t> buffer;
+    if (buffer.size() < size) buffer.resize(size);
+    return buffer.data();
 }
 
+template <GgmlType T>
 void gemmTq(const void* wv, size_t wStride, int64_t nRows, const void* xv, size_t xStride, int64_t nTok, int64_t n,
             float* y, size_t ldy) {
+    constexpr bool kTq1 = T == GgmlType::TQ1_0;
     const uint8_t* w = bytes(wv);
     const uint8_t* x = bytes(xv);
     const int64_t nb = n / kQkK;
@@ -482,43 +436,50 @@ void gemmTq(const void* wv, size_t wStride, int64_t nRows, const void* xv, size_
     const auto rowsOf = [&](int64_t g) { return int(std::min<int64_t>(kRows, nRows - g * kRows)); };
     if (nTok <= kTok) {
         // Every group meets the tokens once: stream the weights.
-        const TileFn tile = kTiles<true>[size_t(nTok - 1)];
+        const TileFn tile = kTiles<T, true>[size_t(nTok - 1)];
         for (int64_t g = 0; g < nGroups; ++g) {
             tile(w + size_t(g) * wStride, nb, x, xStride, y + size_t(g * kRows), ldy, rowsOf(g));
         }
         return;
     }
-    // Prompt processing: a chunk of tokens stays in L2 while every group meets all its token tiles.
-    const int64_t chunk =
-        std::max<int64_t>(kTok, int64_t(kActChunkBudget / std::max<size_t>(1, xStride)) / kTok * kTok);
+    // Prompt processing: a chunk of tokens stays in L2 while every group meets all its token tiles. TQ1_0 decodes
+    // each group once per chunk into a per-thread buffer (<= 100 KiB for rows of 25600 elements: stays in L2 with the
+    // chunk's activations), so larger chunks decode fewer times: TinyLlama TQ1_0 pp512 (2 threads, alternated,
+    // medians) 285 tok/s with 256 KiB, 300 with 1 MiB, 293 with 2 MiB (the activations then leave L2); the same file
+    // expanded to TQ2_0's layout at load 308-314.
+    constexpr size_t kBudget = kTq1 ? 4 * kActChunkBudget : kActChunkBudget;
+    uint8_t* decoded = kTq1 ? decodeBuffer(groupBytesTq(n)) : nullptr;
+    const int64_t chunk = std::max<int64_t>(kTok, int64_t(kBudget / std::max<size_t>(1, xStride)) / kTok * kTok);
     for (int64_t t0 = 0; t0 < nTok; t0 += chunk) {
         const int64_t t1 = std::min(nTok, t0 + chunk);
         for (int64_t g = 0; g < nGroups; ++g) {
             const uint8_t* wg = w + size_t(g) * wStride;
+            if constexpr (kTq1) {
+                decodeGroupTq1(wg, nb, decoded);
+                wg = decoded;
+            }
             for (int64_t t = t0; t < t1; t += kTok) {
                 const int nt = int(std::min<int64_t>(kTok, t1 - t));
-                kTiles<false>[size_t(nt - 1)](wg, nb, x + size_t(t) * xStride, xStride,
+                kTiles<GgmlType::TQ2_0, false>[size_t(nt - 1)](wg, nb, x + size_t(t) * xStride, xStride,
                                               y + size_t(t) * ldy + size_t(g * kRows), ldy, rowsOf(g));
             }
         }
     }
 }
 
+template <GgmlType T>
+constexpr GemmKernels makeKernels(size_t (*groupBytes)(int64_t),
+                                  void (*repack)(const void*, size_t, int64_t, int64_t, void*)) {
+    GemmKernels k{T, GgmlType::Q8_K, packedRowBytesTq, packTq<T>, gemmTq<T>};
+    k.rowGroup = kRows;
+    k.groupBytes = groupBytes;
+    k.repack = repack;
+    return k;
+}
+
 constexpr GemmKernels kTable[] = {
-    [] {
-        GemmKernels k{GgmlType::TQ2_0, GgmlType::Q8_K, packedRowBytesTq, packTq<GgmlType::TQ2_0>, gemmTq};
-        k.rowGroup = kRows;
-        k.groupBytes = groupBytesTq;
-        k.repack = repackTq2;
-        return k;
-    }(),
-    [] {
-        GemmKernels k{GgmlType::TQ1_0, GgmlType::Q8_K, packedRowBytesTq, packTq<GgmlType::TQ1_0>, gemmTq1};
-        k.rowGroup = kRows;
-        k.groupBytes = groupBytesTq1;
-        k.repack = repackTq1;
-        return k;
-    }(),
+    makeKernels<GgmlType::TQ2_0>(groupBytesTq, repackTq2),
+    makeKernels<GgmlType::TQ1_0>(groupBytesTq1, repackTq1),
 };
 
 }  // namespace
