@@ -6,9 +6,9 @@
 //                  these pages are page cache rather than anonymous memory, but they must stay resident for
 //                  usable speed, so they count in full. Matrices that Model::load repacks for the CPU's kernels
 //                  move into anonymous memory of about the same size and leave the mapping; loadedWeightBytes
-//                  counts them at their repacked size (TQ1_0 is expanded to 2-bit codes, 1.22x its stored size, on
-//                  AVX-512 VNNI CPUs), and a tied output matrix (no output.weight) twice: the embedding keeps its
-//                  file form for row lookups next to the repacked copy the output matmul reads.
+//                  counts them at their repacked size (the file's size, plus the padding of the last group of 16
+//                  rows), and a tied output matrix (no output.weight) twice: the embedding keeps its file form
+//                  for row lookups next to the repacked copy the output matmul reads.
 //   KV cache     = kvBytesPerToken * n_ctx, with
 //                  kvBytesPerToken = n_layer * (rowBytes(kvType, n_head_kv * head_dim_k)
 //                                               + rowBytes(kvType, n_head_kv * head_dim_v))

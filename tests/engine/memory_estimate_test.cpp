@@ -73,8 +73,8 @@ TEST(MemoryEstimate, QuantizedWeightsAreCountedAtTheirStoredSize) {
 }
 
 // What the estimate says the weights take once loaded is what Model::load really allocates: the tensors it
-// leaves in the mapping at their stored size plus its repacked copies (TQ1_0 grows to 2-bit codes on AVX-512
-// VNNI; a tied output adds a copy of the embedding).
+// leaves in the mapping at their stored size plus its repacked copies (a tied output adds a copy of the
+// embedding; row groups of 16 pad the last rows).
 TEST(MemoryEstimate, LoadedWeightsMatchWhatTheModelAllocates) {
     for (const char* rel : {"conformance/models/qcov-TQ1_0.gguf", "conformance/models/qcov-Q4_K_M.gguf",
                             "conformance/models/qcov-Q8_0.gguf", "conformance/models/stories260K-Q4_0.gguf",
@@ -94,7 +94,9 @@ TEST(MemoryEstimate, LoadedWeightsMatchWhatTheModelAllocates) {
         EXPECT_EQ(loadedWeightBytes(f, /*repack=*/false), weightBytes(f));
         EXPECT_EQ(estimateMemory(f, fCfg, 256).weightBytes, loadedWeightBytes(f));
         if (kernels::repackedGemmFor(GgmlType::TQ1_0) != nullptr && std::string(rel).find("TQ1_0") != std::string::npos) {
-            EXPECT_GT(loadedWeightBytes(f), weightBytes(f) * 11 / 10);  // the 1.22x expansion shows
+            // TQ1_0's repacked layout keeps the file's base-3 bytes (it was 1.22x as 2-bit codes): only the
+            // row-group padding of this small model's matrices remains.
+            EXPECT_LT(loadedWeightBytes(f), weightBytes(f) * 21 / 20);
         }
     }
 }
