@@ -590,4 +590,9 @@ void GgufFile::dropPages(const uint8_t* p, size_t n) const {
     map_->dropPages(size_t(p - bytes_.data()), n);
 }
 
+void GgufFile::prefault(const uint8_t* p, size_t n) const {
+    if (map_ == nullptr || p < bytes_.data() || p > bytes_.data() + bytes_.size()) return;
+    map_->prefault(size_t(p - bytes_.data()), n);
+}
+
 }  // namespace hearth::engine

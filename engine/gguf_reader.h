@@ -130,6 +130,8 @@ public:
     // Hint that tensor bytes [p, p + n) (inside this file's data) will not be read for a while: on a mapped file
     // their whole pages leave resident memory (MappedFile::dropPages); a parsed buffer is left alone.
     void dropPages(const uint8_t* p, size_t n) const;
+    // Reads tensor bytes [p, p + n) in now (MappedFile::prefault); a parsed buffer is in memory already.
+    void prefault(const uint8_t* p, size_t n) const;
 
 private:
     GgufFile() = default;

@@ -85,4 +85,19 @@ void MappedFile::dropPages(size_t offset, size_t n) const {
     if (first < last) madvise(reinterpret_cast<void*>(first), last - first, MADV_DONTNEED);
 }
 
+void MappedFile::prefault(size_t offset, size_t n) const {
+    if (data_ == nullptr || offset >= size_) return;
+    n = std::min(n, size_ - offset);
+    const auto page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+    const auto base = reinterpret_cast<uintptr_t>(data_) + offset;
+    const uintptr_t first = base / page * page;  // every page the range touches
+    const uintptr_t last = (base + n + page - 1) / page * page;
+    if (first >= last) return;
+#ifndef MADV_POPULATE_READ
+#define MADV_POPULATE_READ 22  // Linux 5.14 (older headers lack the name; older kernels answer EINVAL)
+#endif
+    if (madvise(reinterpret_cast<void*>(first), last - first, MADV_POPULATE_READ) != 0)
+        madvise(reinterpret_cast<void*>(first), last - first, MADV_WILLNEED);
+}
+
 }  // namespace hearth::engine

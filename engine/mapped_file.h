@@ -35,6 +35,12 @@ public:
     // read from the file again if touched. A hint; out-of-range parts are ignored.
     void dropPages(size_t offset, size_t n) const;
 
+    // Reads bytes [offset, offset + n) of the mapping in now, so later reads neither wait for the disk nor take a
+    // page fault per page (MADV_POPULATE_READ; on kernels before 5.14 a readahead request that does not wait).
+    // For data read sparsely and unpredictably later, e.g. token embedding rows. A hint; out-of-range parts are
+    // ignored.
+    void prefault(size_t offset, size_t n) const;
+
 private:
     void release();
 

@@ -337,6 +337,11 @@ Result<std::unique_ptr<Model>> Model::load(std::unique_ptr<GgufFile> file, const
     if (!bound) return bound.error();
     m->file_ = std::move(file);
     if (options.repack) m->repackWeights(options.progress);
+    // Each new token reads one row of the embedding from the mapping: page by page from the disk (a page cache
+    // that dropped the file) that cost 0.3 ms per generated token, ~2 % of a token of a 1B model, and a page
+    // fault per new row even when cached. The whole table is read in at load instead, as llama.cpp's mmap does.
+    const Weight& embd = m->weights_.tokenEmbd;
+    if (embd.data != nullptr) m->file_->prefault(embd.data, size_t(embd.rowBytes) * size_t(embd.nOut));
     return m;
 }
 
