@@ -6,9 +6,9 @@
 #include <new>
 #include <string>
 
+#include "kernels/activation.h"
 #include "kernels/dispatch.h"
 #include "kernels/format_q8_0.h"
-#include "kernels/fp16.h"
 
 namespace hearth::engine {
 
@@ -133,7 +133,7 @@ void KvCache::store(int64_t layer, int64_t pos, const float* k, const float* v) 
             switch (type_) {
             case KvType::F32: std::memcpy(d, src, headBytes); break;
             case KvType::F16:
-                for (int64_t i = 0; i < headDim; ++i) kernels::storeU16(d + 2 * i, kernels::f32ToFp16(src[i]));
+                kernels::activationKernels().toF16(src, reinterpret_cast<uint16_t*>(d), headDim);
                 break;
             case KvType::Q8_0:
                 // The activation quantizer of the Q8_0 entry is the (vectorised) Q8_0 quantizer, bit-identical to

@@ -17,8 +17,8 @@ namespace {
 // keys and values stay in L1/L2.
 constexpr int64_t kAttnBlock = 64;
 
-// sum f(x[i]) in double over eight partial sums: one chain of dependent double adds cost ~0.1-0.2 ms per generated
-// token over a 22-layer model (45 norms of 2048); the order changes the double sum by ~1e-16 relative, far below
+// sum f(x[i]) in double over eight partial sums (layerNorm; rmsnorm is a kernel, kernels/activation.h): one chain
+// of dependent double adds cost ~0.1-0.2 ms per generated token over a 22-layer model (45 norms of 2048); the order changes the double sum by ~1e-16 relative, far below
 // the float it becomes.
 template <class F>
 double sumDouble(const float* x, int64_t n, F f) {
@@ -34,10 +34,7 @@ double sumDouble(const float* x, int64_t n, F f) {
 }  // namespace
 
 void rmsnorm(float* out, const float* x, const float* w, int64_t n, float eps) {
-    // double: the sum of squares of a wide residual stream loses digits in float.
-    const double ss = sumDouble(x, n, [](double v) { return v * v; });
-    const float scale = float(1.0 / std::sqrt(ss / double(n) + double(eps)));
-    for (int64_t i = 0; i < n; ++i) out[i] = x[i] * scale * w[i];
+    kernels::activationKernels().rmsnorm(out, x, w, n, eps);
 }
 
 void layerNorm(float* out, const float* x, const float* w, const float* b, int64_t n, float eps) {

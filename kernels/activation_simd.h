@@ -27,7 +27,13 @@ struct ActivationSimd {
         for (; i < n; ++i) gate[i] = gate[i] / (1.f + std::exp(-gate[i])) * up[i];
     }
 
-    static constexpr ActivationKernels table() { return {&swiglu}; }
+    // The products and the scale as the scalar version computes them; only the double sum is wider.
+    static void scaleRow(float* out, const float* x, const float* w, int64_t n, float scale) {
+        const F s(scale);
+        int64_t i = 0;
+        for (; i + kL <= n; i += kL) (F::load_unaligned(x + i) * s * F::load_unaligned(w + i)).store_unaligned(out + i);
+        for (; i < n; ++i) out[i] = x[i] * scale * w[i];
+    }
 };
 
 }  // namespace
