@@ -3,7 +3,7 @@
 //
 // Plain types only (F32, F16, BF16 weights x F32 activations): 8 elements per step, converted to F32 once per row
 // and shared by the tile's tokens, 4 rows x 2 tokens per tile (8 accumulators of the 16 registers); the row tail
-// (n % 8) is added in scalar. Q8_0/Q4_0 weights keep the per-row kernels of the kernel table on this ISA.
+// (n % 8) is added in scalar. Q8_0/Q4_0 weights: gemm_q8_avx2.cpp.
 #include <immintrin.h>
 
 #include <algorithm>
