@@ -159,9 +159,12 @@ void runRows(const Job& job, int64_t nTok, int64_t r0, int64_t r1) {
         return;
     }
     const kernels::TypeKernels& k = *w.kernels;
-    // Each thread runs its rows over every token, reading each row once.
+    // Each thread runs its rows over every token, reading each row once; at batch 1 the rows stream from memory,
+    // asked for ahead (kernels::prefetchRow).
+    const int64_t ahead = nTok == 1 ? kernels::rowsAhead(w.rowBytes) : 0;
     for (int64_t r = r0; r < r1; ++r) {
         const uint8_t* row = w.row(r);
+        if (ahead > 0 && r + ahead < nOut) kernels::prefetchRow(w.row(r + ahead), w.rowBytes);
         for (int64_t t = 0; t < nTok; ++t) {
             const uint8_t* xt = job.x + size_t(t) * job.xStride;
             job.y[t * nOut + r] = job.f32 ? k.dotF32(row, reinterpret_cast<const float*>(xt), nIn)

@@ -204,7 +204,11 @@ void gemm(const void* wv, size_t wStride, int64_t nRows, const void* xv, size_t 
     const int64_t nb = n / kQkK;
     if (nTok == 1) {
         static const TypeKernels* const perRow = kernelsFor(T, Isa::Avx2);
-        for (int64_t r = 0; r < nRows; ++r) y[r] = perRow->dotAct(w + size_t(r) * wStride, x, n);
+        const int64_t ahead = rowsAhead(wStride);
+        for (int64_t r = 0; r < nRows; ++r) {
+            if (r + ahead < nRows) prefetchRow(w + size_t(r + ahead) * wStride, wStride);
+            y[r] = perRow->dotAct(w + size_t(r) * wStride, x, n);
+        }
         return;
     }
     if (nb == 0) {
