@@ -34,7 +34,7 @@ namespace {
 constexpr int64_t kPackedBytes = 320;     // bytes per packed activation super-block
 constexpr int64_t kXsumAt = 256;          // offset of the 8 int16 sub-block sums in it
 constexpr int64_t kDxAt = 272;            // offset of d_x
-constexpr int64_t kPrefetchBytes = 4096;  // prefetch distance along a weight row at batch 1
+constexpr int64_t kPrefetchBytes = 12288;  // prefetch distance along a weight row at batch 1
 constexpr int kMr = 4;                    // weight rows per tile
 constexpr int kNt = 2;                    // tokens per tile (16 ymm registers: 8 accumulators)
 constexpr size_t kL2Budget = 192 * 1024;  // weight bytes per row block (stay in L2 across token tiles)

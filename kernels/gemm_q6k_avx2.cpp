@@ -38,7 +38,7 @@ namespace {
 constexpr int kXQs = offsetof(BlockQ8_K, qs);
 constexpr int kXBsums = offsetof(BlockQ8_K, bsums);
 constexpr int64_t kXBytes = sizeof(BlockQ8_K);
-constexpr int64_t kPrefetchBytes = 4096;  // prefetch distance along a weight row at batch 1
+constexpr int64_t kPrefetchBytes = 12288;  // prefetch distance along a weight row at batch 1
 constexpr int kMr = 4;                    // rows per tile (batch 1)
 constexpr int kNt = 4;                    // tokens per tile (batches: one row at a time)
 constexpr size_t kL2Budget = 192 * 1024;
