@@ -12,7 +12,7 @@ namespace hearth::kernels {
 std::span<const GemmKernels> gemmScalarTable();
 #ifdef HEARTH_GEMM_HAVE_AVX2
 std::span<const GemmKernels> gemmAvx2Table();         // gemm_avx2.cpp: plain types
-std::span<const GemmKernels> gemmQ8Avx2Table();       // gemm_q8_avx2.cpp: Q8_0, Q4_0
+std::span<const GemmKernels> gemmQ8Avx2Table();       // gemm_q8_avx2.cpp: Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, IQ4_NL
 std::span<const GemmKernels> gemmQ4kAvx2Table();      // gemm_q4k_avx2.cpp: Q4_K, Q5_K
 std::span<const GemmKernels> gemmQ6kAvx2Table();      // gemm_q6k_avx2.cpp: Q6_K, Q3_K
 std::span<const GemmKernels> gemmLowbitAvx2Table();   // gemm_lowbit_avx2.cpp: Q2_K, TQ1_0, TQ2_0
