@@ -7,7 +7,8 @@
 //                  usable speed, so they count in full. Matrices that Model::load repacks for the CPU's kernels
 //                  move into anonymous memory of about the same size and leave the mapping; loadedWeightBytes
 //                  counts them at their repacked size (the file's size, plus the padding of the last group of 16
-//                  rows), and a tied output matrix (no output.weight) twice: the embedding keeps its file form
+//                  rows; the other matrices, copied as they are where huge pages make that pay
+//                  (copiesPlainWeights), at their size in whole 64-byte lines), and a tied output matrix (no output.weight) twice: the embedding keeps its file form
 //                  for row lookups next to the repacked copy the output matmul reads.
 //   KV cache     = kvBytesPerToken * n_ctx, with
 //                  kvBytesPerToken = n_layer * (rowBytes(kvType, n_head_kv * head_dim_k)
@@ -56,7 +57,8 @@ struct MemoryEstimate {
 uint64_t weightBytes(const GgufFile& file);
 
 // The weights' RAM once Model::load has run on this CPU: weightBytes, with the matrices the active ISA has
-// repacked kernels for (kernels::repackedGemmFor) at their repacked size, when repack is on (ModelOptions::repack).
+// repacked kernels for (kernels::repackedGemmFor) at their repacked size and the plain copies (copiesPlainWeights) at
+// theirs, when repack is on (ModelOptions::repack).
 uint64_t loadedWeightBytes(const GgufFile& file, bool repack = true);
 
 // Bytes of one KV cache position over all layers (see above), from the shapes alone, so a catalog entry's cache is

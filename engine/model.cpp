@@ -6,6 +6,8 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
+#include <fstream>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -201,6 +203,19 @@ Result<const float*> bindVector(const GgufFile& file, const std::string& name, i
 
 void Model::FreeDeleter::operator()(uint8_t* p) const { std::free(p); }
 
+bool copiesPlainWeights() {
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    static const bool on = [] {
+        std::ifstream f("/sys/kernel/mm/transparent_hugepage/enabled");
+        std::string line;
+        return std::getline(f, line) && line.find("[never]") == std::string::npos;
+    }();
+    return on;
+#else
+    return false;
+#endif
+}
+
 void Model::repackWeights(const std::function<void(double)>& progress) {
     struct Job {
         Weight* w;
@@ -211,7 +226,13 @@ void Model::repackWeights(const std::function<void(double)>& progress) {
     std::vector<size_t> sizes;  // bytes of each job's copy
     for (Weight* w : matmulWeights(weights_)) {
         const kernels::GemmKernels* g = kernels::repackedGemmFor(w->type);
-        if (g == nullptr || w->nOut <= 0) continue;
+        if (w->nOut <= 0) continue;
+        if (g == nullptr) {
+            if (!copiesPlainWeights()) continue;
+            jobs.push_back(Job{w, nullptr, nullptr});
+            sizes.push_back((w->rowBytes * size_t(w->nOut) + 63) / 64 * 64);
+            continue;
+        }
         const size_t groups = size_t((w->nOut + g->rowGroup - 1) / g->rowGroup);
         jobs.push_back(Job{w, g, nullptr});
         sizes.push_back(groups * g->groupBytes(w->nIn));  // a multiple of 64, as aligned_alloc wants
@@ -258,7 +279,11 @@ void Model::repackWeights(const std::function<void(double)>& progress) {
     auto work = [&] {
         for (size_t i = next++; i < jobs.size(); i = next++) {
             const Job& j = jobs[i];
-            j.g->repack(j.w->data, j.w->rowBytes, j.w->nOut, j.w->nIn, j.dst);
+            if (j.g != nullptr) {
+                j.g->repack(j.w->data, j.w->rowBytes, j.w->nOut, j.w->nIn, j.dst);
+            } else {
+                std::memcpy(j.dst, j.w->data, j.w->rowBytes * size_t(j.w->nOut));
+            }
             // Only the copy is read from now on (exact mode and a tied embedding fault their pages back in).
             // Dropped matrix by matrix, so a load never holds both forms of the whole model.
             const uint64_t bytes = j.w->rowBytes * uint64_t(j.w->nOut);
@@ -290,6 +315,10 @@ void Model::repackWeights(const std::function<void(double)>& progress) {
     }
     for (std::thread& t : threads) t.join();
     for (const Job& j : jobs) {
+        if (j.g == nullptr) {
+            j.w->data = j.dst;
+            continue;
+        }
         j.w->repacked = j.g;
         j.w->repackedData = j.dst;
     }

@@ -345,7 +345,7 @@ int cmdBench(const Args& args) {
                 double(bytesPerToken) / 1e9, std::string(engine::kvTypeName(*kvType)).c_str(), kvPerToken / 1e6,
                 bw->gbps, (long long)*threads, bwSource.c_str(),
                 roofline, isa.c_str());
-    std::printf("load %.2f s, of which weights repacked for this CPU's kernels: %.1f MB\n", loadSeconds,
+    std::printf("load %.2f s, of which weights repacked (or copied) for this CPU's kernels: %.1f MB\n", loadSeconds,
                 double(model.repackedBytes()) / 1e6);
     // A cached figure was judged when it was measured; only this run's own timings count here.
     const double minShare = std::min({*nPrompt > 0 ? ppShare : 1.0, *nGen > 0 ? tgShare : 1.0,

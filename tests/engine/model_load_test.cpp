@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <limits>
@@ -19,6 +20,7 @@
 #include "engine/kv_cache.h"
 #include "engine/model.h"
 #include "kernels/dispatch.h"
+#include "kernels/gemm.h"
 
 namespace hearth::engine {
 namespace {
@@ -155,8 +157,42 @@ TEST(ModelLoad, MissingOutputMeansTiedEmbedding) {
     const std::vector<uint8_t> bytes = build(s);
     auto m = load(bytes);
     ASSERT_TRUE(m.ok()) << m.message();
-    EXPECT_TRUE((*m)->weights().tiedOutput);
-    EXPECT_EQ((*m)->weights().output.data, (*m)->weights().tokenEmbd.data);
+    const ModelWeights& w = (*m)->weights();
+    EXPECT_TRUE(w.tiedOutput);
+    // The output matmul reads the embedding's bytes: in place, or a copy of them (copiesPlainWeights).
+    ASSERT_EQ(w.output.rowBytes * size_t(w.output.nOut), w.tokenEmbd.rowBytes * size_t(w.tokenEmbd.nOut));
+    EXPECT_EQ(std::memcmp(w.output.data, w.tokenEmbd.data, w.output.rowBytes * size_t(w.output.nOut)), 0);
+    EXPECT_EQ(w.output.data == w.tokenEmbd.data, !copiesPlainWeights() || kernels::repackedGemmFor(GgmlType::F32));
+}
+
+// Matrices without repacked kernels (F32 here) are copied where that pays (copiesPlainWeights): the copy is read
+// instead of the file's bytes, and the model computes the same logits as from them.
+TEST(ModelLoad, PlainCopiesComputeWhatTheFileDoes) {
+    if (!copiesPlainWeights() || kernels::repackedGemmFor(GgmlType::F32) != nullptr) {
+        GTEST_SKIP() << "no plain copies on this system";
+    }
+    const std::vector<uint8_t> bytes = build(Synth{});
+    auto run = [&](bool repack, bool* copied) {
+        auto file = GgufFile::parse(bytes);
+        EXPECT_TRUE(file.ok()) << file.message();
+        ModelOptions options;
+        options.repack = repack;
+        auto m = Model::load(std::move(*file), options);
+        EXPECT_TRUE(m.ok()) << m.message();
+        const uint8_t* wq = (*m)->weights().layers.at(0).wq.data;
+        *copied = wq < bytes.data() || wq >= bytes.data() + bytes.size();
+        auto ctx = Context::create(**m, ContextParams{.nCtx = 16, .nThreads = 2});
+        EXPECT_TRUE(ctx.ok()) << ctx.message();
+        const std::vector<int32_t> tokens = {1, 5, 9, 63};
+        EXPECT_TRUE((*ctx)->eval(tokens, true).ok());
+        return std::vector<float>((*ctx)->logits(3), (*ctx)->logits(3) + (*ctx)->nVocab());
+    };
+    bool copied = false, fromFile = true;
+    const std::vector<float> a = run(true, &copied);
+    const std::vector<float> b = run(false, &fromFile);
+    EXPECT_TRUE(copied);
+    EXPECT_FALSE(fromFile);
+    EXPECT_EQ(a, b);
 }
 
 TEST(ModelLoad, WrongShapeNamesTensorAndBothShapes) {
