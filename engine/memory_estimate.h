@@ -8,8 +8,9 @@
 //                  move into anonymous memory of about the same size and leave the mapping; loadedWeightBytes
 //                  counts them at their repacked size (the file's size, plus the padding of the last group of 16
 //                  rows; the other matrices, copied as they are where huge pages make that pay
-//                  (copiesPlainWeights), at their size in whole 64-byte lines), and a tied output matrix (no output.weight) twice: the embedding keeps its file form
-//                  for row lookups next to the repacked copy the output matmul reads.
+//                  (copiesPlainWeights), at their size in whole 64-byte lines), and a tied output matrix (no
+//                  output.weight) twice: the embedding keeps its file form for row lookups next to the repacked
+//                  copy the output matmul reads.
 //   KV cache     = kvBytesPerToken * n_ctx, with
 //                  kvBytesPerToken = n_layer * (rowBytes(kvType, n_head_kv * head_dim_k)
 //                                               + rowBytes(kvType, n_head_kv * head_dim_v))

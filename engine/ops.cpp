@@ -17,9 +17,9 @@ namespace {
 // keys and values stay in L1/L2.
 constexpr int64_t kAttnBlock = 64;
 
-// sum f(x[i]) in double over eight partial sums (layerNorm; rmsnorm is a kernel, kernels/activation.h): one chain
-// of dependent double adds cost ~0.1-0.2 ms per generated token over a 22-layer model (45 norms of 2048); the order changes the double sum by ~1e-16 relative, far below
-// the float it becomes.
+// sum f(x[i]) in double over eight partial sums (layerNorm; rmsnorm is a kernel, kernels/activation.h): one
+// chain of dependent double adds cost ~0.1-0.2 ms per generated token over a 22-layer model (45 norms of 2048); the
+// order changes the double sum by ~1e-16 relative, far below the float it becomes.
 template <class F>
 double sumDouble(const float* x, int64_t n, F f) {
     double part[8] = {};

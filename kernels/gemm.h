@@ -71,12 +71,12 @@ const GemmKernels* repackedAmxGemmFor(GgmlType type);
 // call per row, so the hardware prefetchers see short streams that restart at every row, and a thread streamed
 // Q4_1 at ~2 GB/s from memory (AVX2). rowsAhead(rowBytes) is how far ahead of the row being computed to ask for a
 // whole row (prefetchRow), about kRowPrefetchBytes: HEARTH_ISA=avx2 TinyLlama tg (Q4_1, IQ4_NL, TQ2_0) measured
-// best there.
+// best there. Internal linkage (static): the per-ISA files include this header with their own -m flags.
 constexpr size_t kRowPrefetchBytes = 12288;
-inline int64_t rowsAhead(size_t rowBytes) {
+static inline int64_t rowsAhead(size_t rowBytes) {
     return int64_t((kRowPrefetchBytes + rowBytes - 1) / (rowBytes > 0 ? rowBytes : 1));
 }
-inline void prefetchRow(const uint8_t* row, size_t rowBytes) {
+static inline void prefetchRow(const uint8_t* row, size_t rowBytes) {
     for (size_t o = 0; o < rowBytes; o += 64) __builtin_prefetch(row + o, 0, 3);
 }
 
