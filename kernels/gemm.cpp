@@ -59,7 +59,8 @@ GemmTables compiledGemmTables(Isa isa) {
     // AVX-512 without VNNI has no tiles of its own: the AVX2 ones are the best it can run.
     case Isa::Avx2:
     case Isa::Avx512:
-        return {gemmAvx2Table(), gemmQ8Avx2Table(), gemmQ4kAvx2Table(), gemmQ6kAvx2Table(), gemmLowbitAvx2Table()};
+        return {gemmAvx2Table(),     gemmQ8Avx2Table(),     gemmQ4kAvx2Table(),
+                gemmQ6kAvx2Table(),  gemmLowbitAvx2Table(), gemmIq4XsAvx2Table()};
 #endif
 #ifdef HEARTH_GEMM_HAVE_AVX512VNNI
     case Isa::Avx512Vnni:

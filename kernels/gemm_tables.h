@@ -16,6 +16,7 @@ std::span<const GemmKernels> gemmQ8Avx2Table();       // gemm_q8_avx2.cpp: Q8_0,
 std::span<const GemmKernels> gemmQ4kAvx2Table();      // gemm_q4k_avx2.cpp: Q4_K, Q5_K
 std::span<const GemmKernels> gemmQ6kAvx2Table();      // gemm_q6k_avx2.cpp: Q6_K, Q3_K
 std::span<const GemmKernels> gemmLowbitAvx2Table();   // gemm_lowbit_avx2.cpp: Q2_K, TQ1_0, TQ2_0
+std::span<const GemmKernels> gemmIq4XsAvx2Table();    // gemm_iq4xs_avx2.cpp: IQ4_XS
 #endif
 #ifdef HEARTH_GEMM_HAVE_AVX512VNNI
 std::span<const GemmKernels> gemmAvx512VnniTable();         // gemm_avx512vnni.cpp: Q8_0, Q4_0, plain types
