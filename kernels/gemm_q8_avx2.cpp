@@ -39,13 +39,13 @@
 namespace hearth::kernels {
 namespace {
 
-constexpr int64_t kPackedBytes = 40;      // bytes per packed activation block
-constexpr int64_t kDxAt = 32;             // offset of d_x
-constexpr int64_t kNegSumAt = 36;         // offset of -sum x
+constexpr int64_t kPackedBytes = 40;       // bytes per packed activation block
+constexpr int64_t kDxAt = 32;              // offset of d_x
+constexpr int64_t kNegSumAt = 36;          // offset of -sum x
 constexpr int64_t kPrefetchBytes = 12288;  // batch 1: prefetch distance along a weight row
-constexpr int kMr = 4;                    // weight rows per tile
-constexpr int kNt = 2;                    // tokens per tile (16 ymm registers: 8 accumulators)
-constexpr size_t kL2Budget = 192 * 1024;  // weight bytes per row block (stay in L2 across token tiles)
+constexpr int kMr = 4;                     // weight rows per tile
+constexpr int kNt = 2;                     // tokens per tile (16 ymm registers: 8 accumulators)
+constexpr size_t kL2Budget = 192 * 1024;   // weight bytes per row block (stay in L2 across token tiles)
 
 template <GgmlType T>
 constexpr int64_t kBlockBytes = int64_t(T == GgmlType::Q4_0   ? sizeof(BlockQ4_0)
