@@ -145,17 +145,11 @@ FitReport fitCheck(const ModelShape& shape, int64_t nCtx, kernels::GgmlType kvTy
     }
     const uint64_t embdRow = shape.nVocab > 0 ? embd / u64(shape.nVocab) : 0;
 
-    // The repacked (or plain, copiesPlainWeights) copy of a tied embedding, as loadedWeightBytes counts it.
+    // The copy of a tied embedding the load makes (loadedCopyBytes), as loadedWeightBytes counts it.
     uint64_t tiedCopy = 0;
     if (shape.tiedOutput) {
         tiedCopy = embd;
-        if (shape.embdType) {
-            const kernels::GemmKernels* g = kernels::repackedGemmFor(*shape.embdType);
-            tiedCopy = g != nullptr          ? (u64(shape.nVocab) + u64(g->rowGroup) - 1) / u64(g->rowGroup) *
-                                                   g->groupBytes(shape.nEmbd)
-                       : copiesPlainWeights() ? (embd + 63) / 64 * 64
-                                              : 0;
-        }
+        if (shape.embdType) tiedCopy = loadedCopyBytes(*shape.embdType, shape.nEmbd, shape.nVocab, embd);
     }
 
     FitReport r;

@@ -158,11 +158,7 @@ bool isMatmulWeight(std::string_view name) {
 }
 
 uint64_t repackedBytes(const GgufTensor& t) {
-    const kernels::GemmKernels* g = kernels::repackedGemmFor(t.type);
-    if (t.nDims != 2 || t.ne[1] <= 0) return 0;
-    if (g == nullptr) return copiesPlainWeights() ? (t.nbytes + 63) / 64 * 64 : 0;  // the copy, in whole lines
-    const uint64_t groups = u64((t.ne[1] + g->rowGroup - 1) / g->rowGroup);
-    return groups * g->groupBytes(t.ne[0]);
+    return t.nDims == 2 ? loadedCopyBytes(t.type, t.ne[0], t.ne[1], t.nbytes) : 0;
 }
 
 }  // namespace

@@ -216,6 +216,14 @@ bool copiesPlainWeights() {
 #endif
 }
 
+uint64_t loadedCopyBytes(kernels::GgmlType type, int64_t nIn, int64_t nOut, uint64_t fileBytes) {
+    if (nOut <= 0) return 0;
+    if (const kernels::GemmKernels* g = kernels::repackedGemmFor(type)) {
+        return uint64_t((nOut + g->rowGroup - 1) / g->rowGroup) * g->groupBytes(nIn);  // a multiple of 64
+    }
+    return copiesPlainWeights() ? (fileBytes + 63) / 64 * 64 : 0;
+}
+
 void Model::repackWeights(const std::function<void(double)>& progress) {
     struct Job {
         Weight* w;
@@ -225,17 +233,11 @@ void Model::repackWeights(const std::function<void(double)>& progress) {
     std::vector<Job> jobs;
     std::vector<size_t> sizes;  // bytes of each job's copy
     for (Weight* w : matmulWeights(weights_)) {
-        const kernels::GemmKernels* g = kernels::repackedGemmFor(w->type);
-        if (w->nOut <= 0) continue;
-        if (g == nullptr) {
-            if (!copiesPlainWeights()) continue;
-            jobs.push_back(Job{w, nullptr, nullptr});
-            sizes.push_back((w->rowBytes * size_t(w->nOut) + 63) / 64 * 64);
-            continue;
-        }
-        const size_t groups = size_t((w->nOut + g->rowGroup - 1) / g->rowGroup);
-        jobs.push_back(Job{w, g, nullptr});
-        sizes.push_back(groups * g->groupBytes(w->nIn));  // a multiple of 64, as aligned_alloc wants
+        // A multiple of 64, as aligned_alloc wants; a null g copies the rows as they are.
+        const uint64_t bytes = loadedCopyBytes(w->type, w->nIn, w->nOut, w->rowBytes * uint64_t(w->nOut));
+        if (bytes == 0) continue;
+        jobs.push_back(Job{w, kernels::repackedGemmFor(w->type), nullptr});
+        sizes.push_back(size_t(bytes));
     }
     // The copies go into one block on 2 MiB pages where the system allows it (MADV_HUGEPAGE, as membw's buffer):
     // token generation streams all of them from memory, and on 4 KiB pages (what a plain allocation got here) the

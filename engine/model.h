@@ -139,6 +139,12 @@ struct ModelOptions {
 // with the copy. Without huge pages a copy would only cost the load its time.
 bool copiesPlainWeights();
 
+// Bytes of the copy Model::load makes of one matrix (type, nIn x nOut, fileBytes in the file) on this CPU: its
+// repacked size (kernels::repackedGemmFor: whole groups of rows), its size in whole 64-byte lines when copied as it
+// is (copiesPlainWeights), or 0 when it stays in the mapping. The one rule the load, the memory estimate and the
+// fit check share.
+uint64_t loadedCopyBytes(kernels::GgmlType type, int64_t nIn, int64_t nOut, uint64_t fileBytes);
+
 class Model {
 public:
     // Opens, maps and binds a GGUF file. Errors name the file, the tensor and what was expected vs found.
