@@ -53,7 +53,7 @@
 //   - token generation and small batches: one group x up to kTok tokens per tile (each decoded weight vector serves
 //     them all, each activation broadcast is an embedded {1to16} operand); a group meets its token tiles while it
 //     is in L1/L2, and with up to kTok tokens the matrix is one pass over the weights, prefetched kPrefetchPairs
-//     pairs ahead. One token: kMultiGroups consecutive groups at once, pair by pair (tileQMulti).
+//     pairs ahead. One token: kMultiGroups consecutive groups at once, in lockstep (tileQMulti).
 //   - prompt processing: chunks of tokens whose packed activations stay in L2 (kActChunkBudget); per chunk, blocks
 //     of kWideGroups groups stream past (the 4-bit types first decoded into the Q8_0 layout, plus the m section for
 //     Q4_1 and Q5_1, see prepareQ4Group), in chunks of kWideKBlocks blocks that stay in L1 while they meet the
@@ -417,46 +417,108 @@ constexpr std::array<TileFn, sizeof...(NTs)> tileTable(std::integer_sequence<int
 template <GgmlType T>
 constexpr auto kTiles = tileTable<T>(std::make_integer_sequence<int, kTok>());
 
-// One token: kMultiGroups consecutive groups are read at once, a pair of each in turn. Several weight streams per
-// thread go faster from DRAM than one (a plain read on 2 threads, 2 MiB pages: one sequential stream per thread
-// 22.7-24 GB/s, 4 adjacent 34 KiB chunks in lockstep 27.8 GB/s: the L2 streamer follows several pages at once).
-// Measured tg64 on TinyLlama's shape, 2 threads, medians of 3 alternated runs, one group -> 4 groups: Q8_0 22.1 ->
-// 23.2 tok/s, Q4_0 39.3 -> 40.3, IQ4_NL 37.8 -> 40.2, Q4_1 36.0 -> 37.0, Q5_0 32.9 -> 34.2, Q5_1 29.8 -> 32.1; 2 and 8
-// groups measured the same as 4, and a software prefetch distance of 1 pair (of each stream) as well as 0 or 2.
-constexpr int kMultiGroups = 4;
+// One token: kMultiGroups consecutive groups are read at once, in lockstep, 64 bytes of each in turn. Several weight
+// streams per thread go faster from DRAM than one (a plain read on 2 threads, 2 MiB pages: one sequential stream per
+// thread 22.7-24 GB/s, 4 adjacent 34 KiB chunks in lockstep 27.8 GB/s: the L2 streamer follows several pages at
+// once). Measured tg64 on TinyLlama's shape, 2 threads, medians of 3 alternated runs: one group -> 4 groups, a pair
+// of each in turn: Q8_0 22.1 -> 23.2 tok/s, Q4_0 39.3 -> 40.3, IQ4_NL 37.8 -> 40.2, Q4_1 36.0 -> 37.0, Q5_0 32.9 ->
+// 34.2, Q5_1 29.8 -> 32.1. Then 4 groups a pair each in turn -> line by line (blockStepLockstep): Q8_0 24.0 -> 24.9;
+// 2, 6, 8, 12 groups in lockstep: Q8_0 24.6, 25.1, 26.6, 25.2 (against 23.7 before), Q4_0 45.6 -> 47.5 (8 groups).
+// The prefetch distance (each stream) for 8 groups: half a pair 26.1, one pair 27.4, two pairs 26.4.
+constexpr int kMultiGroups = 8;
 constexpr int64_t kMultiPrefetchPairs = 1;
 
-// One token against kMultiGroups consecutive whole groups (gStride bytes apart; the last one has `rows` valid lanes)
-// over nb blocks, pair by pair in lockstep: y[g * kRows + r].
-template <GgmlType T>
+// Block j of G groups' pairs (pairs[g]) against one token's packed block xb, added to acc[g]: vector k of every
+// group in turn, so the G weight streams advance together line by line.
+template <GgmlType T, int G>
+[[gnu::always_inline]] inline void blockStepLockstep(const uint8_t* const* pairs, int j, const uint8_t* xb,
+                                                     __m512* acc, int64_t pfDist) {
+    __m512i dot[G];
+#pragma GCC unroll 8
+    for (int g = 0; g < G; ++g) dot[g] = kMin<T> ? _mm512_setzero_si512() : bcast32(xb + 36);
+    if constexpr (kNibbles<T>) {
+        const __m512i table = nibbleTable<T>();
+#pragma GCC unroll 4
+        for (int k = 0; k < 4; ++k) {
+            const __m512i xlo = bcast32(xb + 4 * k), xhi = bcast32(xb + 16 + 4 * k);
+#pragma GCC unroll 8
+            for (int g = 0; g < G; ++g) {
+                const uint8_t* q = pairs[g] + kHeadBytes<T> + j * kQuantBytes<T>;
+                _mm_prefetch(reinterpret_cast<const char*>(q + pfDist + 64 * k), _MM_HINT_T0);
+                __m512i lo, hi;
+                decodeNibbles<T>(_mm512_loadu_si512(q + 64 * k), table, lo, hi,
+                                 pairs[g] + kHighOffset<T> + j * kHighBytes + 16 * k);
+                dot[g] = _mm512_dpbusd_epi32(dot[g], lo, xlo);
+                dot[g] = _mm512_dpbusd_epi32(dot[g], hi, xhi);
+            }
+        }
+    } else {
+#pragma GCC unroll 8
+        for (int k = 0; k < 8; ++k) {
+            const __m512i xv = bcast32(xb + 4 * k);
+#pragma GCC unroll 8
+            for (int g = 0; g < G; ++g) {
+                const uint8_t* q = pairs[g] + kHeadBytes<T> + j * kQuantBytes<T>;
+                _mm_prefetch(reinterpret_cast<const char*>(q + pfDist + 64 * k), _MM_HINT_T0);
+                dot[g] = _mm512_dpbusd_epi32(dot[g], _mm512_loadu_si512(q + 64 * k), xv);
+            }
+        }
+    }
+    const __m512 dx = _mm512_set1_ps(loadF32(xb + 32));
+#pragma GCC unroll 8
+    for (int g = 0; g < G; ++g) {
+        const __m512 dw = _mm512_cvtph_ps(load256(pairs[g] + j * kScaleBytes));
+        acc[g] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(dot[g]), _mm512_mul_ps(dw, dx), acc[g]);
+        if constexpr (kMin<T>) {
+            const __m512 mw = _mm512_cvtph_ps(load256(pairs[g] + kMinOffset<T> + j * kScaleBytes));
+            acc[g] = _mm512_fmadd_ps(mw, bcastF32(xb + 36), acc[g]);
+        }
+    }
+}
+
+// One token against G consecutive whole groups (gStride bytes apart; the last one has `rows` valid lanes) over nb
+// blocks, in lockstep: y[g * kRows + r].
+template <GgmlType T, int G>
 void tileQMulti(const uint8_t* wg, size_t gStride, int64_t nb, const uint8_t* x, float* y, int rows) {
-    __m512 acc[kMultiGroups];
+    __m512 acc[G];
     for (__m512& a : acc) a = _mm512_setzero_ps();
     constexpr int64_t pb = kPairBytes<T>;
     const int64_t nPairs = nb / 2;
     constexpr int64_t pfDist = kMultiPrefetchPairs * pb;
     for (int64_t p = 0; p < nPairs; ++p) {
         const uint8_t* xp = x + 2 * p * kActBlockBytes;
+        const uint8_t* pairs[G];
+#pragma GCC unroll 16
+        for (int g = 0; g < G; ++g) {
+            pairs[g] = wg + size_t(g) * gStride + p * pb;
 #pragma GCC unroll 4
-        for (int g = 0; g < kMultiGroups; ++g) {
-            const uint8_t* pair = wg + size_t(g) * gStride + p * pb;
-#pragma GCC unroll 32
-            for (int64_t o = 0; o < pb; o += 64) {
-                _mm_prefetch(reinterpret_cast<const char*>(pair + pfDist + o), _MM_HINT_T0);
+            for (int64_t o = 0; o < kHeadBytes<T>; o += 64) {
+                _mm_prefetch(reinterpret_cast<const char*>(pairs[g] + pfDist + o), _MM_HINT_T0);
             }
-            blockStep<T, 1>(pair, 0, xp, 0, &acc[g]);
-            blockStep<T, 1>(pair, 1, xp + kActBlockBytes, 0, &acc[g]);
         }
+        blockStepLockstep<T, G>(pairs, 0, xp, acc, pfDist);
+        blockStepLockstep<T, G>(pairs, 1, xp + kActBlockBytes, acc, pfDist);
     }
     if (nb % 2 != 0) {
-        for (int g = 0; g < kMultiGroups; ++g) {
+        for (int g = 0; g < G; ++g) {
             blockStep<T, 1>(wg + size_t(g) * gStride + nPairs * pb, 0, x + 2 * nPairs * kActBlockBytes, 0, &acc[g]);
         }
     }
-    for (int g = 0; g + 1 < kMultiGroups; ++g) _mm512_storeu_ps(y + g * kRows, acc[g]);
+    for (int g = 0; g + 1 < G; ++g) _mm512_storeu_ps(y + g * kRows, acc[g]);
     const auto m = static_cast<__mmask16>((1u << rows) - 1u);
-    _mm512_mask_storeu_ps(y + (kMultiGroups - 1) * kRows, m, acc[kMultiGroups - 1]);
+    _mm512_mask_storeu_ps(y + (G - 1) * kRows, m, acc[G - 1]);
 }
+
+using MultiFn = void (*)(const uint8_t*, size_t, int64_t, const uint8_t*, float*, int);
+
+template <GgmlType T, int... Gs>
+constexpr std::array<MultiFn, sizeof...(Gs)> multiTable(std::integer_sequence<int, Gs...>) {
+    return {tileQMulti<T, Gs + 1>...};
+}
+
+// kMultiTiles<T>[g - 1]: the one-token tile for g groups.
+template <GgmlType T>
+constexpr auto kMultiTiles = multiTable<T>(std::make_integer_sequence<int, kMultiGroups>());
 
 // --- prompt processing -------------------------------------------------------------------------------------------
 //
@@ -640,11 +702,13 @@ void gemmQ(const void* wv, size_t wStride, int64_t nRows, const void* xv, size_t
         // Token generation and small batches: each group meets the tokens in tiles of up to kTok while it is in L1/L2
         // (one tile, a pure stream over the weights, for up to kTok tokens).
         int64_t g = 0;
-        if (nTok == 1) {  // generation: several groups at once (see tileQMulti), then the rest one by one
-            for (; g + kMultiGroups <= nGroups; g += kMultiGroups) {
-                const int rows = int(std::min<int64_t>(kRows, nRows - (g + kMultiGroups - 1) * kRows));
-                tileQMulti<T>(w + size_t(g) * wStride, wStride, nb, x, y + size_t(g * kRows), rows);
+        if (nTok == 1) {  // generation: up to kMultiGroups groups at once (see tileQMulti)
+            for (; g < nGroups; g += kMultiGroups) {
+                const int gs = int(std::min<int64_t>(kMultiGroups, nGroups - g));
+                const int rows = int(std::min<int64_t>(kRows, nRows - (g + gs - 1) * kRows));
+                kMultiTiles<T>[size_t(gs - 1)](w + size_t(g) * wStride, wStride, nb, x, y + size_t(g * kRows), rows);
             }
+            return;
         }
         for (; g < nGroups; ++g) {
             const int rows = int(std::min<int64_t>(kRows, nRows - g * kRows));

@@ -221,8 +221,9 @@ HEARTH_TEST(repackedMatchesReference) {
             if (!checkCase(isa, *gk, Case{33, 64, longN}, 2, 4, rng)) return;
             if (!checkCase(isa, *gk, Case{17, 130, blockElems > 1 ? 17 * blockElems : 777}, 0, 0, rng)) return;
             // One token over many groups per call (generation tiles that read several groups at once): row ranges
-            // of 4 and 6 groups of 16 (the last one partial), 3 and 4 (the last one partial).
-            for (const int64_t nRows : {100, 151}) {
+            // of 4 and 6 groups of 16 (the last one partial), 3 and 4 (the last one partial), 9 and 10 (8 at once,
+            // then 1, and 2 with the last one partial).
+            for (const int64_t nRows : {100, 151, 300}) {
                 if (!checkCase(isa, *gk, Case{nRows, 1, blockElems > 1 ? 9 * blockElems : 300}, 3, 0, rng)) return;
             }
             if (type == GgmlType::IQ4_NL || type == GgmlType::IQ4_XS || type == GgmlType::TQ1_0) {
@@ -242,9 +243,10 @@ HEARTH_TEST(repackedMatchesReference) {
                         }
                     }
                 }
-                // One token over several groups in one call, as the generation tile reads them 4 at a time: rows
-                // 100 are ranges of 3 groups and of 4 (the last partial), rows 151 of 4 and of 6 (4 + 2, partial).
-                for (const int64_t nRows : {100, 151}) {
+                // One token over several groups in one call, as the generation tile reads them 8 at a time: rows
+                // 100 are ranges of 3 groups and of 4 (the last partial), rows 151 of 4 and of 6 (partial), rows
+                // 300 of 9 (8 + 1) and of 10 (8 + 2, partial).
+                for (const int64_t nRows : {100, 151, 300}) {
                     for (const int64_t blocks : {8, 9, 64}) {
                         if (!checkCase(isa, *gk, Case{nRows, 1, blocks * blockElems, true}, 3, 0, rng)) return;
                     }
