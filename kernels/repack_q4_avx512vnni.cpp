@@ -701,16 +701,15 @@ void gemmQ(const void* wv, size_t wStride, int64_t nRows, const void* xv, size_t
     if (nTok < kWideMinTokens<T>) {
         // Token generation and small batches: each group meets the tokens in tiles of up to kTok while it is in L1/L2
         // (one tile, a pure stream over the weights, for up to kTok tokens).
-        int64_t g = 0;
         if (nTok == 1) {  // generation: up to kMultiGroups groups at once (see tileQMulti)
-            for (; g < nGroups; g += kMultiGroups) {
+            for (int64_t g = 0; g < nGroups; g += kMultiGroups) {
                 const int gs = int(std::min<int64_t>(kMultiGroups, nGroups - g));
                 const int rows = int(std::min<int64_t>(kRows, nRows - (g + gs - 1) * kRows));
                 kMultiTiles<T>[size_t(gs - 1)](w + size_t(g) * wStride, wStride, nb, x, y + size_t(g * kRows), rows);
             }
             return;
         }
-        for (; g < nGroups; ++g) {
+        for (int64_t g = 0; g < nGroups; ++g) {
             const int rows = int(std::min<int64_t>(kRows, nRows - g * kRows));
             for (int64_t t = 0; t < nTok; t += kTok) {
                 const int nt = int(std::min<int64_t>(kTok, nTok - t));

@@ -316,12 +316,11 @@ void tileDirect(const uint8_t* grp, size_t groupBytes, const uint8_t* x, size_t 
 // branch measured ~10 % slower (TinyLlama Q6_K tg32, alternated: 30.1 -> 27.2 and 29.1 -> 26.4 tok/s, GCC 12).
 template <int G>
 void tileDirectMulti(const uint8_t* grp, size_t groupBytes, const uint8_t* x, int64_t nSb, float* y, int rows) {
-    constexpr int64_t pfSb = kPrefetchSb;
     __m512 acc[G];
     for (__m512& a : acc) a = _mm512_setzero_ps();
     const uint8_t* xd = x + nSb * kActSb;
     for (int64_t b = 0; b < nSb; ++b) {
-        const int64_t ahead = b + pfSb;
+        const int64_t ahead = b + kPrefetchSb;  // as in tileDirect: past the end into the next call's groups
         const uint8_t* pfBits[G];
 #pragma GCC unroll 8
         for (int g = 0; g < G; ++g) {
