@@ -18,8 +18,8 @@ namespace hearth::kernels {
 struct AttentionKernels {
     // dst[r * ldD + i] = element i of the stored row at src + r * srcStride as F32, for r < nRows, i < n: a block
     // of one head's keys or values as a KV cache stores them (engine/kv_cache.h). type is F32, F16 or Q8_0 (n a
-    // multiple of 32 and src at a block); the conversion is exact. (A software prefetch of the next block's rows
-    // here measured no difference on the shared test machine, so there is none.)
+    // multiple of 32 and src at a block); the conversion is exact. (The engine asks for the next block's rows
+    // ahead while this one computes: engine/ops.cpp attendRange.)
     void (*loadRows)(GgmlType type, const void* src, size_t srcStride, int64_t nRows, int64_t n, float* dst,
                      int64_t ldD);
     // s[r * ldS + j] = scale * dot(q + r * ldQ, k + j * ldK) over n elements, for r < nRows, j < nKeys.
