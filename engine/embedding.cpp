@@ -90,7 +90,7 @@ void Embedder::attention(int64_t n, const float* q, int64_t ldQ, const float* k,
         float* out = att_.data() + t0 * ldA + h * c.headDimV;
         for (int64_t r = 0; r < rows; ++r) std::fill(out + r * ldA, out + r * ldA + c.headDimV, 0.f);
         const float zero[kTile] = {};
-        kern.accumulate(s, n, rows, v + h * c.headDimV, ldV, n, c.headDimV, zero, out, ldA);
+        kern.accumulate(s, n, 1, rows, v + h * c.headDimV, ldV, n, c.headDimV, zero, out, ldA);
     };
     const int64_t itemCost = kTile * n * (hd + c.headDimV);
     if (nItems * itemCost <= ThreadPool::kMinWorkPerThread || pool_.size() == 1) {

@@ -216,35 +216,64 @@ void attentionKvHead(const KvCache& cache, int64_t layer, int64_t nKeys, const A
     }
 }
 
+// Tiles of at least this many query rows (a prompt's tiles: tokens times the GQA group) take the transposed kernels
+// (kernels/attention.h scoresT): vectorised across the rows, no horizontal sums.
+constexpr int64_t kTransposedMinRows = 16;
+
+int64_t tileRowsPad(int64_t rows) {
+    return rows >= kTransposedMinRows ? (rows + kernels::kAttentionRowPad - 1) / kernels::kAttentionRowPad *
+                                            kernels::kAttentionRowPad
+                                      : rows;
+}
+
 int64_t attentionTileScratchFloats(const AttentionShape& s) {
-    const int64_t rows = kAttentionTileTokens * s.group();
-    return kAttnBlock * s.headDim + kAttnBlock * s.headDimV + rows * (s.headDim + kAttnBlock + s.headDimV + 3);
+    const int64_t rows = tileRowsPad(kAttentionTileTokens * s.group());
+    return kAttnBlock * s.headDim + kAttnBlock * s.headDimV + rows * (s.headDim + kAttnBlock + s.headDimV + 4);
 }
 
 namespace {
 
-// The online softmax of one tile over the keys at positions [kBegin, kEnd) (of those each token may see): leaves the
-// unnormalised sums in acc (rows, headDimV), the running maxima in runMax and the sums in runSum (rows each), all in
-// scratch (the layout of attentionTileScratchFloats). Returns acc.
-float* attendRange(const KvCache& cache, int64_t layer, int64_t nKeys0, int64_t nTok, const AttentionShape& s,
-                   int64_t kvHead, const float* q, int64_t qStride, int64_t kBegin, int64_t kEnd, float* scratch) {
+// What attendRange leaves in scratch: the unnormalised sums (rows, headDimV), the running maxima and sums (rows).
+struct TileSums {
+    const float* acc;
+    const float* runMax;
+    const float* runSum;
+};
+
+// The online softmax of one tile over the keys at positions [kBegin, kEnd) (of those each token may see), in scratch
+// (the layout of attentionTileScratchFloats).
+TileSums attendRange(const KvCache& cache, int64_t layer, int64_t nKeys0, int64_t nTok, const AttentionShape& s,
+                     int64_t kvHead, const float* q, int64_t qStride, int64_t kBegin, int64_t kEnd, float* scratch) {
     assert(nKeys0 > 0 && nTok > 0 && nTok <= kAttentionTileTokens && s.nHead % s.nHeadKv == 0);
     const int64_t group = s.group();
     const int64_t rows = nTok * group;  // query rows of the tile: row i * group + h is token i, head h
+    // Many rows: the transposed kernels, over rowsPad rows (the padding: zero queries that see no key).
+    const bool transposed = rows >= kTransposedMinRows;
+    const int64_t rowsPad = tileRowsPad(rows);
     float* keys = scratch;                               // (kAttnBlock, headDim) one block of this KV head's keys
     float* values = keys + kAttnBlock * s.headDim;       // (kAttnBlock, headDimV) and values
-    float* queries = values + kAttnBlock * s.headDimV;   // (rows, headDim) the tile's queries, contiguous
-    float* scores = queries + rows * s.headDim;          // (rows, kAttnBlock) scores, then probabilities
-    float* acc = scores + rows * kAttnBlock;             // (rows, headDimV) running sums of p_j * v_j
-    float* correction = acc + rows * s.headDimV;         // (rows) this block's rescaling of acc
-    float* runMax = correction + rows;                   // (rows) maximum score so far
-    float* runSum = runMax + rows;                       // (rows) sum of exp(score - runMax) so far
-    for (int64_t i = 0; i < nTok; ++i) {
-        std::copy(q + i * qStride, q + i * qStride + group * s.headDim, queries + i * group * s.headDim);
+    float* queries = values + kAttnBlock * s.headDimV;   // (rows, headDim) the tile's queries, or transposed:
+                                                         // (headDim, rowsPad)
+    float* scores = queries + rowsPad * s.headDim;       // (rows, kAttnBlock) scores, then probabilities, or
+                                                         // transposed: (kAttnBlock, rowsPad)
+    float* acc = scores + rowsPad * kAttnBlock;          // (rows, headDimV) running sums of p_j * v_j
+    float* correction = acc + rowsPad * s.headDimV;      // (rows) this block's rescaling of acc
+    float* runMax = correction + rowsPad;                // (rows) maximum score so far
+    float* runSum = runMax + rowsPad;                    // (rows) sum of exp(score - runMax) so far
+    float* valid = runSum + rowsPad;                     // (rowsPad) keys of the block each row sees (transposed)
+    if (transposed) {
+        for (int64_t r = 0; r < rowsPad; ++r) {
+            const float* qr = r < rows ? q + (r / group) * qStride + (r % group) * s.headDim : nullptr;
+            for (int64_t d = 0; d < s.headDim; ++d) queries[d * rowsPad + r] = qr != nullptr ? qr[d] : 0.f;
+        }
+    } else {
+        for (int64_t i = 0; i < nTok; ++i) {
+            std::copy(q + i * qStride, q + i * qStride + group * s.headDim, queries + i * group * s.headDim);
+        }
     }
-    std::fill(acc, acc + rows * s.headDimV, 0.f);
-    std::fill(runMax, runMax + rows, -std::numeric_limits<float>::infinity());
-    std::fill(runSum, runSum + rows, 0.f);
+    std::fill(acc, acc + rowsPad * s.headDimV, 0.f);
+    std::fill(runMax, runMax + rowsPad, -std::numeric_limits<float>::infinity());
+    std::fill(runSum, runSum + rowsPad, 0.f);
 
     const kernels::AttentionKernels& ak = kernels::attentionKernels();
     const kernels::GgmlType type = kvGgmlType(cache.type());
@@ -256,11 +285,10 @@ float* attendRange(const KvCache& cache, int64_t layer, int64_t nKeys0, int64_t 
         ak.loadRows(type, cache.valueData(layer, k0, kvHead * s.headDimV), cache.valueStride(), nb, s.headDimV,
                     values, s.headDimV);
 
-        // Scores of every query row against the block's keys, scaled: (rows, nb), row stride kAttnBlock. Row by
-        // row, each followed by its share of the next block's key and value lines, asked for ahead so they arrive
-        // while this block computes (the cache holds a head's rows contiguously): TinyLlama Q4_0 tg32 at depth 1536,
-        // 2 threads, alternated: 36.2 -> 37.6 tok/s; kv_bench f16 2048 keys 11.1 -> 10.4-10.7 ms/token (two blocks
-        // ahead 11.2, three 11.9).
+        // The next block's key and value lines are asked for ahead, so they arrive while this block computes (the
+        // cache holds a head's rows contiguously): TinyLlama Q4_0 tg32 at depth 1536, 2 threads, alternated:
+        // 36.2 -> 37.6 tok/s; kv_bench f16 2048 keys 11.1 -> 10.4-10.7 ms/token (two blocks ahead 11.2, three
+        // 11.9). Spread over the row path's score rows; the transposed path computes long enough to take them at once.
         const int64_t nextK0 = k0 + kAttnBlock;
         const int64_t nbNext = std::min(kAttnBlock, nKeysMax - nextK0);
         const auto* pk = nbNext > 0 ? cache.keyData(layer, nextK0, kvHead * s.headDim) : nullptr;
@@ -268,22 +296,36 @@ float* attendRange(const KvCache& cache, int64_t layer, int64_t nKeys0, int64_t 
         const int64_t kLines = nbNext > 0 ? (int64_t(cache.keyStride()) * nbNext + 63) / 64 : 0;
         const int64_t vLines = nbNext > 0 ? (int64_t(cache.valueStride()) * nbNext + 63) / 64 : 0;
         int64_t kDone = 0, vDone = 0;
+        auto prefetchUpTo = [&](int64_t part, int64_t parts) {
+            for (const int64_t kTo = kLines * part / parts; kDone < kTo; ++kDone) __builtin_prefetch(pk + 64 * kDone);
+            for (const int64_t vTo = vLines * part / parts; vDone < vTo; ++vDone) __builtin_prefetch(pv + 64 * vDone);
+        };
+
+        // Causality: token i sees keys before nKeys0 + i; later keys of the block get probability 0.
+        auto visible = [&](int64_t row) { return std::clamp<int64_t>(nKeys0 + row / group - k0, 0, nb); };
+        if (transposed) {
+            prefetchUpTo(1, 1);
+            for (int64_t r = 0; r < rowsPad; ++r) valid[r] = r < rows ? float(visible(r)) : 0.f;
+            // Scores (nb, rowsPad), then probabilities; acc = acc * correction + p^T (rows, nb) x values.
+            ak.scoresT(keys, s.headDim, nb, queries, rowsPad, rowsPad, s.headDim, s.scale, scores, rowsPad);
+            ak.softmaxStepT(scores, rowsPad, nb, rowsPad, valid, runMax, runSum, correction);
+            ak.accumulate(scores, 1, rowsPad, rows, values, s.headDimV, nb, s.headDimV, correction, acc, s.headDimV);
+            continue;
+        }
+        // Scores of every query row against the block's keys, scaled: (rows, nb), row stride kAttnBlock; row by
+        // row, each followed by its share of the prefetches.
         for (int64_t row = 0; row < rows; ++row) {
             ak.scores(queries + row * s.headDim, s.headDim, 1, keys, s.headDim, nb, s.headDim, s.scale,
                       scores + row * kAttnBlock, kAttnBlock);
-            const int64_t kTo = kLines * (row + 1) / rows, vTo = vLines * (row + 1) / rows;
-            for (; kDone < kTo; ++kDone) __builtin_prefetch(pk + 64 * kDone);
-            for (; vDone < vTo; ++vDone) __builtin_prefetch(pv + 64 * vDone);
+            prefetchUpTo(row + 1, rows);
         }
         for (int64_t row = 0; row < rows; ++row) {
-            // Causality: token i sees keys before nKeys0 + i; later keys of the block get probability 0.
-            const int64_t valid = std::clamp<int64_t>(nKeys0 + row / group - k0, 0, nb);
-            correction[row] = ak.softmaxStep(scores + row * kAttnBlock, valid, nb, &runMax[row], &runSum[row]);
+            correction[row] = ak.softmaxStep(scores + row * kAttnBlock, visible(row), nb, &runMax[row], &runSum[row]);
         }
         // acc = acc * correction + probabilities (rows, nb) x values (nb, headDimV), values read row by row.
-        ak.accumulate(scores, kAttnBlock, rows, values, s.headDimV, nb, s.headDimV, correction, acc, s.headDimV);
+        ak.accumulate(scores, kAttnBlock, 1, rows, values, s.headDimV, nb, s.headDimV, correction, acc, s.headDimV);
     }
-    return acc;
+    return {acc, runMax, runSum};
 }
 
 }  // namespace
@@ -293,15 +335,13 @@ void attentionKvHeadTile(const KvCache& cache, int64_t layer, int64_t nKeys0, in
                          float* scratch) {
     const int64_t group = s.group();
     const int64_t rows = nTok * group;
-    const float* acc =
-        attendRange(cache, layer, nKeys0, nTok, s, kvHead, q, qStride, 0, nKeys0 + nTok - 1, scratch);
-    const float* runSum = acc + rows * s.headDimV + 2 * rows;
+    const TileSums sums = attendRange(cache, layer, nKeys0, nTok, s, kvHead, q, qStride, 0, nKeys0 + nTok - 1, scratch);
     for (int64_t row = 0; row < rows; ++row) {
         const int64_t i = row / group;
         const int64_t h = row % group;
-        const float inv = 1.f / runSum[row];
+        const float inv = 1.f / sums.runSum[row];
         float* o = out + i * outStride + h * s.headDimV;
-        for (int64_t d = 0; d < s.headDimV; ++d) o[d] = acc[row * s.headDimV + d] * inv;
+        for (int64_t d = 0; d < s.headDimV; ++d) o[d] = sums.acc[row * s.headDimV + d] * inv;
     }
 }
 
@@ -309,14 +349,12 @@ void attentionKvHeadTilePart(const KvCache& cache, int64_t layer, int64_t nKeys0
                              const AttentionShape& s, int64_t kvHead, const float* q, int64_t qStride, int64_t kBegin,
                              int64_t kEnd, float* part, float* scratch) {
     const int64_t rows = nTok * s.group();
-    const float* acc = attendRange(cache, layer, nKeys0, nTok, s, kvHead, q, qStride, kBegin, kEnd, scratch);
-    const float* runMax = acc + rows * s.headDimV + rows;
-    const float* runSum = runMax + rows;
+    const TileSums sums = attendRange(cache, layer, nKeys0, nTok, s, kvHead, q, qStride, kBegin, kEnd, scratch);
     const int64_t w = s.headDimV + 2;
     for (int64_t row = 0; row < rows; ++row) {
-        std::copy(acc + row * s.headDimV, acc + (row + 1) * s.headDimV, part + row * w);
-        part[row * w + s.headDimV] = runMax[row];
-        part[row * w + s.headDimV + 1] = runSum[row];
+        std::copy(sums.acc + row * s.headDimV, sums.acc + (row + 1) * s.headDimV, part + row * w);
+        part[row * w + s.headDimV] = sums.runMax[row];
+        part[row * w + s.headDimV + 1] = sums.runSum[row];
     }
 }
 

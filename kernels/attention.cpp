@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <vector>
 
 #include "kernels/cpu_features.h"
 #include "kernels/format_q8_0.h"
@@ -74,20 +75,43 @@ float softmaxStepScalar(float* s, int64_t valid, int64_t nb, float* runMax, floa
     return correction;
 }
 
-void accumulateScalar(const float* p, int64_t ldP, int64_t nRows, const float* v, int64_t ldV, int64_t nKeys,
-                      int64_t n, const float* corr, float* acc, int64_t ldA) {
+void accumulateScalar(const float* p, int64_t ldP, int64_t ldPj, int64_t nRows, const float* v, int64_t ldV,
+                      int64_t nKeys, int64_t n, const float* corr, float* acc, int64_t ldA) {
     for (int64_t r = 0; r < nRows; ++r) {
         float* a = acc + r * ldA;
         for (int64_t d = 0; d < n; ++d) a[d] *= corr[r];
         for (int64_t j = 0; j < nKeys; ++j) {
-            const float pj = p[r * ldP + j];
+            const float pj = p[r * ldP + j * ldPj];
             const float* vj = v + j * ldV;
             for (int64_t d = 0; d < n; ++d) a[d] += pj * vj[d];
         }
     }
 }
 
-constexpr AttentionKernels kScalarTable = {&loadRowsScalar, &scoresScalar, &softmaxStepScalar, &accumulateScalar};
+void scoresTScalar(const float* k, int64_t ldK, int64_t nKeys, const float* qT, int64_t ldQ, int64_t rowsPad,
+                   int64_t n, float scale, float* sT, int64_t ldS) {
+    for (int64_t j = 0; j < nKeys; ++j) {
+        const float* kj = k + j * ldK;
+        for (int64_t r = 0; r < rowsPad; ++r) {
+            float dot = 0.f;
+            for (int64_t d = 0; d < n; ++d) dot += kj[d] * qT[d * ldQ + r];
+            sT[j * ldS + r] = dot * scale;
+        }
+    }
+}
+
+void softmaxStepTScalar(float* sT, int64_t ldS, int64_t nb, int64_t rowsPad, const float* valid, float* runMax,
+                        float* runSum, float* corr) {
+    std::vector<float> column(static_cast<size_t>(nb));
+    for (int64_t r = 0; r < rowsPad; ++r) {
+        for (int64_t j = 0; j < nb; ++j) column[size_t(j)] = sT[j * ldS + r];
+        corr[r] = softmaxStepScalar(column.data(), int64_t(valid[r]), nb, &runMax[r], &runSum[r]);
+        for (int64_t j = 0; j < nb; ++j) sT[j * ldS + r] = column[size_t(j)];
+    }
+}
+
+constexpr AttentionKernels kScalarTable = {&loadRowsScalar, &scoresScalar,  &softmaxStepScalar,
+                                           &accumulateScalar, &scoresTScalar, &softmaxStepTScalar};
 
 }  // namespace
 

@@ -31,11 +31,29 @@ struct AttentionKernels {
     // c = exp(oldMax - newMax) to apply to what was accumulated so far (0 on the first block, 1 if valid == 0,
     // which leaves *runMax and *runSum unchanged).
     float (*softmaxStep)(float* s, int64_t valid, int64_t nb, float* runMax, float* runSum);
-    // acc[r * ldA + d] = acc[r * ldA + d] * corr[r] + sum_j p[r * ldP + j] * v[j * ldV + d], for r < nRows,
-    // d < n, j < nKeys.
-    void (*accumulate)(const float* p, int64_t ldP, int64_t nRows, const float* v, int64_t ldV, int64_t nKeys,
-                       int64_t n, const float* corr, float* acc, int64_t ldA);
+    // acc[r * ldA + d] = acc[r * ldA + d] * corr[r] + sum_j p[r * ldP + j * ldPj] * v[j * ldV + d], for
+    // r < nRows, d < n, j < nKeys (ldPj = 1: a row of p per query row; ldP = 1: the transposed scores of scoresT).
+    void (*accumulate)(const float* p, int64_t ldP, int64_t ldPj, int64_t nRows, const float* v, int64_t ldV,
+                       int64_t nKeys, int64_t n, const float* corr, float* acc, int64_t ldA);
+
+    // Transposed forms for tiles of many query rows (a prompt's tiles: tokens times a GQA group's heads),
+    // vectorised across the query rows instead of the keys, so no dot product ends in a horizontal sum. Arrays over
+    // the rows hold rowsPad entries, rowsPad a multiple of kAttentionRowPad (rows past the tile's: zero queries, no
+    // visible key).
+    //
+    // sT[j * ldS + r] = scale * sum_d k[j * ldK + d] * qT[d * ldQ + r], for j < nKeys, r < rowsPad, d < n: the
+    // scores of every row against the block's keys, from the queries transposed (qT: n rows of rowsPad).
+    void (*scoresT)(const float* k, int64_t ldK, int64_t nKeys, const float* qT, int64_t ldQ, int64_t rowsPad,
+                    int64_t n, float scale, float* sT, int64_t ldS);
+    // softmaxStep for every row r < rowsPad at once, over column r of sT (nb keys), of which row r sees the first
+    // valid[r] (an integer count held as a float, 0..nb): the same results as softmaxStep row by row (up to the
+    // rounding of exp), the correction in corr[r].
+    void (*softmaxStepT)(float* sT, int64_t ldS, int64_t nb, int64_t rowsPad, const float* valid, float* runMax,
+                         float* runSum, float* corr);
 };
+
+// The row padding of the transposed kernels: a multiple of every ISA's vector width (in floats).
+inline constexpr int64_t kAttentionRowPad = 16;
 
 // The kernels of the active ISA (never null: the scalar table where an ISA has no attention code, e.g. NEON).
 const AttentionKernels& attentionKernels();

@@ -241,8 +241,8 @@ struct AttentionSimd {
 
     // R rows x V vectors of the output at column d0: load (rescaled), add every key's p * v, store.
     template <int R, int V>
-    static void accTile(const float* p, int64_t ldP, const float* v, int64_t ldV, int64_t nKeys, int64_t d0,
-                        const float* corr, float* acc, int64_t ldA) {
+    static void accTile(const float* p, int64_t ldP, int64_t ldPj, const float* v, int64_t ldV, int64_t nKeys,
+                        int64_t d0, const float* corr, float* acc, int64_t ldA) {
         F a[R][V];
         for (int r = 0; r < R; ++r) {
             const F c(corr[r]);
@@ -252,7 +252,7 @@ struct AttentionSimd {
             F vv[V];
             for (int x = 0; x < V; ++x) vv[x] = F::load_unaligned(v + j * ldV + d0 + x * kL);
             for (int r = 0; r < R; ++r) {
-                const F pr(p[r * ldP + j]);
+                const F pr(p[r * ldP + j * ldPj]);
                 for (int x = 0; x < V; ++x) a[r][x] = xsimd::fma(pr, vv[x], a[r][x]);
             }
         }
@@ -262,30 +262,108 @@ struct AttentionSimd {
     }
 
     template <int R>
-    static void accRows(const float* p, int64_t ldP, const float* v, int64_t ldV, int64_t nKeys, int64_t n,
-                        const float* corr, float* acc, int64_t ldA) {
+    static void accRows(const float* p, int64_t ldP, int64_t ldPj, const float* v, int64_t ldV, int64_t nKeys,
+                        int64_t n, const float* corr, float* acc, int64_t ldA) {
         int64_t d0 = 0;
-        for (; d0 + kVecs * kL <= n; d0 += kVecs * kL) accTile<R, kVecs>(p, ldP, v, ldV, nKeys, d0, corr, acc, ldA);
-        for (; d0 + kL <= n; d0 += kL) accTile<R, 1>(p, ldP, v, ldV, nKeys, d0, corr, acc, ldA);
+        for (; d0 + kVecs * kL <= n; d0 += kVecs * kL) {
+            accTile<R, kVecs>(p, ldP, ldPj, v, ldV, nKeys, d0, corr, acc, ldA);
+        }
+        for (; d0 + kL <= n; d0 += kL) accTile<R, 1>(p, ldP, ldPj, v, ldV, nKeys, d0, corr, acc, ldA);
         for (; d0 < n; ++d0) {  // a width that is not a multiple of the vector
             for (int r = 0; r < R; ++r) {
                 float a = acc[r * ldA + d0] * corr[r];
-                for (int64_t j = 0; j < nKeys; ++j) a += p[r * ldP + j] * v[j * ldV + d0];
+                for (int64_t j = 0; j < nKeys; ++j) a += p[r * ldP + j * ldPj] * v[j * ldV + d0];
                 acc[r * ldA + d0] = a;
             }
         }
     }
 
-    static void accumulate(const float* p, int64_t ldP, int64_t nRows, const float* v, int64_t ldV, int64_t nKeys,
-                           int64_t n, const float* corr, float* acc, int64_t ldA) {
+    static void accumulate(const float* p, int64_t ldP, int64_t ldPj, int64_t nRows, const float* v, int64_t ldV,
+                           int64_t nKeys, int64_t n, const float* corr, float* acc, int64_t ldA) {
         int64_t r = 0;
         for (; r + kRows <= nRows; r += kRows) {
-            accRows<kRows>(p + r * ldP, ldP, v, ldV, nKeys, n, corr + r, acc + r * ldA, ldA);
+            accRows<kRows>(p + r * ldP, ldP, ldPj, v, ldV, nKeys, n, corr + r, acc + r * ldA, ldA);
         }
-        for (; r < nRows; ++r) accRows<1>(p + r * ldP, ldP, v, ldV, nKeys, n, corr + r, acc + r * ldA, ldA);
+        for (; r < nRows; ++r) accRows<1>(p + r * ldP, ldP, ldPj, v, ldV, nKeys, n, corr + r, acc + r * ldA, ldA);
     }
 
-    static constexpr AttentionKernels table() { return {&loadRows, &scores, &softmaxStep, &accumulate}; }
+    // scoresT's register tile: kTR vectors of query rows times kTJ keys (AVX-512: 24 accumulators of 32 registers,
+    // AVX2: 10 of 16); with a single row vector left, twice the keys.
+    static constexpr int kTR = kL == 16 ? 4 : 2;
+    static constexpr int kTJ = kL == 16 ? 6 : 5;
+
+    // J keys x R row vectors of sT: per dimension d, R query vectors loaded once for the J keys and each key's
+    // element broadcast once for the R vectors: a multiply-add per (key, row vector, d), no horizontal sum.
+    template <int R, int J>
+    static void scoresTTile(const float* k, int64_t ldK, const float* qT, int64_t ldQ, int64_t n, float scale,
+                            float* sT, int64_t ldS) {
+        F acc[J][R];
+        for (int jj = 0; jj < J; ++jj) {
+            for (int x = 0; x < R; ++x) acc[jj][x] = F(0.f);
+        }
+        for (int64_t d = 0; d < n; ++d) {
+            F qv[R];
+            for (int x = 0; x < R; ++x) qv[x] = F::load_unaligned(qT + d * ldQ + x * kL);
+            for (int jj = 0; jj < J; ++jj) {
+                const F kb(k[jj * ldK + d]);
+                for (int x = 0; x < R; ++x) acc[jj][x] = xsimd::fma(kb, qv[x], acc[jj][x]);
+            }
+        }
+        const F sc(scale);
+        for (int jj = 0; jj < J; ++jj) {
+            for (int x = 0; x < R; ++x) (acc[jj][x] * sc).store_unaligned(sT + jj * ldS + x * kL);
+        }
+    }
+
+    template <int R>
+    static void scoresTCols(const float* k, int64_t ldK, int64_t nKeys, const float* qT, int64_t ldQ, int64_t n,
+                            float scale, float* sT, int64_t ldS) {
+        constexpr int J = R == 1 ? 2 * kTJ : kTJ;
+        int64_t j0 = 0;
+        for (; j0 + J <= nKeys; j0 += J) scoresTTile<R, J>(k + j0 * ldK, ldK, qT, ldQ, n, scale, sT + j0 * ldS, ldS);
+        for (; j0 < nKeys; ++j0) scoresTTile<R, 1>(k + j0 * ldK, ldK, qT, ldQ, n, scale, sT + j0 * ldS, ldS);
+    }
+
+    static void scoresT(const float* k, int64_t ldK, int64_t nKeys, const float* qT, int64_t ldQ, int64_t rowsPad,
+                        int64_t n, float scale, float* sT, int64_t ldS) {
+        const int64_t nVec = rowsPad / kL;
+        int64_t v0 = 0;
+        for (; v0 + kTR <= nVec; v0 += kTR) scoresTCols<kTR>(k, ldK, nKeys, qT + v0 * kL, ldQ, n, scale, sT + v0 * kL, ldS);
+        for (; v0 < nVec; ++v0) scoresTCols<1>(k, ldK, nKeys, qT + v0 * kL, ldQ, n, scale, sT + v0 * kL, ldS);
+    }
+
+    // softmaxStep over kL rows at once (lanes), keys down the columns of sT: maxima and sums are lane-wise.
+    static void softmaxStepT(float* sT, int64_t ldS, int64_t nb, int64_t rowsPad, const float* valid, float* runMax,
+                             float* runSum, float* corr) {
+        const F ninf(-std::numeric_limits<float>::infinity());
+        for (int64_t r0 = 0; r0 < rowsPad; r0 += kL) {
+            const F vld = F::load_unaligned(valid + r0);
+            F blockMax = ninf;
+            for (int64_t j = 0; j < nb; ++j) {
+                const F sj = F::load_unaligned(sT + j * ldS + r0);
+                blockMax = xsimd::select(F(float(j)) < vld, xsimd::max(blockMax, sj), blockMax);
+            }
+            const F oldMax = F::load_unaligned(runMax + r0);
+            const F newMax = xsimd::max(oldMax, blockMax);
+            // Rows that see no key of the block keep their state (correction 1; exp(-inf + inf) would be NaN).
+            const auto any = vld > F(0.f);
+            const F c = xsimd::select(any, xsimd::exp(oldMax - newMax), F(1.f));
+            F sum(0.f);
+            for (int64_t j = 0; j < nb; ++j) {
+                float* sj = sT + j * ldS + r0;
+                const F p = xsimd::select(F(float(j)) < vld, xsimd::exp(F::load_unaligned(sj) - newMax), F(0.f));
+                p.store_unaligned(sj);
+                sum += p;
+            }
+            xsimd::fma(F::load_unaligned(runSum + r0), c, sum).store_unaligned(runSum + r0);
+            xsimd::select(any, newMax, oldMax).store_unaligned(runMax + r0);
+            c.store_unaligned(corr + r0);
+        }
+    }
+
+    static constexpr AttentionKernels table() {
+        return {&loadRows, &scores, &softmaxStep, &accumulate, &scoresT, &softmaxStepT};
+    }
 };
 
 }  // namespace

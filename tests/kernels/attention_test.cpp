@@ -104,13 +104,15 @@ bool checkSoftmax(Isa isa, const AttentionKernels& ak, const AttentionKernels& r
     return ok;
 }
 
+// transposedP: p laid out as scoresT leaves it, key by key (p[j * ldPj + r]), else row by row (p[r * ldP + j]).
 bool checkAccumulate(Isa isa, const AttentionKernels& ak, const AttentionKernels& ref, int64_t nRows,
-                     int64_t nKeys, int64_t n, Rng& rng) {
-    const int64_t ldP = nKeys + 1, ldV = n + 5, ldA = n + 2;
-    OffsetBuffer pBuf(size_t(nRows * ldP) * 4, 4), vBuf(size_t(nKeys * ldV) * 4, 12);
+                     int64_t nKeys, int64_t n, bool transposedP, Rng& rng) {
+    const int64_t ldP = transposedP ? 1 : nKeys + 1, ldPj = transposedP ? nRows + 3 : 1, ldV = n + 5, ldA = n + 2;
+    const int64_t pFloats = transposedP ? nKeys * ldPj : nRows * ldP;
+    OffsetBuffer pBuf(size_t(pFloats) * 4, 4), vBuf(size_t(nKeys * ldV) * 4, 12);
     float* p = pBuf.floats();
     float* v = vBuf.floats();
-    for (int64_t i = 0; i < nRows * ldP; ++i) p[i] = std::fabs(rng.uniform());
+    for (int64_t i = 0; i < pFloats; ++i) p[i] = std::fabs(rng.uniform());
     for (int64_t i = 0; i < nKeys * ldV; ++i) v[i] = rng.normal(1.f);
     std::vector<float> corr(static_cast<size_t>(nRows)), acc0(static_cast<size_t>(nRows * ldA));
     for (float& c : corr) c = std::fabs(rng.uniform());
@@ -118,22 +120,100 @@ bool checkAccumulate(Isa isa, const AttentionKernels& ak, const AttentionKernels
         for (int64_t d = 0; d < ldA; ++d) acc0[size_t(r * ldA + d)] = d < n ? rng.normal(3.f) : kSentinel;
     }
     std::vector<float> got = acc0, want = acc0;
-    ak.accumulate(p, ldP, nRows, v, ldV, nKeys, n, corr.data(), got.data(), ldA);
-    ref.accumulate(p, ldP, nRows, v, ldV, nKeys, n, corr.data(), want.data(), ldA);
+    ak.accumulate(p, ldP, ldPj, nRows, v, ldV, nKeys, n, corr.data(), got.data(), ldA);
+    ref.accumulate(p, ldP, ldPj, nRows, v, ldV, nKeys, n, corr.data(), want.data(), ldA);
     for (int64_t r = 0; r < nRows; ++r) {
         for (int64_t d = 0; d < ldA; ++d) {
             const size_t at = size_t(r * ldA + d);
             double absSum = std::fabs(double(acc0[at]) * corr[size_t(r)]);
-            for (int64_t j = 0; j < nKeys && d < n; ++j) absSum += std::fabs(double(p[r * ldP + j]) * v[j * ldV + d]);
+            for (int64_t j = 0; j < nKeys && d < n; ++j) {
+                absSum += std::fabs(double(p[r * ldP + j * ldPj]) * v[j * ldV + d]);
+            }
             const bool ok = d < n ? close(got[at], want[at], 2e-6 * absSum + 1e-30) : got[at] == kSentinel;
-            if (!CHECK_MSG(ok, "%s accumulate rows %lld keys %lld n %lld: acc[%lld][%lld] = %.9g, scalar %.9g",
-                           std::string(isaName(isa)).c_str(), (long long)nRows, (long long)nKeys, (long long)n,
+            if (!CHECK_MSG(ok, "%s accumulate%s rows %lld keys %lld n %lld: acc[%lld][%lld] = %.9g, scalar %.9g",
+                           std::string(isaName(isa)).c_str(), transposedP ? " (p transposed)" : "", (long long)nRows,
+                           (long long)nKeys, (long long)n,
                            (long long)r, (long long)d, double(got[at]), double(want[at]))) {
                 return false;
             }
         }
     }
     return true;
+}
+
+// The transposed scores: every key against every padded row; the gaps past the rows stay untouched.
+bool checkScoresT(Isa isa, const AttentionKernels& ak, const AttentionKernels& ref, int64_t rowsPad, int64_t nKeys,
+                  int64_t n, Rng& rng) {
+    const int64_t ldK = n + 3, ldQ = rowsPad + 5, ldS = rowsPad + 2;
+    OffsetBuffer kBuf(size_t(nKeys * ldK) * 4, 8), qBuf(size_t(n * ldQ) * 4, 4);
+    float* k = kBuf.floats();
+    float* qT = qBuf.floats();
+    for (int64_t i = 0; i < nKeys * ldK; ++i) k[i] = rng.normal(1.f);
+    for (int64_t i = 0; i < n * ldQ; ++i) qT[i] = rng.normal(1.f);
+    const float scale = 0.125f;
+    std::vector<float> got(size_t(nKeys * ldS), kSentinel), want(size_t(nKeys * ldS), kSentinel);
+    ak.scoresT(k, ldK, nKeys, qT, ldQ, rowsPad, n, scale, got.data(), ldS);
+    ref.scoresT(k, ldK, nKeys, qT, ldQ, rowsPad, n, scale, want.data(), ldS);
+    for (int64_t j = 0; j < nKeys; ++j) {
+        for (int64_t r = 0; r < ldS; ++r) {
+            const size_t at = size_t(j * ldS + r);
+            double absSum = 0.0;
+            for (int64_t d = 0; d < n && r < rowsPad; ++d) absSum += std::fabs(double(k[j * ldK + d]) * qT[d * ldQ + r]);
+            const bool ok = r < rowsPad ? close(got[at], want[at], 2e-6 * absSum * scale + 1e-30) : got[at] == kSentinel;
+            if (!CHECK_MSG(ok, "%s scoresT rows %lld keys %lld n %lld: s[%lld][%lld] = %.9g, scalar %.9g",
+                           std::string(isaName(isa)).c_str(), (long long)rowsPad, (long long)nKeys, (long long)n,
+                           (long long)j, (long long)r, double(got[at]), double(want[at]))) {
+                return false;
+            }
+        }
+    }
+    return true;
+}
+
+// The transposed softmax step: each row (lane) with its own visible count and running state, among them rows that
+// see no key (their state must stay as it was, correction 1) and rows on their first block (running max -inf).
+bool checkSoftmaxT(Isa isa, const AttentionKernels& ak, const AttentionKernels& ref, int64_t nb, int64_t rowsPad,
+                   Rng& rng) {
+    const int64_t ldS = rowsPad + 2;
+    const auto rowsN = static_cast<size_t>(rowsPad);
+    std::vector<float> s(static_cast<size_t>(nb * ldS), kSentinel), valid(rowsN), runMax(rowsN), runSum(rowsN);
+    for (int64_t j = 0; j < nb; ++j) {
+        for (int64_t r = 0; r < rowsPad; ++r) s[size_t(j * ldS + r)] = rng.normal(4.f);
+    }
+    const float maxima[] = {-std::numeric_limits<float>::infinity(), -2.f, 1.f, 30.f};
+    for (int64_t r = 0; r < rowsPad; ++r) {
+        const int64_t counts[] = {0, 1, nb / 2, nb - 1, nb, int64_t(rng.next() % uint64_t(nb + 1))};
+        valid[size_t(r)] = float(counts[r % 6]);
+        runMax[size_t(r)] = maxima[(r / 6) % 4];
+        runSum[size_t(r)] = runMax[size_t(r)] > -1e30f ? 3.5f : 0.f;
+    }
+    std::vector<float> got = s, want = s, gotMax = runMax, wantMax = runMax, gotSum = runSum, wantSum = runSum;
+    std::vector<float> gotC(rowsN, kSentinel), wantC(rowsN, kSentinel);
+    ak.softmaxStepT(got.data(), ldS, nb, rowsPad, valid.data(), gotMax.data(), gotSum.data(), gotC.data());
+    ref.softmaxStepT(want.data(), ldS, nb, rowsPad, valid.data(), wantMax.data(), wantSum.data(), wantC.data());
+    bool ok = true;
+    for (int64_t r = 0; r < rowsPad && ok; ++r) {
+        const size_t i = size_t(r);
+        const std::string what = format("%s softmaxStepT nb %lld row %lld valid %g old max %g",
+                                        std::string(isaName(isa)).c_str(), (long long)nb, (long long)r,
+                                        double(valid[i]), double(runMax[i]));
+        ok = CHECK_MSG(gotMax[i] == wantMax[i], "%s: max %.9g, scalar %.9g", what.c_str(), double(gotMax[i]),
+                       double(wantMax[i]));
+        ok = ok && CHECK_MSG(close(gotC[i], wantC[i], 1e-6 * wantC[i]), "%s: correction %.9g, scalar %.9g",
+                             what.c_str(), double(gotC[i]), double(wantC[i]));
+        ok = ok && CHECK_MSG(close(gotSum[i], wantSum[i], 2e-6 * wantSum[i]), "%s: sum %.9g, scalar %.9g",
+                             what.c_str(), double(gotSum[i]), double(wantSum[i]));
+        for (int64_t j = 0; j < nb && ok; ++j) {
+            const float w = want[size_t(j * ldS + r)], g = got[size_t(j * ldS + r)];
+            ok = CHECK_MSG(j < int64_t(valid[i]) ? close(g, w, 1e-6 * w + 1e-38) : g == w,
+                           "%s: p[%lld] = %.9g, scalar %.9g", what.c_str(), (long long)j, double(g), double(w));
+        }
+    }
+    for (int64_t j = 0; j < nb && ok; ++j) {  // the gaps past the rows
+        ok = CHECK_MSG(got[size_t(j * ldS + rowsPad)] == kSentinel, "%s softmaxStepT wrote past the rows",
+                       std::string(isaName(isa)).c_str());
+    }
+    return ok;
 }
 
 }  // namespace
@@ -161,8 +241,18 @@ HEARTH_TEST(attentionMatchesScalar) {
             for (const int64_t nKeys : keyCounts) {
                 for (const int64_t n : widths) {
                     if (!checkScores(isa, *ak, *ref, nRows, nKeys, n, rng)) return;
-                    if (!checkAccumulate(isa, *ak, *ref, nRows, nKeys, n, rng)) return;
+                    if (!checkAccumulate(isa, *ak, *ref, nRows, nKeys, n, false, rng)) return;
+                    if (!checkAccumulate(isa, *ak, *ref, nRows, nKeys, n, true, rng)) return;
                 }
+            }
+        }
+        // The transposed kernels: row counts around the register tiles (AVX-512: 4 vectors of 16 rows, AVX2: 2 of 8).
+        for (const int64_t rowsPad : {int64_t(16), int64_t(32), int64_t(48), int64_t(64), int64_t(80), int64_t(144)}) {
+            for (const int64_t nKeys : keyCounts) {
+                for (const int64_t n : widths) {
+                    if (!checkScoresT(isa, *ak, *ref, rowsPad, nKeys, n, rng)) return;
+                }
+                if (!checkSoftmaxT(isa, *ak, *ref, nKeys, rowsPad, rng)) return;
             }
         }
         for (const int64_t nb : keyCounts) {
