@@ -287,10 +287,11 @@ struct AttentionSimd {
         for (; r < nRows; ++r) accRows<1>(p + r * ldP, ldP, ldPj, v, ldV, nKeys, n, corr + r, acc + r * ldA, ldA);
     }
 
-    // scoresT's register tile: kTR vectors of query rows times kTJ keys (AVX-512: 24 accumulators of 32 registers,
-    // AVX2: 10 of 16); with a single row vector left, twice the keys.
+    // scoresT's register tile: kTR vectors of query rows times 4 keys (AVX-512: 16 accumulators, AVX2: 8), or a
+    // single row vector times kTJ1 keys; both divide a whole 64-key block, whose tail would go key by key at the
+    // latency of one chain of multiply-adds (16 rows x 64 keys x 64: 1.21 us with 12 keys per tile, 1.09 with 16).
     static constexpr int kTR = kL == 16 ? 4 : 2;
-    static constexpr int kTJ = kL == 16 ? 6 : 5;
+    static constexpr int kTJ1 = kL == 16 ? 16 : 8;
 
     // J keys x R row vectors of sT: per dimension d, R query vectors loaded once for the J keys and each key's
     // element broadcast once for the R vectors: a multiply-add per (key, row vector, d), no horizontal sum.
@@ -318,7 +319,7 @@ struct AttentionSimd {
     template <int R>
     static void scoresTCols(const float* k, int64_t ldK, int64_t nKeys, const float* qT, int64_t ldQ, int64_t n,
                             float scale, float* sT, int64_t ldS) {
-        constexpr int J = R == 1 ? 2 * kTJ : kTJ;
+        constexpr int J = R == 1 ? kTJ1 : 4;
         int64_t j0 = 0;
         for (; j0 + J <= nKeys; j0 += J) scoresTTile<R, J>(k + j0 * ldK, ldK, qT, ldQ, n, scale, sT + j0 * ldS, ldS);
         for (; j0 < nKeys; ++j0) scoresTTile<R, 1>(k + j0 * ldK, ldK, qT, ldQ, n, scale, sT + j0 * ldS, ldS);
