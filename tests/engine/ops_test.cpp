@@ -303,13 +303,9 @@ TEST(Ops, KvCacheQ8_0NeedsHeadDimMultipleOf32) {
     EXPECT_EQ(kvGgmlType(KvType::Q8_0), kernels::GgmlType::Q8_0);
 }
 
-// Attention over a Q8_0 cache, on the reference path (one token) and the fast tile path, against a float64 full
-// softmax over the unrounded keys and values, with GQA, several key blocks and causal tiles; F32 and F16 caches
-// for comparison.
-TEST(Ops, AttentionWithQ8_0CacheMatchesFullSoftmax) {
-    // head_dim 160: 5 Q8_0 blocks per head (an odd count: every block of a head slice is found at its offset).
-    const AttentionShape shape{.nHead = 8, .nHeadKv = 2, .headDim = 160, .headDimV = 32, .scale = 0.08f};
-    const int64_t nKeys0 = 150, nTok = 5;  // token i sees nKeys0 + i keys: 64-key blocks, two full and a partial
+// Attention over a cache of each type, on the reference path (one token) and the fast tile path (and split over the
+// keys), against a float64 full softmax over the unrounded keys and values.
+void checkAttentionAgainstFullSoftmax(const AttentionShape& shape, int64_t nKeys0, int64_t nTok) {
     const int64_t nKeys = nKeys0 + nTok - 1;
     const int64_t qDim = shape.nHead * shape.headDim, outDim = shape.nHead * shape.headDimV;
     const int64_t kvDimK = shape.nHeadKv * shape.headDim, kvDimV = shape.nHeadKv * shape.headDimV;
@@ -391,8 +387,8 @@ TEST(Ops, AttentionWithQ8_0CacheMatchesFullSoftmax) {
         std::printf("    %s cache: one-token path max error %.3g\n", std::string(kvTypeName(type)).c_str(), oneErr);
         EXPECT_LE(oneErr, tol) << kvTypeName(type) << " one-token path";
 
-        // Split over the keys and merged (few KV heads, long contexts): parts [0, 64), [64, 150), [150, 154); the
-        // last holds keys that only tokens 1..4 see, so token 0's rows get an empty part.
+        // Split over the keys and merged (few KV heads, long contexts): parts [0, 64), [64, 150), [150, nKeys); with
+        // several tokens the last holds keys that only the later tokens see, so token 0's rows get an empty part.
         const int64_t bounds[] = {0, 64, 150, nKeys};
         const int64_t nParts = 3;
         const size_t partFloats = size_t(nTok * shape.group() * (shape.headDimV + 2));
@@ -411,6 +407,21 @@ TEST(Ops, AttentionWithQ8_0CacheMatchesFullSoftmax) {
         std::printf("    %s cache: split path max error %.3g\n", std::string(kvTypeName(type)).c_str(), splitErr);
         EXPECT_LE(splitErr, tol) << kvTypeName(type) << " split path";
     }
+}
+
+// GQA groups of 4 (prompt tiles of 5 tokens: the transposed kernels), head_dim 160: 5 Q8_0 blocks per head (an odd
+// count: every block of a head slice is found at its offset); token i sees nKeys0 + i keys: 64-key blocks, two full
+// and a partial.
+TEST(Ops, AttentionWithQ8_0CacheMatchesFullSoftmax) {
+    checkAttentionAgainstFullSoftmax({.nHead = 8, .nHeadKv = 2, .headDim = 160, .headDimV = 32, .scale = 0.08f}, 150, 5);
+}
+
+// Larger GQA groups: one token of a group of 8 and of 7 query heads (token generation of TinyLlama, Qwen2), odd key
+// counts, and a group of 8 in a prompt tile (the transposed kernels over 24 rows padded to 32).
+TEST(Ops, AttentionOneTokenLargeGroupsMatchFullSoftmax) {
+    checkAttentionAgainstFullSoftmax({.nHead = 16, .nHeadKv = 2, .headDim = 64, .headDimV = 64, .scale = 0.125f}, 151, 1);
+    checkAttentionAgainstFullSoftmax({.nHead = 14, .nHeadKv = 2, .headDim = 96, .headDimV = 64, .scale = 0.1f}, 155, 1);
+    checkAttentionAgainstFullSoftmax({.nHead = 16, .nHeadKv = 2, .headDim = 64, .headDimV = 64, .scale = 0.125f}, 150, 3);
 }
 
 }  // namespace
