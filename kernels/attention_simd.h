@@ -329,7 +329,9 @@ struct AttentionSimd {
                         int64_t n, float scale, float* sT, int64_t ldS) {
         const int64_t nVec = rowsPad / kL;
         int64_t v0 = 0;
-        for (; v0 + kTR <= nVec; v0 += kTR) scoresTCols<kTR>(k, ldK, nKeys, qT + v0 * kL, ldQ, n, scale, sT + v0 * kL, ldS);
+        for (; v0 + kTR <= nVec; v0 += kTR) {
+            scoresTCols<kTR>(k, ldK, nKeys, qT + v0 * kL, ldQ, n, scale, sT + v0 * kL, ldS);
+        }
         for (; v0 < nVec; ++v0) scoresTCols<1>(k, ldK, nKeys, qT + v0 * kL, ldQ, n, scale, sT + v0 * kL, ldS);
     }
 

@@ -20,6 +20,17 @@ struct Avx2Primitives {
 
     static F loadF16(const uint8_t* p) { return _mm256_cvtph_ps(load128(p)); }
 
+    // The largest lane; the 8 int32 lanes of q (in [-128, 127]) as 8 bytes at dst.
+    static float maxLane(F m) {
+        __m128 a = _mm_max_ps(_mm256_castps256_ps128(m), _mm256_extractf128_ps(m, 1));
+        a = _mm_max_ps(a, _mm_movehl_ps(a, a));
+        return _mm_cvtss_f32(_mm_max_ss(a, _mm_movehdup_ps(a)));
+    }
+    static void storeI8(xsimd::batch<int32_t, Arch> q, uint8_t* dst) {
+        const __m128i w = _mm_packs_epi32(_mm256_castsi256_si128(q), _mm256_extracti128_si256(q, 1));
+        _mm_storel_epi64(reinterpret_cast<__m128i*>(dst), _mm_packs_epi16(w, w));
+    }
+
     static F loadBf16(const uint8_t* p) {
         return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(load128(p)), 16));
     }

@@ -48,6 +48,12 @@ struct Avx512Primitives {
 
     static F loadF16(const uint8_t* p) { return _mm512_cvtph_ps(load256(p)); }
 
+    // The largest lane; the 16 int32 lanes of q (in [-128, 127]) as 16 bytes at dst.
+    static float maxLane(F m) { return _mm512_reduce_max_ps(m); }
+    static void storeI8(xsimd::batch<int32_t, Arch> q, uint8_t* dst) {
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(dst), _mm512_cvtepi32_epi8(q));
+    }
+
     static F loadBf16(const uint8_t* p) {
         return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(load256(p)), 16));
     }

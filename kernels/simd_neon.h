@@ -25,6 +25,14 @@ struct NeonPrimitives {
 
     static F loadF16(const uint8_t* p) { return vcvt_f32_f16(vreinterpret_f16_u8(vld1_u8(p))); }
 
+    // The largest lane; the 4 int32 lanes of q (in [-128, 127]) as 4 bytes at dst.
+    static float maxLane(F m) { return vmaxvq_f32(m); }
+    static void storeI8(xsimd::batch<int32_t, Arch> q, uint8_t* dst) {
+        const int16x4_t h = vmovn_s32(q);
+        const uint32_t b = vget_lane_u32(vreinterpret_u32_s8(vmovn_s16(vcombine_s16(h, h))), 0);
+        std::memcpy(dst, &b, sizeof b);
+    }
+
     static F loadBf16(const uint8_t* p) {
         return vreinterpretq_f32_u32(vshll_n_u16(vreinterpret_u16_u8(vld1_u8(p)), 16));
     }

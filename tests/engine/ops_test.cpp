@@ -413,15 +413,17 @@ void checkAttentionAgainstFullSoftmax(const AttentionShape& shape, int64_t nKeys
 // count: every block of a head slice is found at its offset); token i sees nKeys0 + i keys: 64-key blocks, two full
 // and a partial.
 TEST(Ops, AttentionWithQ8_0CacheMatchesFullSoftmax) {
-    checkAttentionAgainstFullSoftmax({.nHead = 8, .nHeadKv = 2, .headDim = 160, .headDimV = 32, .scale = 0.08f}, 150, 5);
+    checkAttentionAgainstFullSoftmax({.nHead = 8, .nHeadKv = 2, .headDim = 160, .headDimV = 32, .scale = 0.08f}, 150,
+                                     5);
 }
 
 // Larger GQA groups: one token of a group of 8 and of 7 query heads (token generation of TinyLlama, Qwen2), odd key
 // counts, and a group of 8 in a prompt tile (the transposed kernels over 24 rows padded to 32).
 TEST(Ops, AttentionOneTokenLargeGroupsMatchFullSoftmax) {
-    checkAttentionAgainstFullSoftmax({.nHead = 16, .nHeadKv = 2, .headDim = 64, .headDimV = 64, .scale = 0.125f}, 151, 1);
+    const AttentionShape group8{.nHead = 16, .nHeadKv = 2, .headDim = 64, .headDimV = 64, .scale = 0.125f};
+    checkAttentionAgainstFullSoftmax(group8, 151, 1);
     checkAttentionAgainstFullSoftmax({.nHead = 14, .nHeadKv = 2, .headDim = 96, .headDimV = 64, .scale = 0.1f}, 155, 1);
-    checkAttentionAgainstFullSoftmax({.nHead = 16, .nHeadKv = 2, .headDim = 64, .headDimV = 64, .scale = 0.125f}, 150, 3);
+    checkAttentionAgainstFullSoftmax(group8, 150, 3);
 }
 
 }  // namespace

@@ -158,8 +158,11 @@ bool checkScoresT(Isa isa, const AttentionKernels& ak, const AttentionKernels& r
         for (int64_t r = 0; r < ldS; ++r) {
             const size_t at = size_t(j * ldS + r);
             double absSum = 0.0;
-            for (int64_t d = 0; d < n && r < rowsPad; ++d) absSum += std::fabs(double(k[j * ldK + d]) * qT[d * ldQ + r]);
-            const bool ok = r < rowsPad ? close(got[at], want[at], 2e-6 * absSum * scale + 1e-30) : got[at] == kSentinel;
+            for (int64_t d = 0; d < n && r < rowsPad; ++d) {
+                absSum += std::fabs(double(k[j * ldK + d]) * qT[d * ldQ + r]);
+            }
+            const bool ok =
+                r < rowsPad ? close(got[at], want[at], 2e-6 * absSum * scale + 1e-30) : got[at] == kSentinel;
             if (!CHECK_MSG(ok, "%s scoresT rows %lld keys %lld n %lld: s[%lld][%lld] = %.9g, scalar %.9g",
                            std::string(isaName(isa)).c_str(), (long long)rowsPad, (long long)nKeys, (long long)n,
                            (long long)j, (long long)r, double(got[at]), double(want[at]))) {
