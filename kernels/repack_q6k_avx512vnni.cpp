@@ -224,13 +224,17 @@ void packQ6k(const void* act, void* dst, int64_t n) {
         uint8_t* o = out + b * kActSb;
         std::memcpy(o, x.qs, sizeof x.qs);
         int32_t start[16];
-        uint32_t narrow = 1;
-        for (int i = 0; i < 16; ++i) {
-            start[i] = -32 * int32_t(x.bsums[i]);
-            int absSum = 0;
-            for (int j = 0; j < 16; ++j) absSum += std::abs(int(x.qs[16 * i + j]));
-            if (absSum > kNarrowAbsSum) narrow = 0;
+        for (int i = 0; i < 16; ++i) start[i] = -32 * int32_t(x.bsums[i]);
+        // Sub-block sums of |x| (<= 16 * 128): vpsadbw sums 8 bytes, a 64-bit swap adds the other half of each 16.
+        // In registers: the scalar loop took as long as quantizing the row (2048 elements: 0.78 us).
+        __mmask8 over = 0;
+        for (int v = 0; v < 4; ++v) {
+            const __m512i a = _mm512_abs_epi8(_mm512_loadu_si512(x.qs + 64 * v));
+            const __m512i sad = _mm512_sad_epu8(a, _mm512_setzero_si512());
+            const __m512i sums = _mm512_add_epi64(sad, _mm512_shuffle_epi32(sad, _MM_PERM_BADC));
+            over |= _mm512_cmpgt_epu64_mask(sums, _mm512_set1_epi64(kNarrowAbsSum));
         }
+        const uint32_t narrow = over == 0 ? 1 : 0;
         std::memcpy(o + kActStart, start, sizeof start);
         storeF32(tail + kActTail * b, x.d);
         std::memcpy(tail + kActTail * b + 4, &narrow, sizeof narrow);

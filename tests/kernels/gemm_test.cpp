@@ -35,6 +35,9 @@ struct Case {
     // (IQ4_NL, IQ4_XS, Q4_1, Q5_0, Q5_1), so that all of them meet the kernel, e.g. the IQ4_XS sub-block scales our
     // quantizer never writes, or every combination of Q5 5th bits, or TQ1_0 bytes past 242 and 5th trits of qh set.
     bool randomBlocks = false;
+    // Activations of nearly equal magnitude and random signs, so the quantized ones sit at +-127 (Q8_K, Q8_0): sums
+    // at the ends of the kernels' integer ranges (Q6_K's wide path: sub-block sums of |x| past kNarrowAbsSum).
+    bool flatActs = false;
 };
 
 // Runs one (type, shape) case on gk and compares with the oracle. Returns false on a failure (already reported).
@@ -68,7 +71,9 @@ bool checkCase(Isa isa, const GemmKernels& gk, const Case& c, size_t wOffset, si
     // Activations: F32 rows, quantized to actType as the engine does (Q8_0 via the reference quantizer).
     OffsetBuffer act(size_t(c.nTok) * actRowBytes, xOffset);
     for (int64_t t = 0; t < c.nTok; ++t) {
-        for (float& v : row) v = rng.normal(2.0f);
+        for (float& v : row) {
+            v = c.flatActs ? (rng.uniform() < 0.0f ? -1.0f : 1.0f) * (2.0f + 0.01f * rng.uniform()) : rng.normal(2.0f);
+        }
         quantizeRow(gk.actType, row.data(), act.data() + size_t(t) * actRowBytes, c.n);
     }
     // What the tile kernel reads: the packed rows, or the actType rows as they are.
@@ -173,6 +178,12 @@ HEARTH_TEST(gemmMatchesReference) {
                     }
                 }
             }
+            // Activations at +-127 after quantization (the kernels' integer ranges at their ends).
+            for (const int64_t nTok : {1, 5, 13}) {
+                Case flat{9, nTok, blockElems > 1 ? 5 * blockElems : 172};
+                flat.flatActs = true;
+                if (!checkCase(isa, *gk, flat, 1, 0, rng)) return;
+            }
         }
     }
     if (tested == 0) skip("no tile kernels on the ISAs under test");
@@ -225,6 +236,12 @@ HEARTH_TEST(repackedMatchesReference) {
             // then 1, and 2 with the last one partial).
             for (const int64_t nRows : {100, 151, 300}) {
                 if (!checkCase(isa, *gk, Case{nRows, 1, blockElems > 1 ? 9 * blockElems : 300}, 3, 0, rng)) return;
+            }
+            // Activations at +-127 after quantization, at one token, a small batch and a prompt batch.
+            for (const int64_t nTok : {1, 3, 70}) {
+                Case flat{33, nTok, blockElems > 1 ? 9 * blockElems : 300};
+                flat.flatActs = true;
+                if (!checkCase(isa, *gk, flat, 1, 0, rng)) return;
             }
             if (type == GgmlType::IQ4_NL || type == GgmlType::IQ4_XS || type == GgmlType::TQ1_0) {
                 // Every index and scale bit pattern (TQ1_0: every byte), at one token, at each small batch size the
