@@ -44,34 +44,50 @@ bool checkLoadRows(Isa isa, const AttentionKernels& ak, const AttentionKernels& 
     return true;
 }
 
+// Scores of nRows query rows against nKeys keys, by the row kernel (scores: s[r][j], the queries row by row) or the
+// transposed one (scoresT: s[j][r], the queries transposed, nRows a multiple of kAttentionRowPad); the gaps past
+// the keys (rows) of each output row stay untouched.
 bool checkScores(Isa isa, const AttentionKernels& ak, const AttentionKernels& ref, int64_t nRows, int64_t nKeys,
-                 int64_t n, Rng& rng) {
-    const int64_t ldQ = n + 1, ldK = n + 3, ldS = nKeys + 2;
-    OffsetBuffer qBuf(size_t(nRows * ldQ) * 4, 4), kBuf(size_t(nKeys * ldK) * 4, 8);
+                 int64_t n, bool transposed, Rng& rng) {
+    const int64_t ldK = n + 3;
+    const int64_t ldQ = transposed ? nRows + 5 : n + 1;       // the queries: (nRows, n), or (n, nRows)
+    const int64_t ldS = transposed ? nRows + 2 : nKeys + 2;   // the scores: (nRows, nKeys), or (nKeys, nRows)
+    const int64_t sLines = transposed ? nKeys : nRows;
+    OffsetBuffer qBuf(size_t((transposed ? n : nRows) * ldQ) * 4, 4), kBuf(size_t(nKeys * ldK) * 4, 8);
     float* q = qBuf.floats();
     float* k = kBuf.floats();
-    for (int64_t i = 0; i < nRows * ldQ; ++i) q[i] = rng.normal(1.f);
+    for (int64_t i = 0; i < (transposed ? n : nRows) * ldQ; ++i) q[i] = rng.normal(1.f);
     for (int64_t i = 0; i < nKeys * ldK; ++i) k[i] = rng.normal(1.f);
     const float scale = 0.125f;
-    std::vector<float> got(size_t(nRows * ldS), kSentinel), want(size_t(nRows * ldS), kSentinel);
-    ak.scores(q, ldQ, nRows, k, ldK, nKeys, n, scale, got.data(), ldS);
-    ref.scores(q, ldQ, nRows, k, ldK, nKeys, n, scale, want.data(), ldS);
-    for (int64_t r = 0; r < nRows; ++r) {
-        for (int64_t j = 0; j < ldS; ++j) {
-            const size_t at = size_t(r * ldS + j);
-            if (j >= nKeys) {
-                if (!CHECK_MSG(got[at] == kSentinel, "%s scores: wrote past the keys at [%lld][%lld]",
-                               std::string(isaName(isa)).c_str(), (long long)r, (long long)j)) {
+    std::vector<float> got(size_t(sLines * ldS), kSentinel), want(size_t(sLines * ldS), kSentinel);
+    if (transposed) {
+        ak.scoresT(k, ldK, nKeys, q, ldQ, nRows, n, scale, got.data(), ldS);
+        ref.scoresT(k, ldK, nKeys, q, ldQ, nRows, n, scale, want.data(), ldS);
+    } else {
+        ak.scores(q, ldQ, nRows, k, ldK, nKeys, n, scale, got.data(), ldS);
+        ref.scores(q, ldQ, nRows, k, ldK, nKeys, n, scale, want.data(), ldS);
+    }
+    const char* kernel = transposed ? "scoresT" : "scores";
+    for (int64_t line = 0; line < sLines; ++line) {
+        for (int64_t col = 0; col < ldS; ++col) {
+            const size_t at = size_t(line * ldS + col);
+            const int64_t r = transposed ? col : line, j = transposed ? line : col;
+            if (r >= nRows || j >= nKeys) {
+                if (!CHECK_MSG(got[at] == kSentinel, "%s %s: wrote past the output at [%lld][%lld]",
+                               std::string(isaName(isa)).c_str(), kernel, (long long)line, (long long)col)) {
                     return false;
                 }
                 continue;
             }
             double absSum = 0.0;
-            for (int64_t d = 0; d < n; ++d) absSum += std::fabs(double(q[r * ldQ + d]) * double(k[j * ldK + d]));
+            for (int64_t d = 0; d < n; ++d) {
+                absSum += std::fabs(double(q[transposed ? d * ldQ + r : r * ldQ + d]) * double(k[j * ldK + d]));
+            }
             const double tol = 2e-6 * absSum * scale + 1e-30;
-            if (!CHECK_MSG(close(got[at], want[at], tol), "%s scores rows %lld keys %lld n %lld: s[%lld][%lld] = %.9g, "
-                           "scalar %.9g", std::string(isaName(isa)).c_str(), (long long)nRows, (long long)nKeys,
-                           (long long)n, (long long)r, (long long)j, double(got[at]), double(want[at]))) {
+            if (!CHECK_MSG(close(got[at], want[at], tol), "%s %s rows %lld keys %lld n %lld: row %lld key %lld = %.9g, "
+                           "scalar %.9g", std::string(isaName(isa)).c_str(), kernel, (long long)nRows,
+                           (long long)nKeys, (long long)n, (long long)r, (long long)j, double(got[at]),
+                           double(want[at]))) {
                 return false;
             }
         }
@@ -134,38 +150,6 @@ bool checkAccumulate(Isa isa, const AttentionKernels& ak, const AttentionKernels
                            std::string(isaName(isa)).c_str(), transposedP ? " (p transposed)" : "", (long long)nRows,
                            (long long)nKeys, (long long)n,
                            (long long)r, (long long)d, double(got[at]), double(want[at]))) {
-                return false;
-            }
-        }
-    }
-    return true;
-}
-
-// The transposed scores: every key against every padded row; the gaps past the rows stay untouched.
-bool checkScoresT(Isa isa, const AttentionKernels& ak, const AttentionKernels& ref, int64_t rowsPad, int64_t nKeys,
-                  int64_t n, Rng& rng) {
-    const int64_t ldK = n + 3, ldQ = rowsPad + 5, ldS = rowsPad + 2;
-    OffsetBuffer kBuf(size_t(nKeys * ldK) * 4, 8), qBuf(size_t(n * ldQ) * 4, 4);
-    float* k = kBuf.floats();
-    float* qT = qBuf.floats();
-    for (int64_t i = 0; i < nKeys * ldK; ++i) k[i] = rng.normal(1.f);
-    for (int64_t i = 0; i < n * ldQ; ++i) qT[i] = rng.normal(1.f);
-    const float scale = 0.125f;
-    std::vector<float> got(size_t(nKeys * ldS), kSentinel), want(size_t(nKeys * ldS), kSentinel);
-    ak.scoresT(k, ldK, nKeys, qT, ldQ, rowsPad, n, scale, got.data(), ldS);
-    ref.scoresT(k, ldK, nKeys, qT, ldQ, rowsPad, n, scale, want.data(), ldS);
-    for (int64_t j = 0; j < nKeys; ++j) {
-        for (int64_t r = 0; r < ldS; ++r) {
-            const size_t at = size_t(j * ldS + r);
-            double absSum = 0.0;
-            for (int64_t d = 0; d < n && r < rowsPad; ++d) {
-                absSum += std::fabs(double(k[j * ldK + d]) * qT[d * ldQ + r]);
-            }
-            const bool ok =
-                r < rowsPad ? close(got[at], want[at], 2e-6 * absSum * scale + 1e-30) : got[at] == kSentinel;
-            if (!CHECK_MSG(ok, "%s scoresT rows %lld keys %lld n %lld: s[%lld][%lld] = %.9g, scalar %.9g",
-                           std::string(isaName(isa)).c_str(), (long long)rowsPad, (long long)nKeys, (long long)n,
-                           (long long)j, (long long)r, double(got[at]), double(want[at]))) {
                 return false;
             }
         }
@@ -243,7 +227,7 @@ HEARTH_TEST(attentionMatchesScalar) {
         for (const int64_t nRows : rowCounts) {
             for (const int64_t nKeys : keyCounts) {
                 for (const int64_t n : widths) {
-                    if (!checkScores(isa, *ak, *ref, nRows, nKeys, n, rng)) return;
+                    if (!checkScores(isa, *ak, *ref, nRows, nKeys, n, false, rng)) return;
                     if (!checkAccumulate(isa, *ak, *ref, nRows, nKeys, n, false, rng)) return;
                     if (!checkAccumulate(isa, *ak, *ref, nRows, nKeys, n, true, rng)) return;
                 }
@@ -253,7 +237,7 @@ HEARTH_TEST(attentionMatchesScalar) {
         for (const int64_t rowsPad : {int64_t(16), int64_t(32), int64_t(48), int64_t(64), int64_t(80), int64_t(144)}) {
             for (const int64_t nKeys : keyCounts) {
                 for (const int64_t n : widths) {
-                    if (!checkScoresT(isa, *ak, *ref, rowsPad, nKeys, n, rng)) return;
+                    if (!checkScores(isa, *ak, *ref, rowsPad, nKeys, n, true, rng)) return;
                 }
                 if (!checkSoftmaxT(isa, *ak, *ref, nKeys, rowsPad, rng)) return;
             }
