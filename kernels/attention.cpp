@@ -6,7 +6,6 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
-#include <vector>
 
 #include "kernels/cpu_features.h"
 #include "kernels/format_q8_0.h"
@@ -55,24 +54,29 @@ void scoresScalar(const float* q, int64_t ldQ, int64_t nRows, const float* k, in
     }
 }
 
-float softmaxStepScalar(float* s, int64_t valid, int64_t nb, float* runMax, float* runSum) {
+// softmaxStep over the scores s[j * stride], j < nb: one row of scores (stride 1) or a column of scoresT's.
+float softmaxStepStrided(float* s, int64_t stride, int64_t valid, int64_t nb, float* runMax, float* runSum) {
     if (valid <= 0) {
-        std::fill(s, s + nb, 0.f);
+        for (int64_t j = 0; j < nb; ++j) s[j * stride] = 0.f;
         return 1.f;
     }
     float blockMax = -std::numeric_limits<float>::infinity();
-    for (int64_t j = 0; j < valid; ++j) blockMax = std::max(blockMax, s[j]);
+    for (int64_t j = 0; j < valid; ++j) blockMax = std::max(blockMax, s[j * stride]);
     const float newMax = std::max(*runMax, blockMax);
     const float correction = std::exp(*runMax - newMax);  // 0 on the first block (exp(-inf))
     float sum = 0.f;
     for (int64_t j = 0; j < valid; ++j) {
-        s[j] = std::exp(s[j] - newMax);
-        sum += s[j];
+        s[j * stride] = std::exp(s[j * stride] - newMax);
+        sum += s[j * stride];
     }
-    std::fill(s + valid, s + nb, 0.f);
+    for (int64_t j = valid; j < nb; ++j) s[j * stride] = 0.f;
     *runSum = *runSum * correction + sum;
     *runMax = newMax;
     return correction;
+}
+
+float softmaxStepScalar(float* s, int64_t valid, int64_t nb, float* runMax, float* runSum) {
+    return softmaxStepStrided(s, 1, valid, nb, runMax, runSum);
 }
 
 void accumulateScalar(const float* p, int64_t ldP, int64_t ldPj, int64_t nRows, const float* v, int64_t ldV,
@@ -88,25 +92,25 @@ void accumulateScalar(const float* p, int64_t ldP, int64_t ldPj, int64_t nRows, 
     }
 }
 
+// Dimension by dimension, the rows innermost (contiguous in qT and sT): each score still sums d in order.
 void scoresTScalar(const float* k, int64_t ldK, int64_t nKeys, const float* qT, int64_t ldQ, int64_t rowsPad,
                    int64_t n, float scale, float* sT, int64_t ldS) {
     for (int64_t j = 0; j < nKeys; ++j) {
         const float* kj = k + j * ldK;
-        for (int64_t r = 0; r < rowsPad; ++r) {
-            float dot = 0.f;
-            for (int64_t d = 0; d < n; ++d) dot += kj[d] * qT[d * ldQ + r];
-            sT[j * ldS + r] = dot * scale;
+        float* sj = sT + j * ldS;
+        std::fill(sj, sj + rowsPad, 0.f);
+        for (int64_t d = 0; d < n; ++d) {
+            const float* qd = qT + d * ldQ;
+            for (int64_t r = 0; r < rowsPad; ++r) sj[r] += kj[d] * qd[r];
         }
+        for (int64_t r = 0; r < rowsPad; ++r) sj[r] *= scale;
     }
 }
 
 void softmaxStepTScalar(float* sT, int64_t ldS, int64_t nb, int64_t rowsPad, const float* valid, float* runMax,
                         float* runSum, float* corr) {
-    std::vector<float> column(static_cast<size_t>(nb));
     for (int64_t r = 0; r < rowsPad; ++r) {
-        for (int64_t j = 0; j < nb; ++j) column[size_t(j)] = sT[j * ldS + r];
-        corr[r] = softmaxStepScalar(column.data(), int64_t(valid[r]), nb, &runMax[r], &runSum[r]);
-        for (int64_t j = 0; j < nb; ++j) sT[j * ldS + r] = column[size_t(j)];
+        corr[r] = softmaxStepStrided(sT + r, ldS, int64_t(valid[r]), nb, &runMax[r], &runSum[r]);
     }
 }
 
