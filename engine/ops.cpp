@@ -288,7 +288,8 @@ TileSums attendRange(const KvCache& cache, int64_t layer, int64_t nKeys0, int64_
         // The next block's key and value lines are asked for ahead, so they arrive while this block computes (the
         // cache holds a head's rows contiguously): TinyLlama Q4_0 tg32 at depth 1536, 2 threads, alternated:
         // 36.2 -> 37.6 tok/s; kv_bench f16 2048 keys 11.1 -> 10.4-10.7 ms/token (two blocks ahead 11.2, three
-        // 11.9). Spread over the row path's score rows; the transposed path computes long enough to take them at once.
+        // 11.9). Spread over the row path's score rows; the transposed path (prompts) asks for them all before its
+        // block, whose computation is ~4x a one-token block's (not measured apart).
         const int64_t nextK0 = k0 + kAttnBlock;
         const int64_t nbNext = std::min(kAttnBlock, nKeysMax - nextK0);
         const auto* pk = nbNext > 0 ? cache.keyData(layer, nextK0, kvHead * s.headDim) : nullptr;
